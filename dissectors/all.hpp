@@ -1,0 +1,25 @@
+#pragma once
+// Every dissector definition, for the registry.
+#include "dissectors/dissector.hpp"
+
+namespace netdx {
+extern const DissectorDef eth_dissector;
+extern const DissectorDef vlan_dissector;
+extern const DissectorDef sll_dissector;
+extern const DissectorDef sll2_dissector;
+extern const DissectorDef null_dissector;
+extern const DissectorDef raw_dissector;
+extern const DissectorDef llc_dissector;
+extern const DissectorDef arp_dissector;
+extern const DissectorDef ipv4_dissector;
+extern const DissectorDef ipv6_dissector;
+extern const DissectorDef ipv6_hopopts_dissector;
+extern const DissectorDef ipv6_routing_dissector;
+extern const DissectorDef ipv6_fragment_dissector;
+extern const DissectorDef ipv6_dstopts_dissector;
+extern const DissectorDef icmp_dissector;
+extern const DissectorDef icmpv6_dissector;
+extern const DissectorDef udp_dissector;
+extern const DissectorDef tcp_dissector;
+extern const DissectorDef data_dissector;
+}  // namespace netdx

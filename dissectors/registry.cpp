@@ -1,0 +1,78 @@
+#include "dissectors/registry.hpp"
+
+#include <algorithm>
+
+#include "dissectors/all.hpp"
+
+namespace netdx {
+
+namespace {
+// One line per dissector.
+const DissectorDef* const kDissectors[] = {
+    &eth_dissector,
+    &vlan_dissector,
+    &sll_dissector,
+    &sll2_dissector,
+    &null_dissector,
+    &raw_dissector,
+    &llc_dissector,
+    &arp_dissector,
+    &ipv4_dissector,
+    &ipv6_dissector,
+    &ipv6_hopopts_dissector,
+    &ipv6_routing_dissector,
+    &ipv6_fragment_dissector,
+    &ipv6_dstopts_dissector,
+    &icmp_dissector,
+    &icmpv6_dissector,
+    &udp_dissector,
+    &tcp_dissector,
+    &data_dissector,
+};
+}  // namespace
+
+const Registry& Registry::get() {
+    static const Registry instance;
+    return instance;
+}
+
+Registry::Registry() {
+    by_ethertype_.fill(Proto::None);
+    by_ip_proto_.fill(Proto::Data);
+    by_udp_port_.fill(Proto::None);
+    by_tcp_port_.fill(Proto::None);
+    for (const DissectorDef* d : kDissectors) {
+        defs_.push_back(d);
+        by_proto_[static_cast<std::size_t>(d->proto)] = d;
+        for (const Binding& b : d->bindings) {
+            switch (b.kind) {
+                case Binding::LinkType: by_link_type_.emplace_back(static_cast<int>(b.value), d->proto); break;
+                case Binding::Ethertype: by_ethertype_[b.value & 0xffff] = d->proto; break;
+                case Binding::IpProto: by_ip_proto_[b.value & 0xff] = d->proto; break;
+                case Binding::UdpPort: by_udp_port_[b.value & 0xffff] = d->proto; break;
+                case Binding::TcpPort: by_tcp_port_[b.value & 0xffff] = d->proto; break;
+            }
+        }
+    }
+    for (const FieldDef& f : frame_fields()) fields_.push_back({&f, Proto::None});
+    for (const DissectorDef* d : defs_)
+        for (const FieldDef& f : d->fields) fields_.push_back({&f, d->proto});
+}
+
+Proto Registry::for_link_type(int dlt) const {
+    for (auto [type, proto] : by_link_type_)
+        if (type == dlt) return proto;
+    return Proto::None;
+}
+
+const Registry::FieldRef* Registry::field(std::string_view name) const {
+    auto it = std::find_if(fields_.begin(), fields_.end(), [&](const FieldRef& r) { return r.field->name == name; });
+    return it == fields_.end() ? nullptr : &*it;
+}
+
+std::string_view proto_name(Proto p) {
+    const DissectorDef* d = Registry::get().def(p);
+    return d ? d->name : std::string_view("?");
+}
+
+}  // namespace netdx

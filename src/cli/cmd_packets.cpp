@@ -1,0 +1,119 @@
+// `netdx packets`: one line (or tree, JSON object, field row) per packet.
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/source_options.hpp"
+#include "dissectors/decode.hpp"
+#include "output/packet_printer.hpp"
+
+namespace netdx {
+
+namespace {
+
+struct PacketsArgs {
+    SourceArgs source;
+    bool verbose = false;
+    std::string format = "summary";
+    std::vector<std::string> fields;
+    std::vector<std::string> field_options;
+};
+
+// tshark's -E name=value options for -T fields.
+bool apply_field_option(const std::string& opt, FieldsOptions& fo) {
+    const auto eq = opt.find('=');
+    if (eq == std::string::npos) return false;
+    const std::string name = opt.substr(0, eq), value = opt.substr(eq + 1);
+    auto one_char = [](const std::string& v) -> char {
+        if (v == "/t") return '\t';
+        if (v == "/s") return ' ';
+        return v.empty() ? '\0' : v[0];
+    };
+    if (name == "header") fo.header = value == "y";
+    else if (name == "separator") fo.separator = one_char(value);
+    else if (name == "aggregator") fo.aggregator = one_char(value);
+    else if (name == "occurrence" && (value == "f" || value == "l" || value == "a")) fo.occurrence = value[0];
+    else return false;
+    return true;
+}
+
+int run_packets(PacketsArgs& a) {
+    if (std::string err = finish_source_options(a.source); !err.empty()) {
+        fmt::print(stderr, "netdx packets: {}\n", err);
+        return code(ExitCode::Usage);
+    }
+    FieldsOptions fo;
+    fo.names = a.fields;
+    for (const std::string& opt : a.field_options) {
+        if (!apply_field_option(opt, fo)) {
+            fmt::print(stderr, "netdx packets: bad -E option \"{}\"\n", opt);
+            return code(ExitCode::Usage);
+        }
+    }
+    PacketFormat format = a.verbose ? PacketFormat::Tree : PacketFormat::Summary;
+    if (a.format == "json") format = PacketFormat::Json;
+    else if (a.format == "fields") format = PacketFormat::Fields;
+    std::unique_ptr<PacketPrinter> printer;
+    std::unique_ptr<PacketSource> src;
+    try {
+        printer = std::make_unique<PacketPrinter>(format, fo, stdout);
+        src = PacketSource::open(a.source.opts);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "netdx packets: {}\n", e.what());
+        return code(ExitCode::Usage);
+    } catch (const CaptureError& e) {
+        fmt::print(stderr, "netdx: {}\n", e.what());
+        return code(e.code());
+    }
+    if (src->live()) stop_on_signals(src.get());
+    std::signal(SIGPIPE, SIG_IGN);
+
+    Packet pkt;
+    CaptureClock clock;
+    std::uint64_t seen = 0;
+    int rc = code(ExitCode::Ok);
+    for (;;) {
+        const PacketSource::Result r = src->next(pkt);
+        if (r == PacketSource::Result::Timeout) {
+            printer->flush();
+            continue;
+        }
+        if (r == PacketSource::Result::End) break;
+        if (r == PacketSource::Result::Error) {
+            // Everything read before the damage is already printed; say why we stop.
+            printer->flush();
+            fmt::print(stderr, "netdx: {}\n", src->error());
+            rc = code(src->error_code());
+            break;
+        }
+        decode_packet(pkt);
+        if (!clock.started) {
+            clock.first = clock.previous = pkt.ts;
+            clock.started = true;
+        }
+        printer->print(pkt, clock);
+        clock.previous = pkt.ts;
+        if (printer->failed()) break;  // reader went away (e.g. `| head`)
+        if (a.source.count && ++seen >= a.source.count) break;
+    }
+    printer->flush();
+    return rc;
+}
+
+}  // namespace
+
+CommandRunner add_packets_command(CLI::App& app) {
+    auto args = std::make_shared<PacketsArgs>();
+    CLI::App* cmd = app.add_subcommand("packets", "Dissect packets and print one line (or tree/JSON/fields) each");
+    add_source_options(*cmd, args->source, true);
+    cmd->add_flag("-V,--verbose", args->verbose, "Print each packet's layer tree with every field");
+    cmd->add_option("-T,--format", args->format, "Output format: summary, json (one object per line), fields")
+        ->check(CLI::IsMember({"summary", "text", "json", "fields"}));
+    cmd->add_option("-e,--field", args->fields, "Field to print with -T fields (tshark names; repeatable)");
+    cmd->add_option("-E", args->field_options, "Fields output option: header=y|n, separator=/t|/s|C, aggregator=C, occurrence=f|l|a");
+    return [cmd, args]() { return cmd->parsed() ? run_packets(*args) : -1; };
+}
+
+}  // namespace netdx

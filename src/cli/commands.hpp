@@ -1,0 +1,16 @@
+#pragma once
+// Each subcommand registers its options on the CLI app and returns the function
+// that runs it once the command line is parsed.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace netdx {
+
+using CommandRunner = std::function<int()>;
+
+CommandRunner add_packets_command(CLI::App& app);
+CommandRunner add_capture_command(CLI::App& app);
+CommandRunner add_fields_command(CLI::App& app);
+
+}  // namespace netdx

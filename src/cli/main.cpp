@@ -1,0 +1,38 @@
+// netdx: packet-level network diagnostics. One binary, one subcommand per job.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/exit_codes.hpp"
+
+#ifndef NETDX_VERSION
+#define NETDX_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+    CLI::App app{"netdx: capture, dissect and diagnose network traffic"};
+    app.set_version_flag("--version", fmt::format("netdx {}", NETDX_VERSION));
+    app.require_subcommand(1);
+    std::vector<netdx::CommandRunner> runners = {
+        netdx::add_packets_command(app),
+        netdx::add_capture_command(app),
+        netdx::add_fields_command(app),
+    };
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return netdx::code(netdx::ExitCode::Usage);
+    }
+    for (auto& run : runners) {
+        const int rc = run();
+        if (rc >= 0) return rc;
+    }
+    return netdx::code(netdx::ExitCode::Usage);
+}

@@ -1,0 +1,41 @@
+#include "cli/source_options.hpp"
+
+#include <csignal>
+
+namespace netdx {
+
+void add_source_options(CLI::App& cmd, SourceArgs& args, bool allow_file) {
+    if (allow_file) cmd.add_option("-r,--read", args.opts.file, "Read packets from a pcap/pcapng file (- for stdin)");
+    cmd.add_option("-i,--interface", args.opts.interface, "Capture live on this interface");
+    cmd.add_option("-f,--filter", args.opts.filter, "BPF capture filter (tcpdump syntax)");
+    cmd.add_option("-c,--count", args.count, "Stop after this many packets");
+    cmd.add_option("-s,--snaplen", args.opts.snaplen, "Bytes to capture per packet (live)")->check(CLI::Range(1, 262144));
+    cmd.add_flag("-p,--no-promiscuous", args.no_promiscuous, "Do not put the interface in promiscuous mode");
+    cmd.add_option("-B,--buffer-size", args.opts.buffer_size_kib, "Kernel capture buffer in KiB (live)")
+        ->check(CLI::PositiveNumber);
+}
+
+std::string finish_source_options(SourceArgs& args) {
+    args.opts.promiscuous = !args.no_promiscuous;
+    if (args.opts.file.empty() && args.opts.interface.empty()) return "give a capture file with -r FILE or an interface with -i IF";
+    if (!args.opts.file.empty() && !args.opts.interface.empty()) return "-r and -i cannot be used together";
+    return {};
+}
+
+namespace {
+PacketSource* g_source = nullptr;
+extern "C" void on_stop_signal(int) {
+    if (g_source) g_source->interrupt();
+}
+}  // namespace
+
+void stop_on_signals(PacketSource* src) {
+    g_source = src;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+}  // namespace netdx

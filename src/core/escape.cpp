@@ -1,0 +1,60 @@
+#include "core/escape.hpp"
+
+namespace netdx {
+
+namespace {
+
+// Length of a well-formed UTF-8 sequence at s[i] encoding a printable code point
+// (>= U+00A0, so no C1 controls), or 0.
+std::size_t printable_utf8(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+    else return 0;
+    if (i + len > s.size()) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((b(i + k) & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (b(i + k) & 0x3f);
+    }
+    const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    const bool surrogate = cp >= 0xd800 && cp <= 0xdfff;
+    // Bidirectional overrides can disguise what a terminal shows; escape them too.
+    const bool bidi = (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    if (overlong || surrogate || bidi || cp < 0xa0 || cp > 0x10ffff) return 0;
+    return len;
+}
+
+}  // namespace
+
+void append_escaped(fmt::memory_buffer& out, std::string_view bytes) {
+    constexpr char kHex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < bytes.size();) {
+        const unsigned char ch = static_cast<unsigned char>(bytes[i]);
+        if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+            out.push_back(static_cast<char>(ch));
+            ++i;
+        } else if (ch == '\\') {
+            out.append(std::string_view("\\\\"));
+            ++i;
+        } else if (std::size_t n = ch >= 0x80 ? printable_utf8(bytes, i) : 0; n > 0) {
+            out.append(bytes.substr(i, n));
+            i += n;
+        } else {
+            const char esc[4] = {'\\', 'x', kHex[ch >> 4], kHex[ch & 15]};
+            out.append(esc, esc + 4);
+            ++i;
+        }
+    }
+}
+
+std::string escaped(std::string_view bytes) {
+    fmt::memory_buffer buf;
+    append_escaped(buf, bytes);
+    return fmt::to_string(buf);
+}
+
+}  // namespace netdx

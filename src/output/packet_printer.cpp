@@ -1,0 +1,179 @@
+#include "output/packet_printer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include "core/escape.hpp"
+#include "core/format_addr.hpp"
+
+namespace netdx {
+
+namespace {
+
+constexpr std::size_t kFlushAt = 1 << 16;
+
+double since(const Timestamp& a, const Timestamp& b) {
+    return static_cast<double>(a.sec - b.sec) + (static_cast<double>(a.nsec) - b.nsec) * 1e-9;
+}
+
+std::string_view view(const fmt::memory_buffer& b) { return {b.data(), b.size()}; }
+
+// Values of one field in one packet, each occurrence separated by `sep`.
+void collect(const Registry::FieldRef& ref, const Packet& pkt, const CaptureClock& clock, fmt::memory_buffer& out) {
+    FieldOut fo(out);
+    if (ref.proto == Proto::None) {
+        ref.field->fn(FieldContext{pkt, nullptr, clock}, fo);
+        return;
+    }
+    for (const Layer& l : pkt.layers)
+        if (l.proto == ref.proto) ref.field->fn(FieldContext{pkt, &l, clock}, fo);
+}
+
+}  // namespace
+
+PacketPrinter::PacketPrinter(PacketFormat format, FieldsOptions fields, std::FILE* out)
+    : format_(format), fields_opts_(std::move(fields)), out_(out) {
+    if (format_ == PacketFormat::Fields) {
+        if (fields_opts_.names.empty()) throw std::invalid_argument("-T fields needs at least one -e FIELD");
+        for (const std::string& name : fields_opts_.names) {
+            const Registry::FieldRef* ref = Registry::get().field(name);
+            if (!ref) throw std::invalid_argument(fmt::format("unknown field \"{}\" (netdx fields lists them)", name));
+            field_refs_.push_back(ref);
+        }
+    }
+}
+
+PacketPrinter::~PacketPrinter() { flush(); }
+
+bool PacketPrinter::flush() {
+    if (failed_) return false;
+    if (buf_.size() > 0) {
+        if (std::fwrite(buf_.data(), 1, buf_.size(), out_) != buf_.size()) failed_ = true;
+        buf_.clear();
+    }
+    if (!failed_ && std::fflush(out_) != 0) failed_ = true;
+    return !failed_;
+}
+
+void PacketPrinter::maybe_flush() {
+    if (buf_.size() < kFlushAt || failed_) return;
+    if (std::fwrite(buf_.data(), 1, buf_.size(), out_) != buf_.size()) failed_ = true;
+    buf_.clear();
+}
+
+void PacketPrinter::print(const Packet& pkt, const CaptureClock& clock) {
+    switch (format_) {
+        case PacketFormat::Summary: summary(pkt, clock); break;
+        case PacketFormat::Tree: tree(pkt, clock); break;
+        case PacketFormat::Json: json(pkt, clock); break;
+        case PacketFormat::Fields: fields(pkt, clock); break;
+    }
+    maybe_flush();
+}
+
+void PacketPrinter::summary(const Packet& pkt, const CaptureClock& clock) {
+    fmt::memory_buffer src, dst;
+    append_address_columns(pkt, src, dst);
+    fmt::format_to(std::back_inserter(buf_), "{:>5} {:>11.6f} {:>15} → {:<15} {:<6} {:>5} ", pkt.number,
+                   since(pkt.ts, clock.first), view(src), view(dst), protocol_column(pkt), pkt.wirelen);
+    scratch_.clear();
+    append_info_column(pkt, scratch_);
+    // Info may carry text from the wire (later dissectors): escape it.
+    append_escaped(buf_, view(scratch_));
+    buf_.push_back('\n');
+}
+
+void PacketPrinter::tree(const Packet& pkt, const CaptureClock& clock) {
+    const Registry& reg = Registry::get();
+    fmt::format_to(std::back_inserter(buf_), "Frame {}: {} bytes on wire, {} bytes captured\n", pkt.number,
+                   pkt.wirelen, pkt.caplen);
+    auto emit = [&](const FieldDef& f, const Layer* l) {
+        scratch_.clear();
+        FieldOut fo(scratch_);
+        f.fn(FieldContext{pkt, l, clock}, fo);
+        if (fo.count() == 0) return;
+        fmt::format_to(std::back_inserter(buf_), "    {}: {}  [{}]\n", f.label, view(scratch_), f.name);
+    };
+    for (const FieldDef& f : frame_fields()) emit(f, nullptr);
+    for (const Layer& l : pkt.layers) {
+        const DissectorDef* d = reg.def(l.proto);
+        fmt::format_to(std::back_inserter(buf_), "{}{} ({}), {} bytes", l.quoted ? "[quoted] " : "", d->column,
+                       d->name, l.length);
+        if (l.status != LayerStatus::Ok)
+            fmt::format_to(std::back_inserter(buf_), " [{}: {}]",
+                           l.status == LayerStatus::Truncated ? "truncated" : "malformed", l.problem ? l.problem : "");
+        if (l.flags & kLayerChecksumBad) buf_.append(std::string_view(" [bad checksum]"));
+        buf_.push_back('\n');
+        for (const FieldDef& f : d->fields) emit(f, &l);
+    }
+    buf_.push_back('\n');
+}
+
+void PacketPrinter::json(const Packet& pkt, const CaptureClock& clock) {
+    const Registry& reg = Registry::get();
+    nlohmann::ordered_json j;
+    j["number"] = pkt.number;
+    j["time_epoch"] = pkt.ts.seconds();
+    j["time_relative"] = since(pkt.ts, clock.first);
+    j["len"] = pkt.wirelen;
+    j["caplen"] = pkt.caplen;
+    nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+    for (const Layer& l : pkt.layers) {
+        const DissectorDef* d = reg.def(l.proto);
+        nlohmann::ordered_json lj;
+        lj["proto"] = d->name;
+        if (l.quoted) lj["quoted"] = true;
+        if (l.status != LayerStatus::Ok) {
+            lj["status"] = l.status == LayerStatus::Truncated ? "truncated" : "malformed";
+            lj["problem"] = l.problem ? l.problem : "";
+        }
+        nlohmann::ordered_json fj = nlohmann::ordered_json::object();
+        for (const FieldDef& f : d->fields) {
+            scratch_.clear();
+            FieldOut fo(scratch_);
+            f.fn(FieldContext{pkt, &l, clock}, fo);
+            if (fo.count() > 0) fj[std::string(f.name)] = std::string(view(scratch_));
+        }
+        lj["fields"] = std::move(fj);
+        layers.push_back(std::move(lj));
+    }
+    scratch_.clear();
+    FieldOut protos(scratch_);
+    for (const FieldDef& f : frame_fields())
+        if (f.name == "frame.protocols") f.fn(FieldContext{pkt, nullptr, clock}, protos);
+    j["protocols"] = std::string(view(scratch_));
+    j["layers"] = std::move(layers);
+    scratch_.clear();
+    append_info_column(pkt, scratch_);
+    j["info"] = escaped(view(scratch_));
+    // dump() escapes control characters as \u00XX, so wire bytes stay inert.
+    buf_.append(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    buf_.push_back('\n');
+}
+
+void PacketPrinter::fields(const Packet& pkt, const CaptureClock& clock) {
+    if (fields_opts_.header && !header_done_) {
+        for (std::size_t i = 0; i < fields_opts_.names.size(); ++i) {
+            if (i) buf_.push_back(fields_opts_.separator);
+            buf_.append(fields_opts_.names[i]);
+        }
+        buf_.push_back('\n');
+        header_done_ = true;
+    }
+    for (std::size_t i = 0; i < field_refs_.size(); ++i) {
+        if (i) buf_.push_back(fields_opts_.separator);
+        scratch_.clear();
+        collect(*field_refs_[i], pkt, clock, scratch_);
+        std::string_view all = view(scratch_);
+        // FieldOut joins occurrences with ','; re-join or pick as -E asks.
+        if (fields_opts_.occurrence == 'f') all = all.substr(0, all.find(','));
+        else if (fields_opts_.occurrence == 'l' && all.rfind(',') != std::string_view::npos)
+            all = all.substr(all.rfind(',') + 1);
+        for (char ch : all) buf_.push_back(ch == ',' ? fields_opts_.aggregator : ch);
+    }
+    buf_.push_back('\n');
+}
+
+}  // namespace netdx
