@@ -80,7 +80,7 @@ public:
     // Reads at an absolute offset, not moving the cursor.
     [[nodiscard]] std::uint8_t peek_u8(std::size_t at) const { return at < size_ ? data_[at] : 0; }
     [[nodiscard]] std::uint16_t peek_be16(std::size_t at) const {
-        return at + 2 <= size_ ? static_cast<std::uint16_t>((data_[at] << 8) | data_[at + 1]) : 0;
+        return at < size_ && size_ - at >= 2 ? static_cast<std::uint16_t>((data_[at] << 8) | data_[at + 1]) : 0;
     }
 
 private:

@@ -50,7 +50,7 @@ void append_ipv6(fmt::memory_buffer& out, const std::uint8_t* p) {
     const int words = mapped ? 6 : 8;
     for (int i = 0; i < words; ++i) {
         if (i == best) {
-            out.append(std::string_view(i == 0 ? "::" : ":"));
+            out.append(std::string_view("::"));  // the word before the run wrote no ':'
             i += best_len - 1;
             continue;
         }
