@@ -20,7 +20,10 @@ void decode_from(Packet& pkt, Proto next, std::uint32_t offset, bool quoted) {
         Cursor c(pkt.bytes.data() + std::min<std::size_t>(offset, end), end - std::min<std::size_t>(offset, end));
         next = d->decode(c, pkt, *layer);
         if (layer->flags & kLayerStartsQuote) quoted = true;
-        if (layer->status != LayerStatus::Ok && next != Proto::None && layer->length == 0) break;
+        // A failed layer that consumed nothing may still hand its bytes over as data
+        // (raw IP of an unknown version), but nothing else.
+        if (layer->status != LayerStatus::Ok && next != Proto::None && next != Proto::Data && layer->length == 0)
+            break;
         offset += layer->length;
         if (layer->length == 0 && next != Proto::None && next == layer->proto) break;  // no progress
     }

@@ -36,6 +36,14 @@ Proto decode_v2(Cursor& c, Packet&, Layer& layer) {
     return next_for_protocol(protocol);
 }
 
+// Both versions are one protocol ("sll") as in tshark, so a field name such as
+// sll.etype finds the header of either; the link type says which layout it is.
+bool is_v2(const Packet& pkt) { return pkt.linktype == 276; }
+
+Proto decode(Cursor& c, Packet& pkt, Layer& layer) {
+    return is_v2(pkt) ? decode_v2(c, pkt, layer) : decode_v1(c, pkt, layer);
+}
+
 // Link-layer source address: length-prefixed, shown as a MAC when 6 bytes long.
 template <std::size_t LenOff, std::size_t LenSize, std::size_t AddrOff>
 void sll_src(const FieldContext& c, FieldOut& out) {
@@ -45,28 +53,29 @@ void sll_src(const FieldContext& c, FieldOut& out) {
     if (len == 6) out.mac(at(c.pkt, *c.layer, AddrOff));
 }
 
-const FieldDef kFieldsV1[] = {
-    {"sll.pkttype", "Packet type", field_uint<0, 2>},
-    {"sll.hatype", "Link-layer address type", field_uint<2, 2>},
-    {"sll.halen", "Link-layer address length", field_uint<4, 2>},
-    {"sll.src.eth", "Source", sll_src<4, 2, 6>},
-    {"sll.etype", "Protocol", field_hex<14, 2, 4>},
+// A field read from the v1 or the v2 layout.
+template <FieldFn V1, FieldFn V2>
+void either(const FieldContext& c, FieldOut& out) {
+    if (is_v2(c.pkt)) V2(c, out);
+    else V1(c, out);
+}
+
+void absent(const FieldContext&, FieldOut&) {}
+
+const FieldDef kFields[] = {
+    {"sll.pkttype", "Packet type", either<field_uint<0, 2>, field_uint<10, 1>>},
+    {"sll.hatype", "Link-layer address type", either<field_uint<2, 2>, field_uint<8, 2>>},
+    {"sll.halen", "Link-layer address length", either<field_uint<4, 2>, field_uint<11, 1>>},
+    {"sll.src.eth", "Source", either<sll_src<4, 2, 6>, sll_src<11, 1, 12>>},
+    {"sll.etype", "Protocol", either<field_hex<14, 2, 4>, field_hex<0, 2, 4>>},
+    {"sll.ifindex", "Interface index", either<absent, field_uint<4, 4>>},
 };
-const FieldDef kFieldsV2[] = {
-    {"sll.etype", "Protocol", field_hex<0, 2, 4>},
-    {"sll.ifindex", "Interface index", field_uint<4, 4>},
-    {"sll.hatype", "Link-layer address type", field_uint<8, 2>},
-    {"sll.pkttype", "Packet type", field_uint<10, 1>},
-    {"sll.halen", "Link-layer address length", field_uint<11, 1>},
-    {"sll.src.eth", "Source", sll_src<11, 1, 12>},
-};
-const Binding kBindingsV1[] = {{Binding::LinkType, 113}};
-const Binding kBindingsV2[] = {{Binding::LinkType, 276}};
+const Binding kBindings[] = {{Binding::LinkType, 113}, {Binding::LinkType, 276}};
 
 }  // namespace
 
-// tshark names both versions "sll" in frame.protocols.
-const DissectorDef sll_dissector = {Proto::Sll, "sll", "SLL", decode_v1, nullptr, kFieldsV1, kBindingsV1};
-const DissectorDef sll2_dissector = {Proto::Sll2, "sll", "SLL2", decode_v2, nullptr, kFieldsV2, kBindingsV2};
+const DissectorDef sll_dissector = {Proto::Sll, "sll", "SLL", decode, nullptr, kFields, kBindings};
+// Kept only while registry.cpp still lists it: no bindings, so nothing decodes as it.
+const DissectorDef sll2_dissector = {Proto::Sll2, "sll", "SLL2", decode_v2, nullptr, {}, {}};
 
 }  // namespace netdx
