@@ -12,7 +12,7 @@ namespace netdx {
 
 template <typename... Args>
 inline void info(fmt::memory_buffer& out, fmt::format_string<Args...> f, Args&&... args) {
-    fmt::format_to(std::back_inserter(out), f, std::forward<Args>(args)...);
+    fmt::format_to(fmt::appender(out), f, std::forward<Args>(args)...);
 }
 
 // The bytes of a layer's header as a cursor (bounds: the captured bytes).

@@ -10,11 +10,11 @@ void FieldOut::uint(std::uint64_t v) {
 }
 void FieldOut::sint(std::int64_t v) {
     begin_value();
-    fmt::format_to(std::back_inserter(buf_), "{}", v);
+    fmt::format_to(fmt::appender(buf_), "{}", v);
 }
 void FieldOut::hex(std::uint64_t v, int width) {
     begin_value();
-    fmt::format_to(std::back_inserter(buf_), "0x{:0{}x}", v, width);
+    fmt::format_to(fmt::appender(buf_), "0x{:0{}x}", v, width);
 }
 void FieldOut::mac(const std::uint8_t* p) {
     begin_value();
@@ -42,7 +42,7 @@ void FieldOut::raw(std::string_view s) {
 }
 void FieldOut::fixed(double v, int decimals) {
     begin_value();
-    fmt::format_to(std::back_inserter(buf_), "{:.{}f}", v, decimals);
+    fmt::format_to(fmt::appender(buf_), "{:.{}f}", v, decimals);
 }
 
 }  // namespace netdx

@@ -33,9 +33,10 @@ int run_capture(CaptureArgs& a) {
     }
     pcap_dumper_t* dump = pcap_dump_open(src->handle(), a.output.c_str());
     if (!dump) {
-        fmt::print(stderr, "netdx: cannot write {}: {}\n", a.output, pcap_geterr(src->handle()));
+        fmt::print(stderr, "netdx: cannot write {}\n", pcap_geterr(src->handle()));  // names the file
         return code(ExitCode::WriteFailed);
     }
+    const bool nano_file = pcap_get_tstamp_precision(src->handle()) == PCAP_TSTAMP_PRECISION_NANO;
     stop_on_signals(src.get());
     if (!a.quiet)
         fmt::print(stderr, "netdx: listening on {}, link-type {}, snapshot length {} bytes\n", src->name(),
@@ -59,7 +60,9 @@ int run_capture(CaptureArgs& a) {
         }
         pcap_pkthdr hdr{};
         hdr.ts.tv_sec = pkt.ts.sec;
-        hdr.ts.tv_usec = static_cast<suseconds_t>(pkt.ts.nsec / 1000);  // pcap_dump writes microsecond files
+        // pcap_dump_open takes the handle's precision: a nanosecond live handle makes a
+        // nanosecond file, whose tv_usec field holds nanoseconds.
+        hdr.ts.tv_usec = static_cast<suseconds_t>(nano_file ? pkt.ts.nsec : pkt.ts.nsec / 1000);
         hdr.caplen = pkt.caplen;
         hdr.len = pkt.wirelen;
         pcap_dump(reinterpret_cast<u_char*>(dump), &hdr, pkt.bytes.data());

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        app.exit(e);
+        // One line, as for every other bad input (CLI11's own exit() prints two).
+        fmt::print(stderr, "netdx: {} (netdx --help lists the options)\n", e.what());
         return netdx::code(netdx::ExitCode::Usage);
     }
     for (auto& run : runners) {

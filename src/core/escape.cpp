@@ -35,8 +35,15 @@ void append_escaped(fmt::memory_buffer& out, std::string_view bytes) {
     for (std::size_t i = 0; i < bytes.size();) {
         const unsigned char ch = static_cast<unsigned char>(bytes[i]);
         if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
-            out.push_back(static_cast<char>(ch));
-            ++i;
+            // Copy the whole run of plain ASCII at once (most text is only that).
+            std::size_t j = i + 1;
+            while (j < bytes.size()) {
+                const unsigned char c2 = static_cast<unsigned char>(bytes[j]);
+                if (c2 < 0x20 || c2 >= 0x7f || c2 == '\\') break;
+                ++j;
+            }
+            out.append(bytes.data() + i, bytes.data() + j);
+            i = j;
         } else if (ch == '\\') {
             out.append(std::string_view("\\\\"));
             ++i;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 
@@ -19,6 +20,69 @@ double since(const Timestamp& a, const Timestamp& b) {
 }
 
 std::string_view view(const fmt::memory_buffer& b) { return {b.data(), b.size()}; }
+
+// The summary line is the hot path of `netdx packets`: its columns are written
+// by hand instead of through fmt's runtime format parsing and Unicode width
+// counting. Every column is ASCII, so width is size.
+void pad(fmt::memory_buffer& out, std::size_t n) {
+    static constexpr char kSpaces[] = "                                ";
+    while (n > 0) {
+        const std::size_t k = std::min(n, sizeof kSpaces - 1);
+        out.append(kSpaces, kSpaces + k);
+        n -= k;
+    }
+}
+
+void right(fmt::memory_buffer& out, std::string_view s, std::size_t width) {
+    if (s.size() < width) pad(out, width - s.size());
+    out.append(s);
+}
+
+void left(fmt::memory_buffer& out, std::string_view s, std::size_t width) {
+    out.append(s);
+    if (s.size() < width) pad(out, width - s.size());
+}
+
+// Writes v's decimal digits ending at `end`; returns where they start.
+char* digits(char* end, std::uint64_t v) {
+    do {
+        *--end = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return end;
+}
+
+void right_uint(fmt::memory_buffer& out, std::uint64_t v, std::size_t width) {
+    char tmp[20];
+    char* end = tmp + sizeof tmp;
+    char* begin = digits(end, v);
+    right(out, {begin, static_cast<std::size_t>(end - begin)}, width);
+}
+
+// `{:>11.6f}` of the seconds between b and a. Whole microseconds (every
+// microsecond pcap, most nanosecond ones) are exact in integers and print the
+// same digits as the double would; anything else goes through fmt.
+void right_seconds(fmt::memory_buffer& out, const Timestamp& a, const Timestamp& b, std::size_t width) {
+    const std::int64_t dsec = a.sec - b.sec;
+    const std::int64_t dns = static_cast<std::int64_t>(a.nsec) - static_cast<std::int64_t>(b.nsec);
+    constexpr std::int64_t kMaxSec = 1'000'000'000;  // keeps dsec * 1e6 far from overflow
+    if (dsec < 0 || dsec > kMaxSec || dns % 1000 != 0 || dsec * 1'000'000 + dns / 1000 < 0) {
+        fmt::format_to(fmt::appender(out), "{:>{}.6f}", since(a, b), width);
+        return;
+    }
+    const std::uint64_t us = static_cast<std::uint64_t>(dsec * 1'000'000 + dns / 1000);
+    char tmp[32];
+    char* end = tmp + sizeof tmp;
+    char* p = end;
+    std::uint64_t frac = us % 1'000'000;
+    for (int i = 0; i < 6; ++i) {
+        *--p = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+    }
+    *--p = '.';
+    p = digits(p, us / 1'000'000);
+    right(out, {p, static_cast<std::size_t>(end - p)}, width);
+}
 
 // Values of one field in one packet, each occurrence separated by `sep`.
 void collect(const Registry::FieldRef& ref, const Packet& pkt, const CaptureClock& clock, fmt::memory_buffer& out) {
@@ -74,10 +138,22 @@ void PacketPrinter::print(const Packet& pkt, const CaptureClock& clock) {
 }
 
 void PacketPrinter::summary(const Packet& pkt, const CaptureClock& clock) {
-    fmt::memory_buffer src, dst;
-    append_address_columns(pkt, src, dst);
-    fmt::format_to(std::back_inserter(buf_), "{:>5} {:>11.6f} {:>15} → {:<15} {:<6} {:>5} ", pkt.number,
-                   since(pkt.ts, clock.first), view(src), view(dst), protocol_column(pkt), pkt.wirelen);
+    src_.clear();
+    dst_.clear();
+    append_address_columns(pkt, src_, dst_);
+    // "{:>5} {:>11.6f} {:>15} → {:<15} {:<6} {:>5} ", written column by column.
+    right_uint(buf_, pkt.number, 5);
+    buf_.push_back(' ');
+    right_seconds(buf_, pkt.ts, clock.first, 11);
+    buf_.push_back(' ');
+    right(buf_, view(src_), 15);
+    buf_.append(std::string_view(" → "));
+    left(buf_, view(dst_), 15);
+    buf_.push_back(' ');
+    left(buf_, protocol_column(pkt), 6);
+    buf_.push_back(' ');
+    right_uint(buf_, pkt.wirelen, 5);
+    buf_.push_back(' ');
     scratch_.clear();
     append_info_column(pkt, scratch_);
     // Info may carry text from the wire (later dissectors): escape it.
@@ -87,22 +163,22 @@ void PacketPrinter::summary(const Packet& pkt, const CaptureClock& clock) {
 
 void PacketPrinter::tree(const Packet& pkt, const CaptureClock& clock) {
     const Registry& reg = Registry::get();
-    fmt::format_to(std::back_inserter(buf_), "Frame {}: {} bytes on wire, {} bytes captured\n", pkt.number,
+    fmt::format_to(fmt::appender(buf_), "Frame {}: {} bytes on wire, {} bytes captured\n", pkt.number,
                    pkt.wirelen, pkt.caplen);
     auto emit = [&](const FieldDef& f, const Layer* l) {
         scratch_.clear();
         FieldOut fo(scratch_);
         f.fn(FieldContext{pkt, l, clock}, fo);
         if (fo.count() == 0) return;
-        fmt::format_to(std::back_inserter(buf_), "    {}: {}  [{}]\n", f.label, view(scratch_), f.name);
+        fmt::format_to(fmt::appender(buf_), "    {}: {}  [{}]\n", f.label, view(scratch_), f.name);
     };
     for (const FieldDef& f : frame_fields()) emit(f, nullptr);
     for (const Layer& l : pkt.layers) {
         const DissectorDef* d = reg.def(l.proto);
-        fmt::format_to(std::back_inserter(buf_), "{}{} ({}), {} bytes", l.quoted ? "[quoted] " : "", d->column,
+        fmt::format_to(fmt::appender(buf_), "{}{} ({}), {} bytes", l.quoted ? "[quoted] " : "", d->column,
                        d->name, l.length);
         if (l.status != LayerStatus::Ok)
-            fmt::format_to(std::back_inserter(buf_), " [{}: {}]",
+            fmt::format_to(fmt::appender(buf_), " [{}: {}]",
                            l.status == LayerStatus::Truncated ? "truncated" : "malformed", l.problem ? l.problem : "");
         if (l.flags & kLayerChecksumBad) buf_.append(std::string_view(" [bad checksum]"));
         buf_.push_back('\n');

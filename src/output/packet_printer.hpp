@@ -46,6 +46,7 @@ private:
     std::FILE* out_;
     fmt::memory_buffer buf_;
     fmt::memory_buffer scratch_;
+    fmt::memory_buffer src_, dst_;  // summary address columns, reused
     bool header_done_ = false;
     bool failed_ = false;
 };
