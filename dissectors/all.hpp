@@ -22,4 +22,7 @@ extern const DissectorDef icmpv6_dissector;
 extern const DissectorDef udp_dissector;
 extern const DissectorDef tcp_dissector;
 extern const DissectorDef data_dissector;
+extern const DissectorDef dns_dissector;
+extern const DissectorDef dhcp_dissector;
+extern const DissectorDef dhcpv6_dissector;
 }  // namespace netdx

@@ -28,6 +28,9 @@ const DissectorDef* const kDissectors[] = {
     &udp_dissector,
     &tcp_dissector,
     &data_dissector,
+    &dns_dissector,
+    &dhcp_dissector,
+    &dhcpv6_dissector,
 };
 }  // namespace
 

@@ -26,6 +26,9 @@ enum class Proto : std::uint8_t {
     Udp,
     Tcp,
     Data,
+    Dns,
+    Dhcp,
+    Dhcpv6,
     Count_
 };
 
