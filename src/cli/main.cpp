@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
         netdx::add_packets_command(app),
         netdx::add_capture_command(app),
         netdx::add_fields_command(app),
+        netdx::add_analyze_command(app),
+        netdx::add_rules_command(app),
     };
     try {
         app.parse(argc, argv);

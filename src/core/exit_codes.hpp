@@ -16,6 +16,8 @@ enum class ExitCode : int {
     UnsupportedLinkType = 9,
     WriteFailed = 10,       // output file could not be written
     CaptureFailed = 11,     // any other libpcap failure
+    BadConfig = 12,         // rule configuration file or --set value invalid
+    FindingsReached = 20,   // analyze --fail-on: a finding reached the severity
 };
 
 inline int code(ExitCode c) { return static_cast<int>(c); }

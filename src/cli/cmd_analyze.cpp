@@ -1,0 +1,220 @@
+// `netdx analyze`: runs the analysis pipeline and the rules over capture files
+// (or a live interface until Ctrl-C) and reports findings with evidence.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <set>
+#include <sys/stat.h>
+
+#include "analysis/pipeline.hpp"
+#include "cli/commands.hpp"
+#include "cli/source_options.hpp"
+#include "dissectors/decode.hpp"
+#include "report/evidence.hpp"
+#include "report/report.hpp"
+
+namespace netdx {
+
+namespace {
+
+struct AnalyzeArgs {
+    std::vector<std::string> files;
+    SourceArgs source;
+    std::string format = "text";
+    std::string output;
+    std::string config;
+    std::vector<std::string> sets;
+    std::string fail_on;
+    std::string evidence;
+    std::vector<std::string> evidence_ids;
+    std::string color = "auto";
+};
+
+// Progress on stderr for big files read on a terminal.
+class Progress {
+public:
+    Progress(PacketSource& src, const std::string& file) {
+        struct stat sb {};
+        if (!isatty(STDERR_FILENO) || file == "-" || stat(file.c_str(), &sb) != 0 || sb.st_size < (32 << 20)) return;
+        fp_ = pcap_file(src.handle());
+        size_ = static_cast<double>(sb.st_size);
+        name_ = file;
+    }
+    void tick(std::uint64_t packets) {
+        if (!fp_ || (packets & 0xffff) != 0) return;
+        const double frac = std::min(1.0, static_cast<double>(std::ftell(fp_)) / size_);
+        const int filled = static_cast<int>(frac * 30);
+        fmt::print(stderr, "\r{} [{:#<{}}{:.<{}}] {:3.0f}% {} packets", name_, "", filled, "", 30 - filled, frac * 100,
+                   packets);
+        shown_ = true;
+    }
+    ~Progress() {
+        if (shown_) fmt::print(stderr, "\r\x1b[K");
+    }
+
+private:
+    std::FILE* fp_ = nullptr;
+    double size_ = 1;
+    std::string name_;
+    bool shown_ = false;
+};
+
+bool want_color(const std::string& mode, std::FILE* out) {
+    if (mode == "always") return true;
+    if (mode == "never") return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color && *no_color) return false;
+    return isatty(fileno(out));
+}
+
+int run_analyze(AnalyzeArgs& a) {
+    RuleConfig config;
+    if (!a.config.empty()) {
+        if (std::string err = config.load_toml_file(a.config); !err.empty()) {
+            fmt::print(stderr, "netdx analyze: {}\n", err);
+            return code(ExitCode::BadConfig);
+        }
+    }
+    for (const std::string& s : a.sets) {
+        if (std::string err = config.apply_set(s); !err.empty()) {
+            fmt::print(stderr, "netdx analyze: {}\n", err);
+            return code(ExitCode::BadConfig);
+        }
+    }
+    std::optional<Severity> fail_on;
+    if (!a.fail_on.empty()) fail_on = parse_severity(a.fail_on);
+    for (const std::string& id : a.evidence_ids)
+        if (!find_def(id)) {
+            fmt::print(stderr, "netdx analyze: unknown rule \"{}\" for --finding (see `netdx rules`)\n", id);
+            return code(ExitCode::Usage);
+        }
+    if (!a.source.opts.file.empty()) a.files.insert(a.files.begin(), a.source.opts.file);
+    const bool live = !a.source.opts.interface.empty();
+    if (live == !a.files.empty()) {
+        fmt::print(stderr, "netdx analyze: give capture files, or -i IF for a live analysis\n");
+        return code(ExitCode::Usage);
+    }
+    if (!a.evidence.empty() && live) {
+        fmt::print(stderr, "netdx analyze: --evidence needs capture files (a live capture cannot be read twice)\n");
+        return code(ExitCode::Usage);
+    }
+
+    Engine engine(config);
+    PipelineOptions popts;
+    popts.syn_timeout = config.number("conn.unanswered_syn", "syn_timeout_s");
+    Pipeline pipeline(engine, popts);
+    std::signal(SIGPIPE, SIG_IGN);
+    int rc = code(ExitCode::Ok);
+    std::vector<std::string> inputs = live ? std::vector<std::string>{a.source.opts.interface} : a.files;
+    Packet pkt;
+    std::uint64_t total = 0;
+    for (std::uint32_t i = 0; i < inputs.size() && rc == 0; ++i) {
+        SourceOptions opts = a.source.opts;
+        if (!live) opts.file = inputs[i];
+        opts.promiscuous = !a.source.no_promiscuous;
+        std::unique_ptr<PacketSource> src;
+        try {
+            src = PacketSource::open(opts);
+        } catch (const CaptureError& e) {
+            fmt::print(stderr, "netdx: {}\n", e.what());
+            return code(e.code());
+        }
+        if (live) {
+            stop_on_signals(src.get());
+            fmt::print(stderr, "netdx analyze: capturing on {}; press Ctrl-C to stop and report\n", inputs[i]);
+        }
+        pipeline.begin_file(i, inputs[i]);
+        Progress progress(*src, inputs[i]);
+        for (;;) {
+            const PacketSource::Result r = src->next(pkt);
+            if (r == PacketSource::Result::Timeout) continue;
+            if (r == PacketSource::Result::End) break;
+            if (r == PacketSource::Result::Error) {
+                // Report what was read before the damage, and say why we stopped.
+                fmt::print(stderr, "netdx: {}\n", src->error());
+                rc = code(src->error_code());
+                break;
+            }
+            decode_packet(pkt);
+            pipeline.packet(pkt);
+            progress.tick(++total);
+            if (a.source.count && total >= a.source.count) break;
+        }
+    }
+    pipeline.end();
+    const CaptureSummary& sum = pipeline.summary();
+    std::vector<Finding> findings = engine.finish(sum.first, sum.last);
+    AnalysisReport report{sum, findings, pipeline.limit_drops() + engine.limit_drops()};
+
+    std::FILE* out = stdout;
+    if (!a.output.empty() && a.output != "-") {
+        out = std::fopen(a.output.c_str(), "w");
+        if (!out) {
+            fmt::print(stderr, "netdx analyze: cannot write {}\n", a.output);
+            return code(ExitCode::WriteFailed);
+        }
+    }
+    if (a.format == "json") {
+        std::fputs(report_json(report).dump(2).c_str(), out);
+        std::fputc('\n', out);
+    } else if (a.format == "ndjson") {
+        write_ndjson_report(out, report);
+    } else if (a.format == "junit") {
+        write_junit_report(out, report, fail_on.value_or(Severity::Warning));
+    } else {
+        write_text_report(out, report, want_color(a.color, out));
+    }
+    if (std::fflush(out) != 0 || (out != stdout && std::fclose(out) != 0)) {
+        fmt::print(stderr, "netdx analyze: writing the report failed\n");
+        return code(ExitCode::WriteFailed);
+    }
+
+    if (!a.evidence.empty()) {
+        std::set<FrameRef> frames;
+        for (const Finding& f : findings) {
+            if (!a.evidence_ids.empty() &&
+                std::find(a.evidence_ids.begin(), a.evidence_ids.end(), f.def->id) == a.evidence_ids.end())
+                continue;
+            frames.insert(f.evidence.frames.begin(), f.evidence.frames.end());
+        }
+        EvidenceResult ev = write_evidence(a.files, frames, a.evidence);
+        if (!ev.error.empty()) {
+            fmt::print(stderr, "netdx analyze: {}\n", ev.error);
+            return ev.exit_code;
+        }
+        fmt::print(stderr, "netdx analyze: wrote {} evidence packet(s) to {}\n", ev.written, a.evidence);
+        if (ev.skipped_linktype)
+            fmt::print(stderr, "netdx analyze: {} evidence packet(s) skipped: their link type differs from the first file's\n",
+                       ev.skipped_linktype);
+    }
+    if (rc != 0) return rc;
+    if (fail_on)
+        for (const Finding& f : findings)
+            if (f.severity >= *fail_on) return code(ExitCode::FindingsReached);
+    return code(ExitCode::Ok);
+}
+
+}  // namespace
+
+CommandRunner add_analyze_command(CLI::App& app) {
+    auto args = std::make_shared<AnalyzeArgs>();
+    CLI::App* cmd = app.add_subcommand("analyze", "Diagnose capture files (or a live interface): findings with evidence");
+    cmd->add_option("files", args->files, "Capture files (pcap/pcapng; - for stdin)");
+    add_source_options(*cmd, args->source, true);
+    cmd->add_option("-T,--format", args->format, "Report format: text, json, ndjson, junit")
+        ->check(CLI::IsMember({"text", "json", "ndjson", "junit"}));
+    cmd->add_option("-o,--output", args->output, "Write the report to this file instead of standard output");
+    cmd->add_option("--config", args->config, "TOML file with rule settings (see `netdx rules`)");
+    cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value, rule.severity=S, rule.enabled=false");
+    cmd->add_option("--fail-on", args->fail_on, "Exit with code 20 when a finding reaches this severity")
+        ->check(CLI::IsMember({"info", "notice", "warning", "error"}));
+    cmd->add_option("--evidence", args->evidence, "Write the evidence packets of the findings to this pcap file");
+    cmd->add_option("--finding", args->evidence_ids, "With --evidence: only the evidence of this rule id (repeatable)");
+    cmd->add_option("--color", args->color, "Colour the text report: auto (terminal, unless NO_COLOR), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    return [cmd, args]() { return cmd->parsed() ? run_analyze(*args) : -1; };
+}
+
+}  // namespace netdx

@@ -1,0 +1,79 @@
+// `netdx rules`: every rule with its id, severity and parameters;
+// `netdx rules explain ID`: one rule's documentation.
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/exit_codes.hpp"
+#include "rules/config.hpp"
+
+namespace netdx {
+
+namespace {
+
+struct RulesArgs {
+    std::string config;
+    std::vector<std::string> sets;
+    std::string explain_id;
+};
+
+void print_rule(const FindingDef& d, const RuleConfig& c, bool full) {
+    const bool on = c.enabled(d.id);
+    fmt::print("{:<30} {:<8} {:<13} {}{}\n", d.id, severity_name(c.severity(d)), d.group, d.title, on ? "" : " (disabled)");
+    if (!full) {
+        for (const ParamDef& p : d.params) {
+            const std::string v = c.value(d.id, p.name);
+            fmt::print("    {:<26} = {:<10}{}\n", p.name, v.empty() ? "\"\"" : v,
+                       v == p.default_value ? std::string() : fmt::format(" (default {})", p.default_value));
+        }
+        return;
+    }
+    fmt::print("\nWhat it means\n  {}\n\nWhat to check\n  {}\n\nParameters (--set {}.NAME=VALUE, or [\"{}\"] in --config)\n",
+               d.explanation, d.remediation, d.id, d.id);
+    for (const ParamDef& p : d.params) {
+        const std::string v = c.value(d.id, p.name);
+        fmt::print("  {:<22} {:<8} {}{}\n", p.name, v.empty() ? "\"\"" : v, p.description,
+                   v == p.default_value ? std::string() : fmt::format(" (default {})", p.default_value));
+    }
+    fmt::print("  {:<22} {:<8} {}\n  {:<22} {:<8} {}\n", "severity", severity_name(c.severity(d)),
+               "info, notice, warning or error", "enabled", on ? "true" : "false", "false turns the rule off");
+}
+
+int run_rules(RulesArgs& a, bool explain) {
+    RuleConfig config;
+    if (!a.config.empty())
+        if (std::string err = config.load_toml_file(a.config); !err.empty()) {
+            fmt::print(stderr, "netdx rules: {}\n", err);
+            return code(ExitCode::BadConfig);
+        }
+    for (const std::string& s : a.sets)
+        if (std::string err = config.apply_set(s); !err.empty()) {
+            fmt::print(stderr, "netdx rules: {}\n", err);
+            return code(ExitCode::BadConfig);
+        }
+    if (explain) {
+        const FindingDef* d = find_def(a.explain_id);
+        if (!d) {
+            fmt::print(stderr, "netdx rules: unknown rule \"{}\" (see `netdx rules`)\n", a.explain_id);
+            return code(ExitCode::Usage);
+        }
+        print_rule(*d, config, true);
+        return 0;
+    }
+    fmt::print("{:<30} {:<8} {:<13} {}\n", "ID", "SEVERITY", "GROUP", "TITLE / PARAMETERS");
+    for (const FindingDef& d : finding_defs()) print_rule(d, config, false);
+    return 0;
+}
+
+}  // namespace
+
+CommandRunner add_rules_command(CLI::App& app) {
+    auto args = std::make_shared<RulesArgs>();
+    CLI::App* cmd = app.add_subcommand("rules", "List the diagnostic rules with their severities and parameters");
+    cmd->add_option("--config", args->config, "TOML file with rule settings to show applied");
+    cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value");
+    CLI::App* explain = cmd->add_subcommand("explain", "Print one rule's documentation");
+    explain->add_option("id", args->explain_id, "Rule id, e.g. arp.duplicate_ip")->required();
+    return [cmd, explain, args]() { return cmd->parsed() ? run_rules(*args, explain->parsed()) : -1; };
+}
+
+}  // namespace netdx

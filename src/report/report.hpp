@@ -1,0 +1,30 @@
+#pragma once
+// The sinks of `netdx analyze`: a text report for people (colour optional),
+// one JSON document, NDJSON (one finding per line) and JUnit XML for CI.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/summary.hpp"
+#include "rules/finding.hpp"
+
+namespace netdx {
+
+struct AnalysisReport {
+    const CaptureSummary& summary;
+    const std::vector<Finding>& findings;
+    std::uint64_t limit_drops = 0;  // state entries refused because a table was full
+};
+
+void write_text_report(std::FILE* out, const AnalysisReport& r, bool color);
+nlohmann::json report_json(const AnalysisReport& r);
+void write_ndjson_report(std::FILE* out, const AnalysisReport& r);
+// Findings at or above `failure` are <failure> elements; the rest go to system-out.
+void write_junit_report(std::FILE* out, const AnalysisReport& r, Severity failure);
+
+// "2026-11-25T14:00:01.123Z"
+std::string iso_time(double ts);
+
+}  // namespace netdx

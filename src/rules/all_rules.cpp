@@ -1,0 +1,17 @@
+#include "rules/engine.hpp"
+#include "rules/rules_all.hpp"
+
+namespace netdx {
+
+std::vector<std::unique_ptr<Rule>> make_rules(const RuleConfig& c) {
+    std::vector<std::unique_ptr<Rule>> out;
+    add_security_rules(out, c);  // first: conn rules read the scanners it finds
+    add_addressing_rules(out, c);
+    add_connectivity_rules(out, c);
+    add_dns_rules(out, c);
+    add_dhcp_rules(out, c);
+    add_performance_rules(out, c);
+    return out;
+}
+
+}  // namespace netdx

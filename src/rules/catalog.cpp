@@ -1,0 +1,313 @@
+// The FindingDef table: every rule's id, group, default severity, texts and
+// parameters. `netdx rules` prints this table; ids are stable
+// (docs/rules-and-expectations.md).
+#include <algorithm>
+
+#include "rules/finding.hpp"
+
+namespace netdx {
+
+namespace {
+
+using S = Severity;
+
+constexpr ParamDef kDupIp[] = {
+    {"window_s", "30", "two MACs claiming the address within this many seconds is a conflict"}};
+constexpr ParamDef kFlipFlop[] = {
+    {"min_returns", "1", "times the address must return to a MAC it had before (A->B->A)"}};
+constexpr ParamDef kGratuitous[] = {
+    {"window_s", "300", "how long a MAC's claim on an address is remembered"}};
+constexpr ParamDef kNdpDup[] = {
+    {"window_s", "30", "two MACs advertising the address within this many seconds is a conflict"}};
+constexpr ParamDef kLinkLocal[] = {{"min_packets", "1", "packets sent from 169.254/16 by the host"}};
+constexpr ParamDef kNetmask[] = {
+    {"prefix_len", "24", "the LAN prefix length: ARP for a target outside the sender's prefix is off-subnet"},
+    {"min_requests", "1", "off-subnet ARP requests needed per sender"}};
+
+constexpr ParamDef kRefused[] = {{"min_attempts", "1", "refused attempts per server and port"}};
+constexpr ParamDef kUnanswered[] = {
+    {"min_attempts", "1", "unanswered attempts per server and port"},
+    {"syn_timeout_s", "3", "a SYN with no reply after this long (and not retransmitted) counts as unanswered"}};
+constexpr ParamDef kFileShare[] = {
+    {"ports", "139,445", "file-share ports (SMB/NetBIOS)"},
+    {"min_attempts", "1", "failed attempts per server"}};
+constexpr ParamDef kPrinter[] = {
+    {"ports", "515,631,9100", "printer ports (LPD, IPP, raw/JetDirect)"},
+    {"min_attempts", "1", "failed attempts per server"}};
+constexpr ParamDef kSingleHost[] = {
+    {"min_failures", "3", "failed attempts (TCP and DNS) of the failing host"},
+    {"max_success_ratio", "0.2", "the failing host's success ratio must be at most this"},
+    {"min_other_success_ratio", "0.8", "the other hosts' success ratio must be at least this"},
+    {"min_other_successes", "2", "successful attempts of the other hosts"}};
+constexpr ParamDef kIcmpUnreach[] = {{"min_count", "1", "errors per reporting router/host and code"}};
+constexpr ParamDef kIcmpTimex[] = {{"min_count", "1", "time-exceeded errors per reporting router"}};
+constexpr ParamDef kInternet[] = {
+    {"local_prefix_len", "24", "destinations inside the client's prefix are local, the rest outside"},
+    {"min_failures", "3", "failed attempts to outside destinations"},
+    {"max_success_ratio", "0.2", "outside success ratio at most this"},
+    {"min_local_successes", "1", "local attempts that succeeded (the contrast)"}};
+constexpr ParamDef kGateway[] = {
+    {"min_requests", "3", "unanswered ARP requests for the gateway address"},
+    {"prefix_len", "24", "prefix used to recognise .1/.254-style gateway addresses"},
+    {"gateways", "", "gateway addresses, comma-separated; empty: guess the .1/.254 of each prefix"}};
+
+constexpr ParamDef kPortScan[] = {
+    {"min_ports", "20", "distinct destination ports probed on one host"},
+    {"window_s", "60", "within this many seconds"}};
+constexpr ParamDef kHostScan[] = {
+    {"min_hosts", "20", "distinct hosts probed (same TCP port, or ICMP echo)"},
+    {"window_s", "60", "within this many seconds"}};
+constexpr ParamDef kSynFlood[] = {
+    {"min_syn_rate", "100", "SYNs per second to one server port"},
+    {"max_established_ratio", "0.2", "completed handshakes over SYNs at most this"}};
+constexpr ParamDef kBogon[] = {
+    {"min_packets", "1", "packets with the address"},
+    {"include_documentation", "0", "1 also flags the TEST-NET documentation ranges"}};
+constexpr ParamDef kBroadcastSrc[] = {{"min_packets", "1", "packets with a broadcast/multicast source"}};
+
+constexpr ParamDef kDnsUnanswered[] = {
+    {"min_count", "2", "unanswered queries per resolver"},
+    {"min_ratio", "0.1", "unanswered over all queries to the resolver"}};
+constexpr ParamDef kDnsRcode[] = {{"min_count", "1", "responses with this code per resolver"}};
+constexpr ParamDef kDnsNx[] = {{"min_count", "1", "NXDOMAIN responses per resolver"}};
+constexpr ParamDef kDnsSlow[] = {
+    {"slow_ms", "500", "a response slower than this is slow"},
+    {"min_slow", "2", "slow responses per resolver"},
+    {"min_ratio", "0.2", "slow over answered queries to the resolver"}};
+constexpr ParamDef kDnsTc[] = {{"min_count", "1", "truncated responses never retried over TCP"}};
+constexpr ParamDef kDnsUnsolicited[] = {
+    {"min_count", "1", "responses that match no query"},
+    {"ignore_first_s", "2", "responses this close to the capture start may answer unseen queries"}};
+constexpr ParamDef kDnsResolver[] = {
+    {"resolvers", "", "expected resolvers, comma-separated; empty: those most clients use"}};
+
+constexpr ParamDef kDhcpNoOffer[] = {{"min_discovers", "2", "DISCOVERs without an OFFER per client"}};
+constexpr ParamDef kDhcpNak[] = {{"min_count", "1", "NAKs"}};
+constexpr ParamDef kDhcpDecline[] = {{"min_count", "1", "DECLINEs"}};
+constexpr ParamDef kDhcpServers[] = {{"min_servers", "2", "distinct DHCP servers answering"}};
+constexpr ParamDef kDhcpSlow[] = {{"slow_s", "3", "DISCOVER/REQUEST to ACK slower than this"}};
+
+constexpr ParamDef kRetrans[] = {
+    {"min_rate", "0.03", "retransmitted segments over data segments, per host pair"},
+    {"min_retransmissions", "5", "retransmitted segments per host pair"}};
+constexpr ParamDef kDupAck[] = {{"min_burst", "5", "duplicate ACKs in a row for one segment"}};
+constexpr ParamDef kZeroWin[] = {{"min_count", "1", "zero-window advertisements per flow"}};
+constexpr ParamDef kWinFull[] = {{"min_count", "3", "window-full segments per flow"}};
+constexpr ParamDef kHighRtt[] = {
+    {"max_rtt_ms", "300", "handshake RTT above this is high"},
+    {"min_samples", "2", "handshakes per server above the limit"}};
+constexpr ParamDef kMtu[] = {
+    {"min_size", "1200", "segments at least this large"},
+    {"min_retransmissions", "3", "retransmissions of large segments while small ones pass"}};
+
+const FindingDef kDefs[] = {
+    // addressing
+    {"arp.duplicate_ip", "addressing", S::Error, "Duplicate IP address (ARP)",
+     "Two different MAC addresses claim the same IPv4 address in ARP. Traffic for that address goes to "
+     "whichever host answered last, so connections to it break intermittently.",
+     "Find both hosts by their MACs (switch MAC table, DHCP leases); one has a static address inside the DHCP "
+     "pool or a copied configuration. Give one of them another address. Repeated claims for a gateway address can "
+     "also be ARP spoofing.",
+     kDupIp},
+    {"arp.mac_flip_flop", "addressing", S::Warning, "IP address flip-flops between MACs",
+     "The MAC address that answers for an IPv4 address changed and then changed back (arpwatch's flip flop).",
+     "Check for two interfaces sharing an address (failover pairs, a VM and its host, a laptop on dock and "
+     "Wi-Fi) or for ARP spoofing.",
+     kFlipFlop},
+    {"arp.gratuitous_conflict", "addressing", S::Error, "Gratuitous ARP conflicts with an existing host",
+     "A host announced (gratuitous ARP) or probed for an address that another MAC already uses, or a probe was "
+     "answered: the address is in use twice.",
+     "The announcing host just came up with an address that is taken; check its static configuration or the "
+     "DHCP server's pool and leases.",
+     kGratuitous},
+    {"ndp.duplicate_ip", "addressing", S::Error, "Duplicate IPv6 address (NDP)",
+     "Two MAC addresses advertise the same IPv6 address, or duplicate address detection was answered.",
+     "Look for manually configured or cloned IPv6 addresses (same interface identifier on two machines).",
+     kNdpDup},
+    {"addr.link_local_only", "addressing", S::Warning, "Host has only a link-local (169.254/16) address",
+     "A host uses a self-assigned 169.254.x.x address and no other IPv4 address: it did not get a lease from DHCP.",
+     "Check that DHCP reaches this host (cable/VLAN, DHCP relay, server running, pool not exhausted).",
+     kLinkLocal},
+    {"addr.wrong_netmask", "addressing", S::Warning, "Host ARPs for off-subnet addresses (wrong netmask?)",
+     "A host asks ARP for addresses outside its subnet instead of sending to its gateway, so it believes them "
+     "to be on the local link: its netmask is too wide (or a proxy-ARP setup is expected).",
+     "Compare the host's netmask with the LAN's; fix the DHCP option or the static configuration. Adjust "
+     "prefix_len if the LAN is not a /24.",
+     kNetmask},
+    // connectivity
+    {"conn.single_host_failing", "connectivity", S::Error, "One host fails to connect while others succeed",
+     "Almost all of one host's connection attempts (TCP handshakes, DNS queries) fail while the other hosts "
+     "reach their destinations: the problem is on that host, not the network.",
+     "Check the host's gateway, netmask and DNS server settings, its firewall, and its cable or Wi-Fi.",
+     kSingleHost},
+    {"conn.refused", "connectivity", S::Warning, "Connections refused",
+     "The server answered connection attempts with a TCP reset: the host is up but nothing listens on the port "
+     "(or a firewall rejects the connection).",
+     "Check that the service runs and listens on that address and port (ss -ltn) and the host firewall.",
+     kRefused},
+    {"conn.unanswered_syn", "connectivity", S::Warning, "Connection attempts unanswered",
+     "Connection attempts (TCP SYN) got no answer at all: the server is down, unreachable, or a firewall drops "
+     "the packets silently.",
+     "Check that the server is up and routable, and firewalls between client and server (DROP rules).",
+     kUnanswered},
+    {"conn.file_share_unreachable", "connectivity", S::Error, "File share unreachable",
+     "Connections to a file-share service (SMB 445, NetBIOS 139) were refused or unanswered: users cannot map "
+     "drives or open shared folders on this server.",
+     "Check that the file server and its SMB service run, and that port 445 is allowed through firewalls.",
+     kFileShare},
+    {"conn.printer_unreachable", "connectivity", S::Error, "Printer unreachable",
+     "Connections to a printer port (LPD 515, IPP 631, raw 9100) were refused or unanswered: print jobs to "
+     "it fail.",
+     "Check that the printer is on, has the expected address, and that the printing protocol is enabled.",
+     kPrinter},
+    {"icmp.unreachable", "connectivity", S::Warning, "ICMP destination unreachable",
+     "A router or host reported that packets could not be delivered (network, host, port or protocol "
+     "unreachable, administratively prohibited, or fragmentation needed).",
+     "The code tells where to look: network/host unreachable = routing or a down host; port unreachable = no "
+     "service; prohibited = a firewall; fragmentation needed = a smaller path MTU.",
+     kIcmpUnreach},
+    {"icmp.time_exceeded", "connectivity", S::Notice, "ICMP time exceeded",
+     "A router discarded packets whose TTL/hop limit ran out. Traceroute causes this on purpose; otherwise it "
+     "points to a routing loop.",
+     "If nobody ran traceroute, look for a routing loop at the reporting router.",
+     kIcmpTimex},
+    {"net.internet_unreachable", "connectivity", S::Error, "The internet is unreachable while the LAN works",
+     "Connections to destinations outside the local network fail while local ones succeed: the problem is "
+     "at the gateway or its upstream link.",
+     "Check the gateway's upstream interface and route, the ISP link, NAT, and the gateway's firewall.",
+     kInternet},
+    {"net.gateway_unreachable", "connectivity", S::Error, "The gateway does not answer ARP",
+     "Hosts keep asking ARP for the gateway's address and nobody answers: the gateway is down or on another "
+     "segment, or the hosts have the wrong gateway address.",
+     "Check that the gateway is up and on this VLAN, and the hosts' configured default gateway.",
+     kGateway},
+    // performance
+    {"tcp.retransmissions", "performance", S::Warning, "High TCP retransmission rate",
+     "Many TCP segments between these hosts were sent again: packets are being lost on the path.",
+     "Look for a congested or faulty link (interface errors, duplex mismatch, Wi-Fi), or an overloaded device.",
+     kRetrans},
+    {"tcp.dup_ack_burst", "performance", S::Warning, "Bursts of duplicate ACKs",
+     "A receiver sent many duplicate ACKs in a row: segments arrived out of order or were lost.",
+     "Look for loss or reordering on the path (load-balanced links, faulty interfaces).", kDupAck},
+    {"tcp.zero_window", "performance", S::Warning, "Receiver advertised a zero window",
+     "A receiver told its peer to stop sending (window 0): the application is not reading fast enough.",
+     "The slow side is the host advertising zero: check its CPU, disk and the application.", kZeroWin},
+    {"tcp.window_full", "performance", S::Notice, "Sender filled the receive window",
+     "The sender had to wait because the receiver's window was full: throughput is limited by the receiver.",
+     "Increase the receiver's buffers (window scaling) or check why it reads slowly.", kWinFull},
+    {"tcp.high_rtt", "performance", S::Warning, "High round-trip time",
+     "TCP handshakes with this server take long: the path has high latency.",
+     "Check for a long or congested path, bufferbloat, or an overloaded server.", kHighRtt},
+    {"tcp.mtu_blackhole", "performance", S::Error, "MTU black hole",
+     "Large TCP segments are retransmitted without success while small ones pass, or ICMP "
+     "fragmentation-needed is reported: the path MTU is smaller than the hosts believe.",
+     "Allow ICMP fragmentation-needed/packet-too-big through firewalls, lower the MTU or clamp the TCP MSS on "
+     "the tunnel/VPN router.",
+     kMtu},
+    // security
+    {"scan.port_scan", "security", S::Warning, "Port scan",
+     "One host probed many ports of another host in a short time.",
+     "Identify the scanning host; if the scan is not authorised, isolate it and check it for compromise.",
+     kPortScan},
+    {"scan.host_scan", "security", S::Warning, "Host scan (sweep)",
+     "One host probed many hosts on the same port (or pinged many hosts) in a short time.",
+     "Identify the scanning host; if the sweep is not authorised, isolate it and check it for compromise.",
+     kHostScan},
+    {"tcp.syn_flood", "security", S::Error, "SYN flood",
+     "A server port received SYNs at a high rate that mostly did not become connections.",
+     "Enable SYN cookies, rate-limit at the edge, and find the sources (often spoofed).", kSynFlood},
+    {"addr.bogon", "security", S::Warning, "Traffic with bogon addresses",
+     "Packets carried addresses that must never appear on a network (0/8, loopback, class E, a multicast "
+     "source).",
+     "Look for misconfigured hosts, spoofed traffic, or leaking NAT/loopback traffic.", kBogon},
+    {"addr.broadcast_source", "security", S::Warning, "Broadcast address used as a source",
+     "Packets came from a broadcast or multicast address, which is never a valid source.",
+     "This is spoofed or broken traffic (smurf-style attacks, faulty stacks); find the sending MAC.",
+     kBroadcastSrc},
+    // dns
+    {"dns.unanswered", "dns", S::Warning, "DNS queries unanswered",
+     "Queries to a resolver got no response: the resolver is down, unreachable, or overloaded.",
+     "Check that the resolver runs and is reachable on UDP/TCP 53, and the clients' configured DNS servers.",
+     kDnsUnanswered},
+    {"dns.servfail", "dns", S::Warning, "DNS SERVFAIL responses",
+     "The resolver answered SERVFAIL: it could not resolve the names, usually because its upstream servers or "
+     "DNSSEC validation failed.",
+     "Check the resolver's upstream/forwarders and its logs; test with another resolver.", kDnsRcode},
+    {"dns.refused", "dns", S::Warning, "DNS queries refused",
+     "The resolver refused to answer: the clients are not allowed to use it (ACL) or it is not recursive.",
+     "Use the right resolver or allow these clients in the resolver's access list.", kDnsRcode},
+    {"dns.nxdomain", "dns", S::Notice, "DNS names that do not exist (NXDOMAIN)",
+     "Names were looked up that do not exist: a misspelt name, a stale configuration, or a missing record.",
+     "Check the names listed; fix the configuration that uses them or add the records.", kDnsNx},
+    {"dns.slow", "dns", S::Warning, "Slow DNS responses",
+     "The resolver takes long to answer: every new connection waits for it, so browsing feels slow.",
+     "Check the resolver's load and its upstream latency; consider a closer or caching resolver.", kDnsSlow},
+    {"dns.truncated_no_tcp", "dns", S::Warning, "Truncated DNS answers not retried over TCP",
+     "The resolver truncated answers (TC bit) and the client never retried over TCP: the client got no full "
+     "answer.",
+     "Allow DNS over TCP port 53 through firewalls; check the client's resolver library.", kDnsTc},
+    {"dns.unsolicited_response", "dns", S::Warning, "DNS responses nobody asked for",
+     "DNS responses arrived that match no query: spoofing/cache-poisoning attempts, or queries lost from the "
+     "capture.",
+     "If the source is not a known resolver, investigate it; otherwise check for asymmetric capture.",
+     kDnsUnsolicited},
+    {"dns.unexpected_resolver", "dns", S::Notice, "Client uses an unexpected DNS resolver",
+     "A client sends its queries to a resolver the other clients do not use.",
+     "Check the client's DNS settings (static configuration, VPN, malware changing resolvers).", kDnsResolver},
+    // dhcp
+    {"dhcp.no_offer", "dhcp", S::Error, "DHCP DISCOVERs without an OFFER",
+     "Clients asked for an address and no DHCP server offered one: the pool is exhausted or no server "
+     "is reachable.",
+     "Check the DHCP server is running, its pool size and leases, and DHCP relays between client and server.",
+     kDhcpNoOffer},
+    {"dhcp.nak", "dhcp", S::Warning, "DHCP NAKs",
+     "The DHCP server refused a client's request (NAK): the requested address is wrong for this network or no "
+     "longer available.",
+     "Check the server's pool and the client's previous network; several servers with different pools cause "
+     "this.",
+     kDhcpNak},
+    {"dhcp.decline", "dhcp", S::Warning, "DHCP DECLINEs (address conflict)",
+     "A client declined the address it was given because another host already uses it.",
+     "Find the host squatting on the address (static configuration inside the pool).", kDhcpDecline},
+    {"dhcp.multiple_servers", "dhcp", S::Error, "Several DHCP servers answer",
+     "More than one DHCP server answered clients: a rogue or misconfigured server hands out addresses.",
+     "Find the unexpected server by its MAC and switch port; enable DHCP snooping.", kDhcpServers},
+    {"dhcp.slow_lease", "dhcp", S::Warning, "Slow DHCP lease",
+     "Getting a lease took long: clients wait at boot or when joining the network.",
+     "Check the server's load, relays, and ping-before-offer settings.", kDhcpSlow},
+};
+
+}  // namespace
+
+std::span<const FindingDef> finding_defs() { return kDefs; }
+
+const FindingDef* find_def(std::string_view id) {
+    auto it = std::find_if(std::begin(kDefs), std::end(kDefs), [&](const FindingDef& d) { return d.id == id; });
+    return it == std::end(kDefs) ? nullptr : &*it;
+}
+
+std::string_view severity_name(Severity s) {
+    switch (s) {
+        case Severity::Info: return "info";
+        case Severity::Notice: return "notice";
+        case Severity::Warning: return "warning";
+        case Severity::Error: return "error";
+    }
+    return "info";
+}
+
+std::optional<Severity> parse_severity(std::string_view s) {
+    if (s == "info") return Severity::Info;
+    if (s == "notice" || s == "note") return Severity::Notice;
+    if (s == "warning" || s == "warn") return Severity::Warning;
+    if (s == "error") return Severity::Error;
+    return std::nullopt;
+}
+
+void Evidence::merge(const Evidence& o) {
+    for (const FrameRef& f : o.frames)
+        if (frames.size() < kKeep) frames.push_back(f);
+    total += o.total;
+}
+
+}  // namespace netdx

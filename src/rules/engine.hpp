@@ -1,0 +1,46 @@
+#pragma once
+// Feeds events to every rule and collects their findings, de-duplicated (one
+// finding per rule id and key) and ordered by severity.
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "rules/rule.hpp"
+
+namespace netdx {
+
+class Engine : public FindingSink {
+public:
+    explicit Engine(const RuleConfig& config);
+    ~Engine() override;
+
+    void on_arp(const ArpObservation& e);
+    void on_ndp(const NdpObservation& e);
+    void on_icmp_error(const IcmpError& e);
+    void on_ip(const IpPacketSeen& e);
+    void on_echo(const EchoRequest& e);
+    void on_syn(const SynSeen& e);
+    void on_conn(const ConnAttempt& e);
+    void on_tcp(const TcpSegmentEvent& e);
+    void on_dns(const DnsTransaction& e, std::uint32_t file);
+    void on_dhcp(const DhcpExchange& e, std::uint32_t file);
+
+    // Runs every rule's finish once; findings most severe first.
+    std::vector<Finding> finish(double capture_first, double capture_last);
+
+    // State entries the rules refused because a table was full.
+    [[nodiscard]] std::uint64_t limit_drops() const;
+
+    void raise(std::string_view id, Finding f) override;
+    [[nodiscard]] bool enabled(std::string_view id) const override;
+
+private:
+    const RuleConfig& config_;
+    std::vector<std::unique_ptr<Rule>> rules_;
+    std::map<std::pair<std::string, std::string>, Finding> found_;  // (id, key)
+};
+
+// Every rule, constructed with its configured parameters (rules/all_rules.cpp).
+std::vector<std::unique_ptr<Rule>> make_rules(const RuleConfig& config);
+
+}  // namespace netdx

@@ -1,0 +1,18 @@
+#pragma once
+// One function per rule file adds that file's rules (rules/all_rules.cpp calls
+// them in finish order: facts producers such as the scan rules come first).
+#include <memory>
+#include <vector>
+
+#include "rules/rule.hpp"
+
+namespace netdx {
+
+void add_addressing_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_security_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_connectivity_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_dns_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_dhcp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_performance_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+
+}  // namespace netdx

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Golden test: `netdx analyze -T json` over every capture that has an
+expectation file, checked line by line (docs/rules-and-expectations.md).
+
+Sources: captures/<name>.expect next to captures/<name>.pcap(ng), and
+tests/golden_shared/<name>.expect for files of the shared corpus
+(../shared/corpus/public/<name>.pcap(ng)), skipped when ../shared is absent.
+Prints a per-capture pass/fail table; exit 0 all pass, 1 a failure, 77 nothing to check.
+"""
+import fnmatch
+import json
+import os
+import re
+import subprocess
+import sys
+
+SEV = {"info": 0, "notice": 1, "note": 1, "warning": 2, "warn": 2, "error": 3}
+
+
+def find_capture(folder, stem):
+    for ext in (".pcap", ".pcapng", ".pcap.gz"):
+        p = os.path.join(folder, stem + ext)
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def check(expect_path, findings):
+    """Returns a list of failure texts for one expectation file."""
+    problems = []
+    for lineno, raw in enumerate(open(expect_path, encoding="utf-8"), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        words = line.split()
+        verb = words[0]
+        where = f"{os.path.basename(expect_path)}:{lineno}"
+        if verb == "raise":
+            rid = words[1]
+            hits = [f for f in findings if f["id"] == rid]
+            count_ok = bool(hits)
+            for w in words[2:]:
+                m = re.fullmatch(r"count(>=|=)(\d+)", w)
+                if m:
+                    n = int(m.group(2))
+                    count_ok = len(hits) >= n if m.group(1) == ">=" else len(hits) == n
+                    if not count_ok:
+                        problems.append(f"{where}: {rid} raised {len(hits)} time(s), expected count{m.group(1)}{n}")
+                elif w.startswith("host="):
+                    host = w[5:].lower()
+                    if hits and not any(host in [h.lower() for h in f["hosts"]] for f in hits):
+                        problems.append(f"{where}: {rid} raised but no finding names host {host} "
+                                        f"(hosts: {sorted({h for f in hits for h in f['hosts']})})")
+                else:
+                    problems.append(f"{where}: unknown word {w!r}")
+            if not hits:
+                problems.append(f"{where}: {rid} not raised")
+        elif verb == "absent":
+            pat = words[1]
+            bad = [f["id"] for f in findings if fnmatch.fnmatchcase(f["id"], pat)]
+            if bad:
+                problems.append(f"{where}: {pat} must be absent but raised {sorted(set(bad))}")
+        elif verb == "max_severity":
+            limit = SEV[words[1]]
+            bad = [f"{f['id']} ({f['severity']})" for f in findings if SEV[f["severity"]] > limit]
+            if bad:
+                problems.append(f"{where}: findings above {words[1]}: {bad}")
+        else:
+            problems.append(f"{where}: unknown directive {verb!r}")
+    return problems
+
+
+def main():
+    netdx = os.environ.get("NETDX", "netdx")
+    root = os.environ.get("SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
+    captures = os.environ.get("CAPTURES", os.path.join(root, "captures"))
+    shared = os.environ.get("SHARED", os.path.join(root, "..", "shared"))
+    cases = []
+    if os.path.isdir(captures):
+        for name in sorted(os.listdir(captures)):
+            if name.endswith(".expect"):
+                cases.append((os.path.join(captures, name), captures))
+    golden_shared = os.path.join(root, "tests", "golden_shared")
+    corpus = os.path.join(shared, "corpus", "public")
+    skipped_shared = 0
+    if os.path.isdir(golden_shared):
+        for name in sorted(os.listdir(golden_shared)):
+            if name.endswith(".expect"):
+                if os.path.isdir(corpus):
+                    cases.append((os.path.join(golden_shared, name), corpus))
+                else:
+                    skipped_shared += 1
+    if not cases:
+        print("no capture with an expectation file (and no shared corpus): skipped")
+        return 77
+    failed = 0
+    rows = []
+    for expect, folder in cases:
+        stem = os.path.basename(expect)[: -len(".expect")]
+        cap = find_capture(folder, stem)
+        if not cap:
+            rows.append((stem, "FAIL", ["capture file missing"]))
+            failed += 1
+            continue
+        proc = subprocess.run([netdx, "analyze", "-T", "json", cap], capture_output=True, text=True)
+        if proc.returncode != 0:
+            rows.append((stem, "FAIL", [f"netdx analyze exited {proc.returncode}: {proc.stderr.strip()}"]))
+            failed += 1
+            continue
+        report = json.loads(proc.stdout)
+        problems = check(expect, report["findings"])
+        ids = sorted({f["id"] for f in report["findings"]})
+        rows.append((stem, "FAIL" if problems else "pass", problems or [", ".join(ids) or "(no findings)"]))
+        failed += bool(problems)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'capture':<{width}}  result  findings / problems")
+    for stem, status, notes in rows:
+        print(f"{stem:<{width}}  {status:<6}  {notes[0]}")
+        for n in notes[1:]:
+            print(f"{'':<{width}}          {n}")
+    if skipped_shared:
+        print(f"({skipped_shared} shared-corpus expectation(s) skipped: {corpus} absent)")
+    print(f"{len(rows) - failed}/{len(rows)} captures pass")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+// DNS and DHCP rules on synthetic transactions.
+#include <doctest/doctest.h>
+
+#include "rules_helpers.hpp"
+
+using namespace rt;
+
+TEST_CASE("dns.unanswered: count and ratio per resolver") {
+    auto scenario = [](int lost, int answered) {
+        Run run;
+        int f = 1;
+        for (int i = 0; i < lost; ++i) run->on_dns(dns(lan(10), lan(53), "a.example", i, f += 2, -1, 0), 0);
+        for (int i = 0; i < answered; ++i) run->on_dns(dns(lan(10), lan(53), "b.example", i, f += 2, 0, 0.01), 0);
+        return run.finish();
+    };
+    CHECK(count(scenario(1, 0), "dns.unanswered") == 0);
+    CHECK(count(scenario(2, 0), "dns.unanswered") == 1);
+    CHECK(count(scenario(2, 18), "dns.unanswered") == 1);   // 10%
+    CHECK(count(scenario(2, 19), "dns.unanswered") == 0);   // under 10%
+}
+
+TEST_CASE("dns.servfail / refused / nxdomain per resolver with names") {
+    Run run({"dns.servfail.min_count=2"});
+    run->on_dns(dns(lan(10), lan(53), "broken.example", 0, 1, 2, 0.01), 0);
+    run->on_dns(dns(lan(10), lan(53), "nope.example", 1, 3, 3, 0.01), 0);
+    run->on_dns(dns(lan(11), lan(54), "x.example", 1, 5, 5, 0.01), 0);
+    auto fs = run.finish();
+    CHECK(count(fs, "dns.servfail") == 0);
+    REQUIRE(count(fs, "dns.nxdomain") == 1);
+    CHECK(get(fs, "dns.nxdomain")->title.find("nope.example") != std::string::npos);
+    CHECK(get(fs, "dns.nxdomain")->severity == Severity::Notice);
+    REQUIRE(count(fs, "dns.refused") == 1);
+    CHECK(has_host(*get(fs, "dns.refused"), "10.9.0.54"));
+}
+
+TEST_CASE("dns.slow: latency over the limit, enough of them") {
+    auto scenario = [](double latency, int n) {
+        Run run;
+        for (int i = 0; i < n; ++i) run->on_dns(dns(lan(10), lan(53), "a.example", i, 1 + i * 2, 0, latency), 0);
+        return run.finish();
+    };
+    CHECK(count(scenario(0.45, 5), "dns.slow") == 0);
+    CHECK(count(scenario(0.55, 5), "dns.slow") == 1);
+    CHECK(count(scenario(0.55, 1), "dns.slow") == 0);  // min_slow 2
+}
+
+TEST_CASE("dns.truncated_no_tcp and dns.unsolicited_response") {
+    Run run;
+    DnsTransaction tc = dns(lan(10), lan(53), "big.example", 10, 1, 0, 0.01);
+    tc.truncated = true;
+    run->on_dns(tc, 0);
+    DnsTransaction retried = tc;
+    retried.retried_over_tcp = true;
+    retried.server = lan(54);
+    run->on_dns(retried, 0);
+    DnsTransaction unsol = dns(lan(10), lan(66), "bank.example", 20, 9, 0, 0.01);
+    unsol.end = DnsEnd::Unsolicited;
+    unsol.has_query = false;
+    run->on_dns(unsol, 0);
+    DnsTransaction early = unsol;  // right at the capture start: may answer an unseen query
+    early.server = lan(67);
+    early.response_ts = {0, 500000000};
+    run->on_dns(early, 0);
+    auto fs = run.finish(0, 100);
+    REQUIRE(count(fs, "dns.truncated_no_tcp") == 1);
+    CHECK(has_host(*get(fs, "dns.truncated_no_tcp"), "10.9.0.53"));
+    REQUIRE(count(fs, "dns.unsolicited_response") == 1);
+    CHECK(has_host(*get(fs, "dns.unsolicited_response"), "10.9.0.66"));
+}
+
+TEST_CASE("dns.unexpected_resolver: the odd client out, or a configured list") {
+    Run run;
+    for (unsigned c = 20; c < 24; ++c) run->on_dns(dns(lan(c), lan(53), "a.example", c, c * 2, 0, 0.01), 0);
+    run->on_dns(dns(lan(10), ip4(8, 8, 8, 8), "a.example", 1, 3, 0, 0.01), 0);
+    auto fs = run.finish();
+    REQUIRE(count(fs, "dns.unexpected_resolver") == 1);
+    CHECK(get(fs, "dns.unexpected_resolver")->hosts.front() == "10.9.0.10");
+
+    Run configured({"dns.unexpected_resolver.resolvers=8.8.8.8, 10.9.0.53"});
+    for (unsigned c = 20; c < 24; ++c) configured->on_dns(dns(lan(c), lan(53), "a.example", c, c * 2, 0, 0.01), 0);
+    configured->on_dns(dns(lan(10), ip4(8, 8, 8, 8), "a.example", 1, 3, 0, 0.01), 0);
+    CHECK(count(configured.finish(), "dns.unexpected_resolver") == 0);
+}
+
+namespace {
+DhcpExchange exchange(DhcpOutcome o, std::uint8_t client, std::uint64_t frame) {
+    DhcpExchange e;
+    e.outcome = o;
+    e.client_mac = mac(client);
+    e.first_frame = frame;
+    e.last_frame = frame + 1;
+    return e;
+}
+}  // namespace
+
+TEST_CASE("dhcp.no_offer: DISCOVERs per client") {
+    for (std::uint32_t d : {1u, 2u}) {
+        Run run;
+        DhcpExchange e = exchange(DhcpOutcome::NoOffer, 7, 1);
+        e.discovers = d;
+        run->on_dhcp(e, 0);
+        auto fs = run.finish();
+        CHECK(count(fs, "dhcp.no_offer") == (d >= 2 ? 1u : 0u));
+        if (d >= 2) CHECK(has_host(*get(fs, "dhcp.no_offer"), "02:00:00:00:00:07"));
+    }
+}
+
+TEST_CASE("dhcp.nak, dhcp.decline, dhcp.multiple_servers, dhcp.slow_lease") {
+    Run run;
+    DhcpExchange nak = exchange(DhcpOutcome::Nak, 1, 1);
+    nak.naks = 1;
+    nak.nak_message = "wrong network";
+    run->on_dhcp(nak, 0);
+    DhcpExchange dec = exchange(DhcpOutcome::Declined, 2, 5);
+    dec.declines = 1;
+    dec.requested_ip = lan(150);
+    run->on_dhcp(dec, 0);
+    DhcpExchange two = exchange(DhcpOutcome::Leased, 3, 9);
+    two.time_to_lease = 2.9;
+    DhcpServerReply a, b;
+    a.server_id = lan(1);
+    b.server_id = lan(254);
+    two.servers = {a, b};
+    run->on_dhcp(two, 0);
+    auto fs = run.finish();
+    CHECK(count(fs, "dhcp.nak") == 1);
+    REQUIRE(count(fs, "dhcp.decline") == 1);
+    CHECK(has_host(*get(fs, "dhcp.decline"), "10.9.0.150"));
+    CHECK(count(fs, "dhcp.multiple_servers") == 1);
+    CHECK(count(fs, "dhcp.slow_lease") == 0);  // 2.9 s < 3 s
+
+    Run slow;
+    DhcpExchange s = exchange(DhcpOutcome::Leased, 3, 9);
+    s.time_to_lease = 3.1;
+    DhcpServerReply only;
+    only.server_id = lan(1);
+    s.servers = {only};
+    slow->on_dhcp(s, 0);
+    auto fs2 = slow.finish();
+    CHECK(count(fs2, "dhcp.slow_lease") == 1);
+    CHECK(count(fs2, "dhcp.multiple_servers") == 0);
+}
