@@ -81,8 +81,10 @@ std::unique_ptr<PacketSource> PacketSource::open(const SourceOptions& opts) {
         if (!src->pcap_) {
             if (fp != stdin) std::fclose(fp);
             const std::string msg = errbuf;
-            throw CaptureError(classify_open_error(msg),
-                               fmt::format("{} is not a readable capture: {}", src->name_, first_line(msg)));
+            const ExitCode c = classify_open_error(msg);
+            if (c == ExitCode::NotACapture && contains(msg, "only got 0"))
+                throw CaptureError(c, fmt::format("{} is empty, not a capture", src->name_));
+            throw CaptureError(c, fmt::format("{} is not a readable capture: {}", src->name_, first_line(msg)));
         }
         src->precision_ = PCAP_TSTAMP_PRECISION_NANO;
     } else {
