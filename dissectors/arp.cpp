@@ -38,6 +38,22 @@ bool gratuitous(const Packet& pkt, const Layer& l) {
     return std::memcmp(p + 14, p + 24, 4) == 0;  // sender IP == target IP
 }
 
+bool zero_target_mac(const std::uint8_t* p) {
+    static constexpr std::uint8_t kZero[6] = {};
+    return std::memcmp(p + 18, kZero, 6) == 0;
+}
+
+// As tshark: an announcement is a gratuitous request with no target MAC, a probe
+// a request from 0.0.0.0 with no target MAC (RFC 5227).
+bool announcement(const Packet& pkt, const Layer& l) {
+    return gratuitous(pkt, l) && load_be16(at(pkt, l, 6)) == 1 && zero_target_mac(at(pkt, l, 0));
+}
+bool probe(const Packet& pkt, const Layer& l) {
+    if (!is_eth_ipv4(pkt, l)) return false;
+    const std::uint8_t* p = at(pkt, l, 0);
+    return load_be16(p + 6) == 1 && load_be32(p + 14) == 0 && zero_target_mac(p);
+}
+
 void arp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     if (!is_eth_ipv4(pkt, l)) {
         info(out, "ARP");
@@ -50,10 +66,10 @@ void arp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     append_mac(sha, p + 8);
     auto sv = [](const fmt::memory_buffer& b) { return std::string_view(b.data(), b.size()); };
     const std::uint16_t op = load_be16(p + 6);
-    const bool zero_spa = load_be32(p + 14) == 0;
     if (op == 1) {
-        if (gratuitous(pkt, l)) info(out, "Gratuitous ARP for {} (Request)", sv(tpa));
-        else if (zero_spa) info(out, "Who has {}? (ARP Probe)", sv(tpa));
+        if (announcement(pkt, l)) info(out, "ARP Announcement for {}", sv(tpa));
+        else if (gratuitous(pkt, l)) info(out, "Gratuitous ARP for {} (Request)", sv(tpa));
+        else if (probe(pkt, l)) info(out, "Who has {}? (ARP Probe)", sv(tpa));
         else info(out, "Who has {}? Tell {}", sv(tpa), sv(spa));
     } else if (op == 2) {
         if (gratuitous(pkt, l)) info(out, "Gratuitous ARP for {} (Reply)", sv(spa));
@@ -81,6 +97,12 @@ const FieldDef kFields[] = {
     {"arp.proto.size", "Protocol size", field_uint<5, 1>},
     {"arp.opcode", "Opcode", field_uint<6, 2>},
     {"arp.isgratuitous", "Is gratuitous", is_gratuitous},
+    {"arp.isannouncement", "Is announcement", [](const FieldContext& c, FieldOut& o) {
+         if (announcement(c.pkt, *c.layer)) o.boolean(true);
+     }},
+    {"arp.isprobe", "Is probe", [](const FieldContext& c, FieldOut& o) {
+         if (probe(c.pkt, *c.layer)) o.boolean(true);
+     }},
     {"arp.src.hw_mac", "Sender MAC address", addr<8, true>},
     {"arp.src.proto_ipv4", "Sender IP address", addr<14, false>},
     {"arp.dst.hw_mac", "Target MAC address", addr<18, true>},
