@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
         netdx::add_packets_command(app),
         netdx::add_capture_command(app),
         netdx::add_fields_command(app),
+        netdx::add_dns_command(app),
         netdx::add_analyze_command(app),
         netdx::add_rules_command(app),
     };
