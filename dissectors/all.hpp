@@ -25,4 +25,7 @@ extern const DissectorDef data_dissector;
 extern const DissectorDef dns_dissector;
 extern const DissectorDef dhcp_dissector;
 extern const DissectorDef dhcpv6_dissector;
+extern const DissectorDef ppp_dissector;
+extern const DissectorDef mpls_dissector;
+extern const DissectorDef nflog_dissector;
 }  // namespace netdx

@@ -50,7 +50,8 @@ void null_family(const FieldContext& c, FieldOut& out) {
 
 const FieldDef kNullFields[] = {{"null.family", "Family", null_family}};
 const Binding kNullBindings[] = {{Binding::LinkType, 0}, {Binding::LinkType, 108}};
-const Binding kRawBindings[] = {{Binding::LinkType, 12}, {Binding::LinkType, 14}, {Binding::LinkType, 101}};
+const Binding kRawBindings[] = {{Binding::LinkType, 12}, {Binding::LinkType, 14}, {Binding::LinkType, 101},
+                                {Binding::LinkType, 228}, {Binding::LinkType, 229}};
 
 }  // namespace
 

@@ -31,6 +31,9 @@ const DissectorDef* const kDissectors[] = {
     &dns_dissector,
     &dhcp_dissector,
     &dhcpv6_dissector,
+    &ppp_dissector,
+    &mpls_dissector,
+    &nflog_dissector,
 };
 }  // namespace
 

@@ -29,6 +29,9 @@ enum class Proto : std::uint8_t {
     Dns,
     Dhcp,
     Dhcpv6,
+    Ppp,
+    Mpls,
+    Nflog,
     Count_
 };
 
