@@ -15,5 +15,6 @@ CommandRunner add_fields_command(CLI::App& app);
 CommandRunner add_dns_command(CLI::App& app);
 CommandRunner add_analyze_command(CLI::App& app);
 CommandRunner add_rules_command(CLI::App& app);
+CommandRunner add_live_command(CLI::App& app);
 
 }  // namespace netdx

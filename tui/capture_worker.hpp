@@ -1,0 +1,70 @@
+#pragma once
+// The capture thread: reads the source, decodes every packet, keeps the
+// counters and tables, optionally writes a pcap, and publishes batches to the
+// UI through the Mailbox. It never waits for the UI.
+#include <pcap/pcap.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+
+#include "tui/conversations.hpp"
+#include "tui/live_options.hpp"
+#include "tui/snapshot.hpp"
+
+namespace netdx::tui {
+
+class CaptureWorker {
+public:
+    // Opens the source (and the -w file); throws CaptureError.
+    explicit CaptureWorker(const LiveOptions& opts);
+    ~CaptureWorker();
+    void start();
+    void stop();  // asks the thread to end and joins it
+    Mailbox& mailbox() { return mailbox_; }
+    // Pausing holds a file replay where it is; a live capture keeps counting.
+    void set_paused(bool p) { paused_.store(p, std::memory_order_relaxed); }
+    [[nodiscard]] std::string source_name() const { return name_; }
+    [[nodiscard]] bool live() const { return live_; }
+
+private:
+    void run();
+    void account(Packet& pkt);
+    void publish(bool force);
+    void pace(const Timestamp& ts);
+
+    LiveOptions opts_;
+    std::unique_ptr<PacketSource> src_;
+    pcap_dumper_t* dump_ = nullptr;
+    std::string name_;
+    bool live_ = false;
+    int fd_ = -1;  // selectable fd of a live source in non-blocking mode
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> paused_{false};
+    Mailbox mailbox_;
+    Batch* cur_ = nullptr;
+
+    // State owned by the capture thread.
+    Totals totals_;
+    Conversations convs_;
+    struct PathKey {
+        std::array<Proto, 8> path{};
+        std::uint8_t depth = 0;
+        friend auto operator<=>(const PathKey&, const PathKey&) = default;
+    };
+    std::map<PathKey, ProtoPathRow> paths_;  // few distinct paths; capped
+    struct IpHash {
+        std::size_t operator()(const IpAddress& a) const noexcept;
+    };
+    std::unordered_map<IpAddress, TalkerRow, IpHash> talkers_;  // capped
+    std::chrono::steady_clock::time_point last_publish_{};
+    std::chrono::steady_clock::time_point pace_start_{};
+    Timestamp pace_first_;
+    bool pace_started_ = false;
+};
+
+}  // namespace netdx::tui

@@ -1,0 +1,56 @@
+#pragma once
+// The UI's copy of the capture state: the list of recent packets (its own
+// bounded ring), the latest tables and totals, and the rates derived from
+// them. Only the UI thread touches it.
+#include <chrono>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "tui/snapshot.hpp"
+
+namespace netdx::tui {
+
+struct Rates {
+    double pps = 0, bps = 0;           // over the last second
+    double peak_pps = 0, peak_bps = 0;
+};
+
+class Model {
+public:
+    explicit Model(std::size_t ring) : list_(ring) {}
+    // Takes the rows and tables of a batch (rows are swapped out, not copied).
+    void absorb(Batch& b);
+    // Updates the rates from the totals; call once per refresh.
+    void tick(std::chrono::steady_clock::time_point now);
+    void clear_list() { list_.clear(); cleared_at_ = totals_.packets; }
+
+    [[nodiscard]] const RowRing& list() const { return list_; }
+    [[nodiscard]] const Totals& totals() const { return totals_; }
+    [[nodiscard]] const Rates& rates() const { return rates_; }
+    [[nodiscard]] const std::vector<ConvRow>& convs() const { return convs_; }
+    [[nodiscard]] const std::vector<ProtoPathRow>& paths() const { return paths_; }
+    [[nodiscard]] const std::vector<TalkerRow>& talkers() const { return talkers_; }
+    // Packets that left the list because the ring is full (or were never shown).
+    [[nodiscard]] std::uint64_t evicted() const { return evicted_; }
+    // Bumped whenever the list changes, so filters know to recompute.
+    [[nodiscard]] std::uint64_t version() const { return version_; }
+
+private:
+    RowRing list_;
+    Totals totals_;
+    Rates rates_;
+    std::vector<ConvRow> convs_;
+    std::vector<ProtoPathRow> paths_;
+    std::vector<TalkerRow> talkers_;
+    std::uint64_t evicted_ = 0;
+    std::uint64_t version_ = 0;
+    std::uint64_t cleared_at_ = 0;
+    struct Sample {
+        std::chrono::steady_clock::time_point t;
+        std::uint64_t packets, bytes;
+    };
+    std::deque<Sample> samples_;
+};
+
+}  // namespace netdx::tui

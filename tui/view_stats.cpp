@@ -1,0 +1,103 @@
+// The stats view: protocol hierarchy (tshark -z io,phs style) and top talkers.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "dissectors/registry.hpp"
+#include "tui/format.hpp"
+#include "tui/keymap.hpp"
+#include "tui/ui_state.hpp"
+
+namespace netdx::tui {
+
+void draw_stats(ViewContext& ctx, Rect r) {
+    const Screen& s = ctx.scr;
+    const Model& m = ctx.model;
+    std::vector<std::pair<std::string, attr_t>> lines;
+    const Totals& t = m.totals();
+
+    // Every prefix of every path is a node of the hierarchy; a map keeps
+    // children right after their parent.
+    struct Node {
+        std::uint64_t packets = 0, bytes = 0;
+        int depth = 0;
+        Proto proto = Proto::None;
+    };
+    // Unused trailing entries are Proto::None (0), so a parent sorts before its children.
+    std::map<std::array<std::uint8_t, 8>, Node> tree;
+    for (const ProtoPathRow& p : m.paths()) {
+        std::array<std::uint8_t, 8> key{};
+        for (std::uint8_t d = 0; d < p.depth; ++d) {
+            if (p.path[d] == Proto::Data && d > 0) break;
+            key[d] = static_cast<std::uint8_t>(p.path[d]);
+            Node& n = tree[key];
+            n.packets += p.packets;
+            n.bytes += p.bytes;
+            n.depth = d;
+            n.proto = p.path[d];
+        }
+    }
+    lines.push_back({"Protocol hierarchy                          Packets  % pkts       Bytes", s.attr(kTitle)});
+    for (const auto& [k, n] : tree) {
+        const double pct = t.packets ? 100.0 * static_cast<double>(n.packets) / static_cast<double>(t.packets) : 0;
+        const std::string name = std::string(static_cast<std::size_t>(2 * n.depth), ' ') + std::string(proto_name(n.proto));
+        lines.push_back({fmt::format("  {:<40} {:>9} {:>6.1f}% {:>11}", name, n.packets, pct, human_bytes(n.bytes)), A_NORMAL});
+    }
+    lines.push_back({"", A_NORMAL});
+    lines.push_back({"Top talkers (by bytes sent and received)        Packets       Bytes", s.attr(kTitle)});
+    for (const TalkerRow& tr : m.talkers()) {
+        const std::string addr = format_ip(tr.addr);
+        std::string shown(shown_address(ctx, tr.addr, addr));
+        if (shown != addr) shown = fmt::format("{} ({})", shown, addr);
+        lines.push_back({fmt::format("  {:<44} {:>9} {:>11}", shown, tr.packets, human_bytes(tr.bytes)), A_NORMAL});
+    }
+    lines.push_back({"", A_NORMAL});
+    lines.push_back({"Response times", s.attr(kTitle)});
+    lines.push_back({"  DNS and HTTP response times need the DNS and HTTP dissectors, which this build does not have yet.",
+                     A_DIM});
+
+    UiState& ui = ctx.ui;
+    const int n = static_cast<int>(lines.size());
+    ui.stats_scroll = std::clamp(ui.stats_scroll, 0, std::max(0, n - r.h));
+    for (int i = 0; i < r.h && ui.stats_scroll + i < n; ++i) {
+        const auto& [text, a] = lines[static_cast<std::size_t>(ui.stats_scroll + i)];
+        s.put(r.y + i, r.x, r.w, text, a, true);
+    }
+}
+
+void draw_findings(ViewContext& ctx, Rect r) {
+    const Screen& s = ctx.scr;
+    s.put(r.y, r.x, r.w, "Severity  Finding                                             Hosts", s.attr(kTitle) | A_BOLD, true);
+    s.put(r.y + 2, r.x + 2, r.w - 4, "The rules engine (src/rules) is not part of this build yet: no findings to show.", A_DIM);
+}
+
+void draw_help(ViewContext& ctx) {
+    const Screen& s = ctx.scr;
+    std::vector<std::string> lines;
+    lines.push_back("netdx live: keys");
+    lines.push_back("");
+    for (const KeyBinding& b : key_bindings())
+        if (b.key_name) lines.push_back(fmt::format("  {:<9} {}", b.key_name, b.help));
+    lines.push_back("");
+    lines.push_back("Mouse: wheel scrolls, click selects.  Press any key to close.");
+    int w = 0;
+    for (const auto& l : lines) w = std::max(w, static_cast<int>(l.size()));
+    w = std::min(w + 4, s.cols() - 2);
+    const int h = std::min(static_cast<int>(lines.size()) + 2, s.rows() - 2);
+    const int y0 = std::max(0, (s.rows() - h) / 2), x0 = std::max(0, (s.cols() - w) / 2);
+    WINDOW* win = newwin(h, w, y0, x0);
+    if (!win) return;
+    werase(win);
+    box(win, 0, 0);
+    for (int i = 0; i + 2 < h && i < static_cast<int>(lines.size()); ++i) {
+        if (i == 0) wattron(win, A_BOLD);
+        mvwaddnstr(win, 1 + i, 2, lines[static_cast<std::size_t>(i)].c_str(), w - 4);
+        if (i == 0) wattroff(win, A_BOLD);
+    }
+    wnoutrefresh(win);
+    delwin(win);
+}
+
+}  // namespace netdx::tui
