@@ -79,21 +79,34 @@ def normalise(row):
     return out
 
 
-def run(cmd):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def run(cmd, cache=None):
+    """Rows by frame number. `cache`: a file outside the repo keeping tshark's
+    output between runs while iterating on netdx (opt-in, --tshark-cache)."""
+    if cache and os.path.exists(cache):
+        with open(cache, "rb") as f:
+            out, rc, err = f.read(), 0, b""
+    else:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, rc, err = p.stdout, p.returncode, p.stderr
+        if cache:
+            with open(cache, "wb") as f:
+                f.write(out)
     rows = {}
-    for line in p.stdout.decode("utf-8", "replace").splitlines():
+    for line in out.decode("utf-8", "replace").splitlines():
         cols = line.split("\t")
         if cols and cols[0].isdigit():
             rows[int(cols[0])] = cols
-    return rows, p.returncode, p.stderr.decode("utf-8", "replace").strip().splitlines()
+    return rows, rc, err.decode("utf-8", "replace").strip().splitlines()
 
 
-def compare_file(path, netdx):
+def compare_file(path, netdx, cache_dir=None):
     efields = [a for f in FIELDS for a in ("-e", f)]
     tshark_cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"] + efields
     netdx_cmd = [netdx, "packets", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"] + efields
-    ts_rows, _, _ = run(tshark_cmd)
+    cache = os.path.join(cache_dir, os.path.basename(path) + ".tsv") if cache_dir else None
+    ts_rows, _, _ = run(tshark_cmd, cache)
+    if netdx is None:
+        return None
     nd_rows, nd_rc, nd_err = run(netdx_cmd)
     result = {"path": path, "packets": 0, "agree": 0, "first": None, "by_field": collections.Counter(),
               "netdx_rc": nd_rc, "netdx_err": nd_err[-1] if nd_err else ""}
@@ -135,6 +148,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-v", "--verbose", action="store_true", help="print disagreement counts per field")
     ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--tshark-cache", metavar="DIR", help="keep tshark output in DIR (outside the repo)")
+    ap.add_argument("--tshark-only", action="store_true", help="only fill --tshark-cache")
     ap.add_argument("files", nargs="*")
     args = ap.parse_args()
 
@@ -156,7 +171,10 @@ def main():
         return 77
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(lambda f: compare_file(f, netdx), files))
+        results = list(pool.map(lambda f: compare_file(f, None if args.tshark_only else netdx,
+                                                       args.tshark_cache), files))
+    if args.tshark_only:
+        return 0
 
     total = sum(r["packets"] for r in results)
     agree = sum(r["agree"] for r in results)
