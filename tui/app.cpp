@@ -37,6 +37,7 @@ struct App {
         switch (ui.view) {
             case View::Packets: return &ui.packets;
             case View::Flows: return &ui.flows;
+            case View::Findings: return &ui.findings;
             default: return nullptr;
         }
     }
@@ -44,11 +45,11 @@ struct App {
         switch (ui.view) {
             case View::Detail: return &ui.detail_scroll;
             case View::Stats: return &ui.stats_scroll;
-            case View::Findings: return &ui.findings_scroll;
             default: return nullptr;
         }
     }
     std::size_t list_size() const {
+        if (ui.view == View::Findings) return model.findings().size();
         return ui.view == View::Packets ? ui.visible.size() : ui.flow_order.size();
     }
 
@@ -147,7 +148,17 @@ struct App {
                                                     : View::Packets;
                 break;
             case Action::Enter:
-                if (ui.view == View::Packets && !ui.visible.empty()) show_detail();
+                if (ui.view == View::Findings && ui.findings.selected < model.findings().size()) {
+                    // Jump to the first evidence frame in the packet list.
+                    const FindingRow& f = model.findings()[ui.findings.selected];
+                    if (!f.frames.empty()) {
+                        ui.view = View::Packets;
+                        ui.filter.clear();
+                        ui.flow_filter = 0;
+                        ui.packets.follow = false;
+                        ui.selected_number = f.frames.front();
+                    }
+                } else if (ui.view == View::Packets && !ui.visible.empty()) show_detail();
                 else if (ui.view == View::Flows && !ui.flow_order.empty()) {
                     ui.flow_filter = ui.flow_order[ui.flows.selected]->id;
                     ui.view = View::Packets;
@@ -202,6 +213,13 @@ struct App {
         return Reaction::Redraw;
     }
 
+    std::string findings_summary() const {
+        if (!model.findings_ready()) return "when the capture ends";
+        int n[4] = {0, 0, 0, 0};
+        for (const FindingRow& f : model.findings()) ++n[std::clamp(f.severity, 0, 3)];
+        return fmt::format("{} error, {} warning, {} notice, {} info", n[3], n[2], n[1], n[0]);
+    }
+
     void draw_header() {
         const Totals& t = model.totals();
         const Rates& r = model.rates();
@@ -212,9 +230,9 @@ struct App {
         if (t.finished) state += t.error.empty() ? "  [END OF FILE]" : "  [STOPPED: " + t.error + "]";
         if (!ui.paused && !t.finished) state += worker.live() ? "  [LIVE]" : "  [READING]";
         scr.put(0, 0, w,
-                fmt::format(" netdx live  {} {}{}  elapsed {:02}:{:02}:{:02}{}", worker.live() ? "interface" : "file",
-                            worker.source_name(), opts.source.filter.empty() ? "" : "  bpf: " + opts.source.filter,
-                            secs / 3600, secs / 60 % 60, secs % 60, state),
+                fmt::format(" netdx live{}  elapsed {:02}:{:02}:{:02}  {} {}{}", state, secs / 3600, secs / 60 % 60,
+                            secs % 60, worker.live() ? "interface" : "file", worker.source_name(),
+                            opts.source.filter.empty() ? "" : "  bpf: " + opts.source.filter),
                 scr.attr(kHeader) | A_BOLD, true);
         const std::string drops = t.kernel.available ? fmt::format("{}", t.kernel.dropped + t.kernel.if_dropped) : "n/a";
         scr.put(1, 0, w,
@@ -223,8 +241,8 @@ struct App {
                             human_rate(r.peak_bps), drops),
                 scr.attr(kHeader), true);
         scr.put(2, 0, w,
-                fmt::format(" Flows: {} live, {} seen  Findings: n/a (no rules engine yet)  List: {} of {} kept{}",
-                            t.conv_live, t.conv_total, model.list().size(), model.list().capacity(),
+                fmt::format(" Flows: {} live, {} seen  Findings: {}  List: {} of {} kept{}", t.conv_live,
+                            t.conv_total, findings_summary(), model.list().size(), model.list().capacity(),
                             ui.names ? "  names: on" : ""),
                 scr.attr(kHeader), true);
         // Tabs.

@@ -39,6 +39,11 @@ CaptureWorker::CaptureWorker(const LiveOptions& opts) : opts_(opts), convs_(opts
                                fmt::format("cannot write {}: {}", opts_.write, pcap_geterr(src_->handle())));
     }
     cur_ = new Batch(opts_.ring);
+    engine_ = std::make_unique<Engine>(rules_cfg_);
+    PipelineOptions popts;
+    popts.syn_timeout = rules_cfg_.number("conn.unanswered_syn", "syn_timeout_s");
+    pipeline_ = std::make_unique<Pipeline>(*engine_, popts);
+    pipeline_->begin_file(0, name_);
     // A blocking read can sit in the kernel past its timeout with the last
     // packets unpublished; non-blocking reads plus poll() below bound the wait.
     if (live_) {
@@ -86,6 +91,7 @@ void CaptureWorker::pace(const Timestamp& ts) {
 
 void CaptureWorker::account(Packet& pkt) {
     decode_packet(pkt);
+    pipeline_->packet(pkt);
     Totals& t = totals_;
     if (t.packets == 0) t.first_ts = pkt.ts;
     t.last_ts = pkt.ts;
@@ -169,12 +175,39 @@ void CaptureWorker::publish(bool force) {
                       [](const TalkerRow& x, const TalkerRow& y) { return x.bytes > y.bytes; });
     b->talkers.resize(top);
     b->tables = true;
+    if (findings_ready_) {
+        b->findings = findings_;
+        b->findings_ready = true;
+    }
     last_publish_ = now;
     if (!mailbox_.offer(b)) return;  // the UI has not taken the last one: keep filling this one
     cur_ = mailbox_.take_spare();
     if (!cur_) cur_ = new Batch(opts_.ring);
     cur_->rows.clear();
     cur_->tables = false;
+}
+
+void CaptureWorker::run_rules() {
+    pipeline_->end();
+    const CaptureSummary& sum = pipeline_->summary();
+    for (const Finding& f : engine_->finish(sum.first, sum.last)) {
+        FindingRow r;
+        r.severity = static_cast<int>(f.severity);
+        r.severity_name = std::string(severity_name(f.severity));
+        if (f.def) {
+            r.id = std::string(f.def->id);
+            r.explanation = std::string(f.def->explanation);
+            r.remediation = std::string(f.def->remediation);
+        }
+        // Titles, hosts and details may quote names from the wire: escape them.
+        r.title = escaped(f.title);
+        for (const std::string& h : f.hosts) r.hosts += (r.hosts.empty() ? "" : ", ") + escaped(h);
+        r.detail = escaped(f.detail);
+        for (const FrameRef& fr : f.evidence.frames) r.frames.push_back(fr.frame);
+        r.evidence_total = f.evidence.total;
+        findings_.push_back(std::move(r));
+    }
+    findings_ready_ = true;
 }
 
 void CaptureWorker::run() {
@@ -219,6 +252,7 @@ void CaptureWorker::run() {
         if (opts_.count && ++seen >= opts_.count) break;
     }
     if (dump_) pcap_dump_flush(dump_);
+    if (!stop_.load(std::memory_order_relaxed)) run_rules();
     totals_.finished = true;
     // The last batch must reach the UI even if it is slow to take the previous one.
     while (!stop_.load(std::memory_order_relaxed)) {

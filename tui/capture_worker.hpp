@@ -11,6 +11,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include "analysis/pipeline.hpp"
+#include "rules/config.hpp"
+#include "rules/engine.hpp"
 #include "tui/conversations.hpp"
 #include "tui/live_options.hpp"
 #include "tui/snapshot.hpp"
@@ -47,6 +50,13 @@ private:
     std::atomic<bool> paused_{false};
     Mailbox mailbox_;
     Batch* cur_ = nullptr;
+    // The rules engine reports when the source ends (as `netdx analyze` does).
+    RuleConfig rules_cfg_;
+    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<Pipeline> pipeline_;
+    std::vector<FindingRow> findings_;
+    bool findings_ready_ = false;
+    void run_rules();
 
     // State owned by the capture thread.
     Totals totals_;

@@ -19,6 +19,10 @@ void Model::absorb(Batch& b) {
         std::swap(paths_, b.paths);
         std::swap(talkers_, b.talkers);
     }
+    if (b.findings_ready && !findings_ready_) {
+        std::swap(findings_, b.findings);
+        findings_ready_ = true;
+    }
 }
 
 void Model::tick(std::chrono::steady_clock::time_point now) {

@@ -60,6 +60,14 @@ struct TalkerRow {
     std::uint64_t packets = 0, bytes = 0;
 };
 
+// A finding of the rules engine, as the findings view shows it.
+struct FindingRow {
+    int severity = 0;          // rules' Severity: 0 info .. 3 error
+    std::string severity_name, id, title, hosts, detail, explanation, remediation;
+    std::vector<std::uint64_t> frames;  // evidence frame numbers (first few)
+    std::uint64_t evidence_total = 0;
+};
+
 struct Totals {
     std::uint64_t packets = 0, bytes = 0;
     std::uint64_t rows_dropped = 0;  // rows that left the ring before the UI saw them
@@ -106,6 +114,8 @@ struct Batch {
     std::vector<ProtoPathRow> paths;
     std::vector<TalkerRow> talkers;  // top talkers by bytes
     bool tables = false;  // convs/paths/talkers were filled in this batch
+    std::vector<FindingRow> findings;
+    bool findings_ready = false;  // the rules engine reported (end of the source)
 };
 
 // Single producer, single consumer hand-off by pointer exchange. The capture

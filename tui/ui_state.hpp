@@ -53,7 +53,7 @@ struct UiState {
     int detail_scroll = 0;
     int detail_lines = 0;  // set by the detail view, for paging
     int stats_scroll = 0;
-    int findings_scroll = 0;
+    ListPos findings{0, 0, false};
 };
 
 struct Rect {

@@ -69,8 +69,58 @@ void draw_stats(ViewContext& ctx, Rect r) {
 
 void draw_findings(ViewContext& ctx, Rect r) {
     const Screen& s = ctx.scr;
-    s.put(r.y, r.x, r.w, "Severity  Finding                                             Hosts", s.attr(kTitle) | A_BOLD, true);
-    s.put(r.y + 2, r.x + 2, r.w - 4, "The rules engine (src/rules) is not part of this build yet: no findings to show.", A_DIM);
+    UiState& ui = ctx.ui;
+    const std::vector<FindingRow>& all = ctx.model.findings();
+    s.put(r.y, r.x, r.w, fmt::format("{:<8} {:<40} {}", "Severity", "Finding", "Hosts"), s.attr(kTitle) | A_BOLD, true);
+    if (!ctx.model.findings_ready()) {
+        s.put(r.y + 2, r.x + 2, r.w - 4,
+              "The rules engine reports when the source ends (end of file, -c count); a live capture shows its findings then.",
+              A_DIM);
+        return;
+    }
+    if (all.empty()) {
+        s.put(r.y + 2, r.x + 2, r.w - 4, "No findings: the rules found nothing to report.");
+        return;
+    }
+    // Upper part: the list; lower part: the selected finding explained.
+    const int list_h = std::max(3, std::min(static_cast<int>(all.size()), r.h / 2 - 1));
+    ui.findings.fit(all.size(), list_h);
+    for (int line = 0; line < list_h; ++line) {
+        const std::size_t i = ui.findings.top + static_cast<std::size_t>(line);
+        if (i >= all.size()) break;
+        const FindingRow& f = all[i];
+        const Colour c = f.severity >= 3 ? kError : f.severity == 2 ? kWarn : kNote;
+        const bool sel = i == ui.findings.selected;
+        s.put(r.y + 1 + line, r.x, r.w, fmt::format("{:<8} {:<40} {}", f.severity_name, f.title, f.hosts),
+              sel ? s.attr(kSelected) | A_BOLD : s.attr(c), true);
+    }
+    const FindingRow& f = all[std::min(ui.findings.selected, all.size() - 1)];
+    int y = r.y + 2 + list_h;
+    const int end = r.y + r.h;
+    auto para = [&](const std::string& label, const std::string& text) {
+        if (y >= end || text.empty()) return;
+        s.put(y++, r.x, r.w, label, s.attr(kTitle));
+        // Wrap at spaces to the width.
+        std::size_t pos = 0;
+        const std::size_t w = static_cast<std::size_t>(std::max(10, r.w - 4));
+        while (pos < text.size() && y < end) {
+            std::size_t len = std::min(w, text.size() - pos);
+            if (pos + len < text.size()) {
+                const std::size_t sp = text.rfind(' ', pos + len);
+                if (sp != std::string::npos && sp > pos) len = sp - pos;
+            }
+            s.put(y++, r.x + 2, r.w - 2, text.substr(pos, len));
+            pos += len;
+            while (pos < text.size() && text[pos] == ' ') ++pos;
+        }
+    };
+    para(f.id + ": " + f.title, f.detail);
+    para("Explanation", f.explanation);
+    para("Remediation", f.remediation);
+    std::string frames;
+    for (std::uint64_t n : f.frames) frames += (frames.empty() ? "" : ", ") + std::to_string(n);
+    if (f.evidence_total > f.frames.size()) frames += fmt::format(" ... ({} in all)", f.evidence_total);
+    para("Evidence frames (Enter jumps to the first)", frames.empty() ? std::string("none") : frames);
 }
 
 void draw_help(ViewContext& ctx) {
