@@ -2,6 +2,7 @@
 // the flow layer; this file only reads the header of one segment.
 #include "dissectors/common.hpp"
 #include "dissectors/tcp_options.hpp"
+#include "flow/tcp_fields.hpp"
 
 namespace netdx {
 
@@ -85,10 +86,19 @@ void tcp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     }
     const std::uint8_t* p = at(pkt, l, 0);
     const std::uint16_t flags = load_be16(p + 12) & 0x01ff;
+    // With the flow stage's analysis: its flags first and relative numbers, as tshark.
+    const TcpSegmentInfo* a = tcp_fields::analysis(FieldContext{pkt, &l, CaptureClock{}});
+    if (a) {
+        for (const TcpFlagName& f : kTcpFlagNames) {
+            if (!(a->flags & f.bit)) continue;
+            if (f.bit == kTcpDuplicateAck) info(out, "[TCP Dup ACK {}#{}] ", a->dupack_frame, a->dupack_num);
+            else info(out, "[{}] ", f.info);
+        }
+    }
     info(out, "{} → {} [", load_be16(p), load_be16(p + 2));
     append_flags(out, flags);
-    info(out, "] Seq={}", load_be32(p + 4));
-    if (flags & 0x10) info(out, " Ack={}", load_be32(p + 8));
+    info(out, "] Seq={}", a ? a->rel_seq : load_be32(p + 4));
+    if (flags & 0x10) info(out, " Ack={}", a ? a->rel_ack : load_be32(p + 8));
     info(out, " Win={} Len={}", load_be16(p + 14), payload_len(pkt, l));
     walk_tcp_options(options_of(pkt, l), [&](std::uint8_t kind, Bytes body) {
         Cursor c(body);
@@ -128,7 +138,11 @@ const FieldDef kFields[] = {
     {"tcp.srcport", "Source port", field_uint<0, 2>},
     {"tcp.dstport", "Destination port", field_uint<2, 2>},
     {"tcp.port", "Port", tcp_port},
+    {"tcp.stream", "Stream index", tcp_fields::stream},
+    {"tcp.seq", "Sequence number (relative)", tcp_fields::seq},
     {"tcp.seq_raw", "Sequence number (raw)", field_uint<4, 4>},
+    {"tcp.nxtseq", "Next sequence number (relative)", tcp_fields::nxtseq},
+    {"tcp.ack", "Acknowledgment number (relative)", tcp_fields::ack},
     {"tcp.ack_raw", "Acknowledgment number (raw)", field_uint<8, 4>},
     {"tcp.hdr_len", "Header length", field_uint<12, 1, 0xf0, 2>},
     {"tcp.flags", "Flags", field_hex<12, 2, 4, 0x0fff>},
@@ -143,6 +157,7 @@ const FieldDef kFields[] = {
     {"tcp.flags.syn", "Syn", field_uint<13, 1, 0x02, 1>},
     {"tcp.flags.fin", "Fin", field_uint<13, 1, 0x01>},
     {"tcp.window_size_value", "Window", field_uint<14, 2>},
+    {"tcp.window_size", "Calculated window size", tcp_fields::window_size},
     {"tcp.checksum", "Checksum", field_hex<16, 2, 4>},
     {"tcp.urgent_pointer", "Urgent pointer", field_uint<18, 2>},
     {"tcp.len", "TCP segment length", [](const FieldContext& c, FieldOut& o) {
@@ -168,6 +183,27 @@ const FieldDef kFields[] = {
     {"tcp.options.sack.count", "Number of SACK blocks", [](const FieldContext& c, FieldOut& o) {
          option_field(c, o, [](const TcpOptions& t, FieldOut& f) { if (t.sack_count) f.uint(t.sack_count); });
      }},
+    // From the flow stage's sequence analysis (src/flow/tcp_analysis.cpp).
+    {"tcp.analysis.flags", "TCP analysis flags", tcp_fields::any_flag},
+    {"tcp.analysis.retransmission", "Retransmission", tcp_fields::flag<kTcpRetransmission>},
+    {"tcp.analysis.fast_retransmission", "Fast retransmission", tcp_fields::flag<kTcpFastRetransmission>},
+    {"tcp.analysis.spurious_retransmission", "Spurious retransmission", tcp_fields::flag<kTcpSpuriousRetransmission>},
+    {"tcp.analysis.out_of_order", "Out-of-order segment", tcp_fields::flag<kTcpOutOfOrder>},
+    {"tcp.analysis.lost_segment", "Previous segment not captured", tcp_fields::flag<kTcpLostSegment>},
+    {"tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured", tcp_fields::flag<kTcpAckLostSegment>},
+    {"tcp.analysis.duplicate_ack", "Duplicate ACK", tcp_fields::flag<kTcpDuplicateAck>},
+    {"tcp.analysis.duplicate_ack_num", "Duplicate ACK number", tcp_fields::dupack_num},
+    {"tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", tcp_fields::dupack_frame},
+    {"tcp.analysis.zero_window", "Zero window", tcp_fields::flag<kTcpZeroWindow>},
+    {"tcp.analysis.zero_window_probe", "Zero window probe", tcp_fields::flag<kTcpZeroWindowProbe>},
+    {"tcp.analysis.zero_window_probe_ack", "Zero window probe ACK", tcp_fields::flag<kTcpZeroWindowProbeAck>},
+    {"tcp.analysis.window_full", "Window full", tcp_fields::flag<kTcpWindowFull>},
+    {"tcp.analysis.keep_alive", "Keep-alive", tcp_fields::flag<kTcpKeepAlive>},
+    {"tcp.analysis.keep_alive_ack", "Keep-alive ACK", tcp_fields::flag<kTcpKeepAliveAck>},
+    {"tcp.analysis.window_update", "Window update", tcp_fields::flag<kTcpWindowUpdate>},
+    {"tcp.analysis.reused_ports", "Reused ports", tcp_fields::flag<kTcpReusedPorts>},
+    {"tcp.analysis.acks_frame", "This is an ACK to the segment in frame", tcp_fields::acks_frame},
+    {"tcp.analysis.ack_rtt", "The RTT to ACK the segment was", tcp_fields::ack_rtt},
 };
 const Binding kBindings[] = {{Binding::IpProto, 6}};
 

@@ -1,12 +1,14 @@
 // `netdx packets`: one line (or tree, JSON object, field row) per packet.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
 #include "cli/commands.hpp"
 #include "cli/source_options.hpp"
 #include "dissectors/decode.hpp"
+#include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
 
 namespace netdx {
@@ -39,6 +41,16 @@ bool apply_field_option(const std::string& opt, FieldsOptions& fo) {
     return true;
 }
 
+// The summary, tree and JSON show relative TCP numbers; -T fields needs the
+// analysis only for the fields that come from it.
+bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::string>& names) {
+    if (format != PacketFormat::Fields) return true;
+    return std::any_of(names.begin(), names.end(), [](const std::string& n) {
+        return n.rfind("tcp.analysis.", 0) == 0 || n == "tcp.seq" || n == "tcp.ack" || n == "tcp.stream" ||
+               n == "tcp.nxtseq" || n == "tcp.window_size";
+    });
+}
+
 int run_packets(PacketsArgs& a) {
     if (std::string err = finish_source_options(a.source); !err.empty()) {
         fmt::print(stderr, "netdx packets: {}\n", err);
@@ -67,6 +79,9 @@ int run_packets(PacketsArgs& a) {
         fmt::print(stderr, "netdx: {}\n", e.what());
         return code(e.code());
     }
+    // TCP analysis (relative seq/ack, tcp.analysis.*) only when an output needs it.
+    std::unique_ptr<FlowEngine> flows;
+    if (packets_need_flow_analysis(format, fo.names)) flows = std::make_unique<FlowEngine>();
     if (src->live()) stop_on_signals(src.get());
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -89,6 +104,10 @@ int run_packets(PacketsArgs& a) {
             break;
         }
         decode_packet(pkt);
+        if (flows) {
+            const PacketFlowInfo& fi = flows->process(pkt);
+            pkt.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
+        }
         if (!clock.started) {
             clock.first = clock.previous = pkt.ts;
             clock.started = true;

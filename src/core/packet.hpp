@@ -106,6 +106,8 @@ struct NetSummary {
     std::uint32_t payload_length = 0;  // captured payload bytes after the L4 header
 };
 
+struct TcpSegmentInfo;  // src/flow/tcp_analysis.hpp
+
 struct Packet {
     std::uint64_t number = 0;  // 1-based frame number, as tshark counts
     Timestamp ts;
@@ -118,6 +120,9 @@ struct Packet {
     std::uint32_t limit = 0;
     LayerStack layers;
     NetSummary net;
+    // Set by the flow stage when it analysed this packet's TCP segment (the
+    // tcp.seq/tcp.analysis.* fields read it); null otherwise.
+    const TcpSegmentInfo* tcp_analysis = nullptr;
 
     [[nodiscard]] Bytes layer_bytes(const Layer& l) const {
         if (l.offset >= bytes.size()) return {};
