@@ -207,11 +207,15 @@ CommandRunner add_analyze_command(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json", "ndjson", "junit"}));
     cmd->add_option("-o,--output", args->output, "Write the report to this file instead of standard output");
     cmd->add_option("--config", args->config, "TOML file with rule settings (see `netdx rules`)");
-    cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value, rule.severity=S, rule.enabled=false");
+    cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value, rule.severity=S, rule.enabled=false")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_option("--fail-on", args->fail_on, "Exit with code 20 when a finding reaches this severity")
         ->check(CLI::IsMember({"info", "notice", "warning", "error"}));
     cmd->add_option("--evidence", args->evidence, "Write the evidence packets of the findings to this pcap file");
-    cmd->add_option("--finding", args->evidence_ids, "With --evidence: only the evidence of this rule id (repeatable)");
+    cmd->add_option("--finding", args->evidence_ids, "With --evidence: only the evidence of this rule id (repeatable)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_option("--color", args->color, "Colour the text report: auto (terminal, unless NO_COLOR), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
     return [cmd, args]() { return cmd->parsed() ? run_analyze(*args) : -1; };

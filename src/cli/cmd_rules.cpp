@@ -70,7 +70,9 @@ CommandRunner add_rules_command(CLI::App& app) {
     auto args = std::make_shared<RulesArgs>();
     CLI::App* cmd = app.add_subcommand("rules", "List the diagnostic rules with their severities and parameters");
     cmd->add_option("--config", args->config, "TOML file with rule settings to show applied");
-    cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value");
+    cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     CLI::App* explain = cmd->add_subcommand("explain", "Print one rule's documentation");
     explain->add_option("id", args->explain_id, "Rule id, e.g. arp.duplicate_ip")->required();
     return [cmd, explain, args]() { return cmd->parsed() ? run_rules(*args, explain->parsed()) : -1; };

@@ -40,7 +40,7 @@ constexpr ParamDef kSingleHost[] = {
     {"min_other_success_ratio", "0.8", "the other hosts' success ratio must be at least this"},
     {"min_other_successes", "2", "successful attempts of the other hosts"}};
 constexpr ParamDef kIcmpUnreach[] = {{"min_count", "1", "errors per reporting router/host and code"}};
-constexpr ParamDef kIcmpTimex[] = {{"min_count", "1", "time-exceeded errors per reporting router"}};
+constexpr ParamDef kIcmpTimex[] = {{"min_count", "1", "time-exceeded errors per original destination (one traceroute or loop)"}};
 constexpr ParamDef kInternet[] = {
     {"local_prefix_len", "24", "destinations inside the client's prefix are local, the rest outside"},
     {"min_failures", "3", "failed attempts to outside destinations"},

@@ -382,7 +382,10 @@ public:
         using K = IcmpError::Kind;
         if (e.kind != K::Unreachable && e.kind != K::TimeExceeded && e.kind != K::PacketTooBig) return;
         const bool timex = e.kind == K::TimeExceeded;
-        Key k{e.reporter, timex ? std::uint16_t(0xffff) : static_cast<std::uint16_t>(e.version * 256 + e.code)};
+        // Unreachables per reporting router and code; time-exceeded per original
+        // destination, so one traceroute (or loop) is one finding listing its routers.
+        const IpAddress& who = timex && e.has_quote ? e.orig_dst : e.reporter;
+        Key k{who, timex ? std::uint16_t(0xffff) : static_cast<std::uint16_t>(e.version * 256 + e.code)};
         if (e.kind == K::PacketTooBig) k.code = 0xfffe;
         Entry* en = table_.get(k);
         if (!en) return;
@@ -396,6 +399,7 @@ public:
         en->last = e.ts;
         en->mtu = e.mtu ? e.mtu : en->mtu;
         if (en->to.size() < 4) en->to.insert(e.reported_to);
+        if (timex && en->routers.size() < 32) en->routers.insert(e.reporter);
         if (e.has_quote && en->dests.size() < 4)
             en->dests.insert(e.orig_proto == 6 || e.orig_proto == 17 ? endpoint_str(e.orig_dst, e.orig_dport)
                                                                      : ip_str(e.orig_dst));
@@ -409,6 +413,21 @@ public:
             Finding f;
             f.key = ip_str(k.reporter) + "/" + std::to_string(k.code);
             const std::string what = describe(en);
+            if (timex) {
+                f.title = fmt::format("{} router(s) reported {} {} time(s) for traffic to {}", en.routers.size(), what,
+                                      en.count, ip_str(k.reporter));
+                f.detail = fmt::format("Reported by {} to {}. Many routers for one destination is a traceroute; one "
+                                       "router many times is a routing loop.",
+                                       join(en.routers, ip_str), join(en.to, ip_str));
+                for (auto& r : en.routers) f.hosts.push_back(ip_str(r));
+                for (auto& t : en.to) f.hosts.push_back(ip_str(t));
+                f.first_ts = en.first;
+                f.last_ts = en.last;
+                f.figures = {{"count", static_cast<double>(en.count), ""}, {"routers", static_cast<double>(en.routers.size()), ""}};
+                f.evidence = en.ev;
+                ctx.sink.raise("icmp.time_exceeded", std::move(f));
+                continue;
+            }
             f.title = fmt::format("{} reported {} {} time(s) for {}", ip_str(k.reporter), what, en.count,
                                   en.dests.empty() ? std::string("(no quoted header)") : fmt::format("{}", fmt::join(en.dests, ", ")));
             f.detail = fmt::format("ICMP{} {} sent by {} to {}.", en.version == 6 ? "v6" : "", what, ip_str(k.reporter),
@@ -438,6 +457,7 @@ private:
         std::uint64_t count = 0;
         double first = 0, last = 0;
         std::set<IpAddress> to;
+        std::set<IpAddress> routers;  // time exceeded: the routers that reported
         std::set<std::string> dests;
         Evidence ev;
     };

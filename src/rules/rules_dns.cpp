@@ -196,6 +196,8 @@ private:
                 if (r.clients.size() * 2 >= most && r.clients.size() >= 2) expected.insert(ip);
         }
         for (auto& [client, servers] : usage_) {
+            // A resolver forwarding to its upstream is not a misconfigured client.
+            if (const Resolver* self = resolvers_.find(client); self && self->answered) continue;
             std::vector<IpAddress> odd;
             for (auto& [s, tally] : servers)
                 if (!expected.count(s)) odd.push_back(s);

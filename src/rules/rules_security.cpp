@@ -214,6 +214,9 @@ public:
           bcast_min_(c.number("addr.broadcast_source", "min_packets")) {}
 
     void on_ip(const IpPacketSeen& e) override {
+        // Traffic captured on a loopback interface itself is not "on the wire".
+        const bool loopback = e.src.family == 4 && e.src.bytes[0] == 127 && e.dst.bytes[0] == 127;
+        if (loopback) return;
         if (const char* why = bogon_reason(e.src, true, documentation_)) note(bogons_, ip_str(e.src), why, e, true);
         if (const char* why = bogon_reason(e.dst, false, documentation_)) note(bogons_, ip_str(e.dst), why, e, false);
         const bool ip_bcast = e.src.family == 4 && e.src.bytes[0] == 255 && e.src.bytes[1] == 255 &&
