@@ -25,6 +25,8 @@ ROWS = [
     ("tcpdump -nn", "{tcpdump} -nn -r {file}", "netdx packets"),
     ("netdx -T fields", "{netdx} packets -r {file} -T fields {fields}", None),
     ("tshark -T fields", "{tshark} -r {file} -T fields {fields}", "netdx -T fields"),
+    ("netdx flows", "{netdx} flows -r {file}", None),
+    ("tshark -z conv,tcp", "{tshark} -q -r {file} -z conv,tcp", "netdx flows"),
 ]
 
 
