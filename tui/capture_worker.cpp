@@ -18,6 +18,7 @@ constexpr std::size_t kMaxPaths = 256;
 constexpr std::size_t kMaxTalkers = 20000;
 constexpr std::size_t kTopTalkers = 50;
 constexpr auto kPublishEvery = std::chrono::milliseconds(50);
+constexpr auto kTablesEvery = std::chrono::milliseconds(250);
 
 }  // namespace
 
@@ -162,9 +163,29 @@ void CaptureWorker::publish(bool force) {
     Batch* b = cur_;
     b->totals = totals_;
     b->totals.kernel = src_->stats();
-    b->totals.conv_live = convs_.live(totals_.last_ts);
+    // The tables cost a copy of every conversation: refresh them a few times
+    // a second, the rows and counters at every batch.
+    const bool tables_due = force || now - last_tables_ >= kTablesEvery;
+    if (tables_due) {
+        last_tables_ = now;
+        conv_live_ = convs_.live(totals_.last_ts);
+    }
+    b->totals.conv_live = conv_live_;
     b->totals.conv_total = convs_.total();
     b->totals.conv_evicted = convs_.evicted();
+    if (findings_ready_) {
+        b->findings = findings_;
+        b->findings_ready = true;
+    }
+    if (!tables_due) {
+        last_publish_ = now;
+        if (!mailbox_.offer(b)) return;
+        cur_ = mailbox_.take_spare();
+        if (!cur_) cur_ = new Batch(opts_.ring);
+        cur_->rows.clear();
+        cur_->tables = false;
+        return;
+    }
     convs_.snapshot(b->convs);
     b->paths.clear();
     for (const auto& [k, row] : paths_) b->paths.push_back(row);
@@ -175,10 +196,6 @@ void CaptureWorker::publish(bool force) {
                       [](const TalkerRow& x, const TalkerRow& y) { return x.bytes > y.bytes; });
     b->talkers.resize(top);
     b->tables = true;
-    if (findings_ready_) {
-        b->findings = findings_;
-        b->findings_ready = true;
-    }
     last_publish_ = now;
     if (!mailbox_.offer(b)) return;  // the UI has not taken the last one: keep filling this one
     cur_ = mailbox_.take_spare();

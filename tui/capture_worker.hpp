@@ -72,6 +72,8 @@ private:
     };
     std::unordered_map<IpAddress, TalkerRow, IpHash> talkers_;  // capped
     std::chrono::steady_clock::time_point last_publish_{};
+    std::chrono::steady_clock::time_point last_tables_{};
+    std::uint64_t conv_live_ = 0;
     std::chrono::steady_clock::time_point pace_start_{};
     Timestamp pace_first_;
     bool pace_started_ = false;
