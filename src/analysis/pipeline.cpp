@@ -2,6 +2,7 @@
 
 #include "dns/dhcp_tracker.hpp"
 #include "dns/dns_tracker.hpp"
+#include "flow/flow_engine.hpp"
 
 namespace netdx {
 
@@ -15,6 +16,7 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
     Pipeline& owner;
     DnsTracker dns;
     DhcpTracker dhcp;
+    FlowEngine flows;
 };
 
 Pipeline::Pipeline(Engine& engine, PipelineOptions opts)
@@ -35,6 +37,21 @@ void Pipeline::begin_file(std::uint32_t index, const std::string& name) {
     summary_.files.push_back(name);
 }
 
+namespace {
+std::uint32_t event_flags(std::uint32_t f) {
+    std::uint32_t out = 0;
+    if (f & kTcpRetransmissionAny) out |= kTcpEvRetransmission;
+    if (f & kTcpDuplicateAck) out |= kTcpEvDuplicateAck;
+    if (f & kTcpZeroWindow) out |= kTcpEvZeroWindow;
+    if (f & kTcpWindowFull) out |= kTcpEvWindowFull;
+    if (f & kTcpOutOfOrder) out |= kTcpEvOutOfOrder;
+    if (f & kTcpLostSegment) out |= kTcpEvLostSegment;
+    if (f & kTcpZeroWindowProbe) out |= kTcpEvZeroWindowProbe;
+    if (f & (kTcpKeepAlive | kTcpKeepAliveAck)) out |= kTcpEvKeepAlive;
+    return out;
+}
+}  // namespace
+
 void Pipeline::packet(const Packet& pkt) {
     summary_.add(pkt);
     extract_packet_events(pkt, file_, *this);
@@ -43,6 +60,24 @@ void Pipeline::packet(const Packet& pkt) {
     conns_.packet(pkt, FrameRef{file_, pkt.number}, eth ? &src : nullptr, eth ? &dst : nullptr);
     trackers_->dns.on_packet(pkt);
     trackers_->dhcp.on_packet(pkt);
+    const PacketFlowInfo& fi = trackers_->flows.process(pkt);
+    if (fi.tcp && fi.flow) {
+        TcpSegmentEvent e;
+        e.where = FrameRef{file_, pkt.number};
+        e.ts = pkt.ts.seconds();
+        e.src = pkt.net.src;
+        e.dst = pkt.net.dst;
+        e.src_port = pkt.net.src_port;
+        e.dst_port = pkt.net.dst_port;
+        e.flow_id = fi.flow->id;
+        TcpSegment seg;
+        e.payload = tcp_segment_from_packet(pkt, seg) ? seg.len : pkt.net.payload_length;
+        e.flags = event_flags(fi.seg.flags);
+        e.tcp_flags = static_cast<std::uint8_t>(pkt.net.tcp_flags & 0xff);
+        e.ack = pkt.net.tcp_ack;
+        e.rtt = fi.seg.ack_rtt > 0 ? fi.seg.ack_rtt : -1;
+        engine_.on_tcp(e);
+    }
 }
 
 void Pipeline::on_icmp_error(const IcmpError& e) {
@@ -54,6 +89,7 @@ void Pipeline::end() {
     conns_.finish(summary_.last);
     trackers_->dns.finish();
     trackers_->dhcp.finish();
+    trackers_->flows.finish();
 }
 
 std::uint64_t Pipeline::limit_drops() const {

@@ -88,8 +88,8 @@ constexpr ParamDef kDhcpServers[] = {{"min_servers", "2", "distinct DHCP servers
 constexpr ParamDef kDhcpSlow[] = {{"slow_s", "3", "DISCOVER/REQUEST to ACK slower than this"}};
 
 constexpr ParamDef kRetrans[] = {
-    {"min_rate", "0.03", "retransmitted segments over data segments, per host pair"},
-    {"min_retransmissions", "5", "retransmitted segments per host pair"}};
+    {"min_rate", "0.05", "retransmitted segments over data segments, per host pair"},
+    {"min_retransmissions", "10", "retransmitted segments per host pair"}};
 constexpr ParamDef kDupAck[] = {{"min_burst", "5", "duplicate ACKs in a row for one segment"}};
 constexpr ParamDef kZeroWin[] = {{"min_count", "1", "zero-window advertisements per flow"}};
 constexpr ParamDef kWinFull[] = {{"min_count", "3", "window-full segments per flow"}};

@@ -137,7 +137,10 @@ public:
                 f.figures = {{"window_full", static_cast<double>(p.window_full), ""}};
                 ctx.sink.raise("tcp.window_full", std::move(f));
             }
-            if (static_cast<double>(p.large_retrans) >= mtu_min_ && p.large_retrans * 2 >= p.large && p.small_ok) {
+            // Small segments passing in either direction show the path works below the MTU.
+            const PairStats* back = pairs_.find({k.dst, k.src});
+            const std::uint64_t small_ok = p.small_ok + (back ? back->small_ok : 0);
+            if (static_cast<double>(p.large_retrans) >= mtu_min_ && p.large_retrans * 2 >= p.large && small_ok) {
                 Finding f;
                 base(f, p.large_ev);
                 f.title = fmt::format("MTU black hole from {} to {}: {} of {} large segments retransmitted", ip_str(k.src),
@@ -145,7 +148,7 @@ public:
                 f.detail = fmt::format("Segments of {:.0f} bytes or more keep being retransmitted while {} smaller "
                                        "ones passed: a link on the path has a smaller MTU and its ICMP "
                                        "fragmentation-needed messages do not come back.",
-                                       mtu_size_, p.small_ok);
+                                       mtu_size_, small_ok);
                 f.figures = {{"large_retransmissions", static_cast<double>(p.large_retrans), ""},
                              {"large_segments", static_cast<double>(p.large), ""}};
                 ctx.sink.raise("tcp.mtu_blackhole", std::move(f));
