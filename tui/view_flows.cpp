@@ -54,7 +54,7 @@ void collect_flows(ViewContext& ctx) {
 void draw_flows(ViewContext& ctx, Rect r) {
     const Screen& s = ctx.scr;
     UiState& ui = ctx.ui;
-    const int addr_w = std::clamp((r.w - 90) / 2, 15, 40);
+    const int addr_w = std::clamp((r.w - 88) / 2, 17, 40);  // 17: a MAC address
     s.put(r.y, r.x, r.w,
           fmt::format("{:<6} {:<{}} {:>5}   {:<{}} {:>5} {:>8} {:>8} {:>9} {:>10} {:>6} {:>8} {:<8}", "Proto", "Address A",
                       addr_w, "Port", "Address B", addr_w, "Port", "Pkts A>B", "Pkts B>A", "Bytes", "Avg rate", "Retr",
