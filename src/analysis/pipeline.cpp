@@ -75,6 +75,7 @@ void Pipeline::packet(const Packet& pkt) {
         e.flags = event_flags(fi.seg.flags);
         e.tcp_flags = static_cast<std::uint8_t>(pkt.net.tcp_flags & 0xff);
         e.ack = pkt.net.tcp_ack;
+        e.seq = pkt.net.tcp_seq;
         e.rtt = fi.seg.ack_rtt > 0 ? fi.seg.ack_rtt : -1;
         engine_.on_tcp(e);
     }

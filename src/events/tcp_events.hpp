@@ -25,6 +25,7 @@ struct TcpSegmentEvent : EventBase {
     std::uint32_t flags = 0;    // TcpEventFlag bits
     std::uint8_t tcp_flags = 0; // SYN/ACK/... bits of the header
     std::uint32_t ack = 0;      // acknowledgement number (duplicate-ACK runs)
+    std::uint32_t seq = 0;      // sequence number (the same segment retransmitted again and again)
     double rtt = -1;            // ACK RTT sample when this segment acknowledged data
 };
 

@@ -98,7 +98,7 @@ constexpr ParamDef kHighRtt[] = {
     {"min_samples", "2", "handshakes per server above the limit"}};
 constexpr ParamDef kMtu[] = {
     {"min_size", "1200", "segments at least this large"},
-    {"min_retransmissions", "3", "retransmissions of large segments while small ones pass"}};
+    {"min_retransmissions", "3", "retransmissions of one large segment while small ones pass"}};
 
 const FindingDef kDefs[] = {
     // addressing

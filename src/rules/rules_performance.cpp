@@ -23,6 +23,7 @@ struct PairStats {
     std::uint64_t zero_window = 0, window_full = 0;
     std::uint32_t dup_run = 0, max_dup_run = 0, bursts = 0;
     std::uint32_t last_dup_ack = 0;
+    std::uint32_t large_seq = 0, large_repeats = 0, max_large_repeats = 0;  // one large segment sent again and again
     std::uint64_t dup_acks = 0;
     double first = 0, last = 0;
     std::set<std::uint64_t> flows;  // a few flow ids
@@ -59,6 +60,9 @@ public:
                 if (large) {
                     ++p->large_retrans;
                     p->large_ev.add(e.where);
+                    p->large_repeats = p->large_retrans > 1 && e.seq == p->large_seq ? p->large_repeats + 1 : 1;
+                    p->large_seq = e.seq;
+                    p->max_large_repeats = std::max(p->max_large_repeats, p->large_repeats);
                 }
             } else if (!large) {
                 ++p->small_ok;
@@ -140,7 +144,9 @@ public:
             // Small segments passing in either direction show the path works below the MTU.
             const PairStats* back = pairs_.find({k.dst, k.src});
             const std::uint64_t small_ok = p.small_ok + (back ? back->small_ok : 0);
-            if (static_cast<double>(p.large_retrans) >= mtu_min_ && p.large_retrans * 2 >= p.large && small_ok) {
+            // A black hole retransmits the same large segment with backoff; random loss
+            // retransmits different segments once each.
+            if (static_cast<double>(p.max_large_repeats) >= mtu_min_ && small_ok) {
                 Finding f;
                 base(f, p.large_ev);
                 f.title = fmt::format("MTU black hole from {} to {}: {} of {} large segments retransmitted", ip_str(k.src),
@@ -150,6 +156,7 @@ public:
                                        "fragmentation-needed messages do not come back.",
                                        mtu_size_, small_ok);
                 f.figures = {{"large_retransmissions", static_cast<double>(p.large_retrans), ""},
+                             {"same_segment_retries", static_cast<double>(p.max_large_repeats), ""},
                              {"large_segments", static_cast<double>(p.large), ""}};
                 ctx.sink.raise("tcp.mtu_blackhole", std::move(f));
             }

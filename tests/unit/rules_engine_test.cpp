@@ -126,12 +126,21 @@ TEST_CASE("tcp.mtu_blackhole: large segments retransmitted while small ones pass
         std::uint64_t f = 1;
         for (int i = 0; i < small; ++i) run->on_tcp(seg(200, 0, f++));
         run->on_tcp(seg(1448, 0, f++));
-        for (int i = 0; i < large_retrans; ++i) run->on_tcp(seg(1448, kTcpEvRetransmission, f++));
+        for (int i = 0; i < large_retrans; ++i) run->on_tcp(seg(1448, kTcpEvRetransmission, f++));  // same seq each time
         return run.finish();
     };
     CHECK(count(scenario(2, 5), "tcp.mtu_blackhole") == 0);
     CHECK(count(scenario(3, 5), "tcp.mtu_blackhole") == 1);
     CHECK(count(scenario(3, 0), "tcp.mtu_blackhole") == 0);  // nothing passes at all: not an MTU problem
+    Run loss;  // random loss: different large segments retransmitted once each
+    std::uint64_t f = 1;
+    for (int i = 0; i < 5; ++i) loss->on_tcp(seg(200, 0, f++));
+    for (std::uint32_t i = 0; i < 6; ++i) {
+        TcpSegmentEvent r = seg(1448, kTcpEvRetransmission, f++);
+        r.seq = 1000 + i * 1448;
+        loss->on_tcp(r);
+    }
+    CHECK(count(loss.finish(), "tcp.mtu_blackhole") == 0);
 }
 
 TEST_CASE("tcp.high_rtt from handshakes") {
