@@ -105,6 +105,12 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
     }
     if ((flags & (kThSyn | kThAck)) == kThAck) fwd.is_first_ack = false;
 
+    // A SYN/ACK with another ISN than the one seen: tshark 4.0 flags the
+    // reused ports and renumbers from it, keeping the rest of the state.
+    if ((flags & (kThSyn | kThAck)) == (kThSyn | kThAck) && fwd.base_set && seq != fwd.base_seq) {
+        ta |= kTcpReusedPorts;
+        fwd.base_seq = seq;
+    }
     // Base sequence numbers: a SYN gives the ISN; otherwise start at 1.
     if (!fwd.base_set) {
         if (flags & kThSyn) {
