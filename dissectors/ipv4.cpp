@@ -112,9 +112,8 @@ const FieldDef kFields[] = {
     {"ip.flags.rb", "Reserved bit", field_uint<6, 1, 0x80, 7>},
     {"ip.flags.df", "Don't fragment", field_uint<6, 1, 0x40, 6>},
     {"ip.flags.mf", "More fragments", field_uint<6, 1, 0x20, 5>},
-    {"ip.frag_offset", "Fragment offset", [](const FieldContext& c, FieldOut& o) {
-         if (has_at(c.pkt, *c.layer, 6, 2)) o.uint((load_be16(at(c.pkt, *c.layer, 6)) & 0x1fff) * 8u);
-     }},
+    // tshark 4.0 prints the offset in 8-byte units (the info column shows bytes).
+    {"ip.frag_offset", "Fragment offset (8-byte units)", field_uint<6, 2, 0x1fff>},
     {"ip.ttl", "Time to live", field_uint<8, 1>},
     {"ip.proto", "Protocol", field_uint<9, 1>},
     {"ip.checksum", "Header checksum", field_hex<10, 2, 4>},
