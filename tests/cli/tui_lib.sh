@@ -24,7 +24,16 @@ tui_start_cmd() {
         "export TERM=tmux-256color LANG=C.UTF-8; $3; sleep 60"
 }
 
-tui_stop() { tmx kill-server 2>/dev/null || true; }
+# Waits until the server is really gone: a new session started on the same socket
+# while the old server is still shutting down dies with it (seen under load).
+tui_stop() {
+    tmx kill-server 2>/dev/null || true
+    for _ in $(seq 50); do
+        tmx list-sessions >/dev/null 2>&1 || break
+        sleep 0.1
+    done
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK"
+}
 
 tui_screen() { tmx capture-pane -p -t "$TUI_SESSION"; }
 
