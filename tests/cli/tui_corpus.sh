@@ -36,7 +36,8 @@ hex=$(tcpdump -r "$CAP" -c 1 -xx 2>/dev/null | awk '/0x0000:/ {
         s = s (n == 8 ? " " : "") b2 " "; n++ }
     print "0000  " s; exit }')
 [ -n "$hex" ] || { echo "tcpdump gave no hex"; exit 1; }
-tui_screen | grep -qF -- "${hex% }" || fail "hex row '$hex' not shown"
+# Waits: End is a key press like any other, the redraw follows it.
+tui_wait "${hex% }" || fail "hex row '$hex' not shown"
 tui_keys Right
 tui_wait "Frame 2: " || exit 1
 tui_keys Escape
@@ -84,9 +85,14 @@ tui_keys 1
 
 # Resize: smaller still lays out header and footer; too small shows a message.
 tmx resize-window -t "$TUI_SESSION" -x 80 -y 24
-tui_wait "^ netdx live" || exit 1
+# The header was already there before the resize: wait for the footer to move.
+for _ in $(seq 100); do
+    tui_screen | sed -n 24p | grep -q "?:help" && break
+    sleep 0.1
+done
 [ "$(tui_screen | wc -l)" -eq 24 ] || fail "pane is not 24 lines"
 tui_screen | sed -n 24p | grep -q "?:help" || fail "footer not on the last line after resize"
+tui_screen | grep -q "^ netdx live" || fail "no header after resize"
 tmx resize-window -t "$TUI_SESSION" -x 50 -y 10
 tui_wait "Terminal too small \(50x10\)" || exit 1
 tmx resize-window -t "$TUI_SESSION" -x 120 -y 40
