@@ -17,6 +17,7 @@ struct Group {
     double first = 0, last = 0;
     std::set<std::string> clients;  // a few MACs
     std::set<std::string> notes;    // a few details (NAK messages, addresses)
+    std::set<std::string> servers;  // a few servers that answered (the one that said NAK)
     Evidence ev;
     void add(const DhcpExchange& e, std::uint32_t file, std::uint64_t msgs) {
         if (!count) first = e.first_ts.seconds();
@@ -24,6 +25,8 @@ struct Group {
         messages += msgs;
         last = e.last_ts.seconds();
         if (clients.size() < 8) clients.insert(mac_str(e.client_mac));
+        for (const DhcpServerReply& s : e.servers)
+            if (servers.size() < 4) servers.insert(ip_str(s.server_id.family ? s.server_id : s.source));
         ev.add({file, e.first_frame});
         if (e.last_frame != e.first_frame) ev.add({file, e.last_frame});
     }
@@ -93,7 +96,12 @@ public:
         }
         if (naks_.count && naks_.count >= nak_min_) {
             Finding f = base("dhcp", naks_);
-            f.title = fmt::format("{} DHCP NAK(s) to {}", naks_.count, fmt::join(naks_.clients, ", "));
+            f.title = naks_.servers.empty()
+                          ? fmt::format("{} DHCP NAK(s) to {}", naks_.count, fmt::join(naks_.clients, ", "))
+                          : fmt::format("{} DHCP NAK(s) from {} to {}", naks_.count, fmt::join(naks_.servers, ", "),
+                                        fmt::join(naks_.clients, ", "));
+            // The server that refused is where the pool or its configuration is checked.
+            f.hosts.insert(f.hosts.begin(), naks_.servers.begin(), naks_.servers.end());
             f.detail = naks_.notes.empty() ? std::string("The server gave no message.")
                                            : fmt::format("Server message: {}", fmt::join(naks_.notes, "; "));
             f.figures = {{"naks", static_cast<double>(naks_.messages), ""}};

@@ -110,6 +110,10 @@ TEST_CASE("dhcp.nak, dhcp.decline, dhcp.multiple_servers, dhcp.slow_lease") {
     DhcpExchange nak = exchange(DhcpOutcome::Nak, 1, 1);
     nak.naks = 1;
     nak.nak_message = "wrong network";
+    DhcpServerReply refuser;
+    refuser.server_id = lan(53);
+    refuser.first_type = DhcpType::Nak;
+    nak.servers = {refuser};
     run->on_dhcp(nak, 0);
     DhcpExchange dec = exchange(DhcpOutcome::Declined, 2, 5);
     dec.declines = 1;
@@ -123,7 +127,9 @@ TEST_CASE("dhcp.nak, dhcp.decline, dhcp.multiple_servers, dhcp.slow_lease") {
     two.servers = {a, b};
     run->on_dhcp(two, 0);
     auto fs = run.finish();
-    CHECK(count(fs, "dhcp.nak") == 1);
+    REQUIRE(count(fs, "dhcp.nak") == 1);
+    CHECK(has_host(*get(fs, "dhcp.nak"), "10.9.0.53"));  // the server that refused
+    CHECK(has_host(*get(fs, "dhcp.nak"), "02:00:00:00:00:01"));
     REQUIRE(count(fs, "dhcp.decline") == 1);
     CHECK(has_host(*get(fs, "dhcp.decline"), "10.9.0.150"));
     CHECK(count(fs, "dhcp.multiple_servers") == 1);
@@ -139,4 +145,9 @@ TEST_CASE("dhcp.nak, dhcp.decline, dhcp.multiple_servers, dhcp.slow_lease") {
     auto fs2 = slow.finish();
     CHECK(count(fs2, "dhcp.slow_lease") == 1);
     CHECK(count(fs2, "dhcp.multiple_servers") == 0);
+
+    // min_count just over the one NAK seen: silent.
+    Run strict({"dhcp.nak.min_count=2"});
+    strict->on_dhcp(nak, 0);
+    CHECK(count(strict.finish(), "dhcp.nak") == 0);
 }
