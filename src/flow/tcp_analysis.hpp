@@ -84,7 +84,7 @@ struct TcpDirection {
     std::uint64_t nextseqframe = 0;
     std::uint64_t lastnondupack = 0;
     Timestamp nextseqtime, lastacktime;
-    std::uint32_t dupacknum = 0;
+    std::int32_t dupacknum = 0;     // -1: parked by "ACKed unseen segment"
     std::uint32_t lastsegmentflags = 0;
     std::uint16_t window = 0;       // last raw window
     std::int8_t win_scale = -1;     // -1 unknown, -2 not used, else the shift
@@ -102,7 +102,7 @@ struct TcpDirection {
 struct TcpSession {
     TcpDirection dir[2];
     Timestamp mru_syn;       // most recent SYN (not SYN/ACK)
-    double first_rtt = 0;    // tshark's ts_first_rtt: SYN to the first pure ACK
+    std::uint64_t first_rtt_ns = 0;  // tshark's ts_first_rtt: SYN to the first pure ACK
     bool have_mru_syn = false;
     bool have_first_rtt = false;
     std::uint32_t stream = 0;
