@@ -12,7 +12,7 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
     explicit Trackers(Pipeline& p) : owner(p), dns(*this), dhcp(*this) {}
     void on_dns(const DnsTransaction& t) override { owner.engine_.on_dns(t, owner.file_); }
     void on_dhcp(const DhcpExchange& e) override { owner.engine_.on_dhcp(e, owner.file_); }
-    void on_dhcpv6(const Dhcpv6Exchange&) override {}
+    void on_dhcpv6(const Dhcpv6Exchange& e) override { owner.engine_.on_dhcpv6(e, owner.file_); }
     Pipeline& owner;
     DnsTracker dns;
     DhcpTracker dhcp;

@@ -19,6 +19,7 @@ void Engine::on_conn(const ConnAttempt& e) { for (auto& r : rules_) r->on_conn(e
 void Engine::on_tcp(const TcpSegmentEvent& e) { for (auto& r : rules_) r->on_tcp(e); }
 void Engine::on_dns(const DnsTransaction& e, std::uint32_t file) { for (auto& r : rules_) r->on_dns(e, file); }
 void Engine::on_dhcp(const DhcpExchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcp(e, file); }
+void Engine::on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcpv6(e, file); }
 
 std::uint64_t Engine::limit_drops() const {
     std::uint64_t n = 0;

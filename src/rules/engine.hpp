@@ -24,6 +24,7 @@ public:
     void on_tcp(const TcpSegmentEvent& e);
     void on_dns(const DnsTransaction& e, std::uint32_t file);
     void on_dhcp(const DhcpExchange& e, std::uint32_t file);
+    void on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file);
 
     // Runs every rule's finish once; findings most severe first.
     std::vector<Finding> finish(double capture_first, double capture_last);

@@ -99,10 +99,10 @@ TEST_CASE("tcp.retransmissions: count and rate") {
         for (int i = 0; i < retrans; ++i) run->on_tcp(seg(100, kTcpEvRetransmission, f++));
         return run.finish();
     };
-    CHECK(count(scenario(9, 40), "tcp.retransmissions") == 0);    // under 10
-    CHECK(count(scenario(10, 40), "tcp.retransmissions") == 1);
-    CHECK(count(scenario(10, 210), "tcp.retransmissions") == 0);  // 4.8% < 5%
-    CHECK(count(scenario(10, 200), "tcp.retransmissions") == 1);  // 5%
+    CHECK(count(scenario(4, 40), "tcp.retransmissions") == 0);    // under 5
+    CHECK(count(scenario(5, 40), "tcp.retransmissions") == 1);
+    CHECK(count(scenario(5, 105), "tcp.retransmissions") == 0);   // 4.8% < 5%
+    CHECK(count(scenario(5, 100), "tcp.retransmissions") == 1);   // 5%
 }
 
 TEST_CASE("tcp.dup_ack_burst, tcp.zero_window, tcp.window_full") {
