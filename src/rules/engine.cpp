@@ -51,6 +51,13 @@ void Engine::raise(std::string_view id, Finding f) {
     have.evidence.merge(f.evidence);
 }
 
+std::vector<Finding> Engine::snapshot(double capture_first, double capture_last) {
+    auto raised_so_far = found_;  // finish() moves these out; put them back after
+    std::vector<Finding> out = finish(capture_first, capture_last);
+    found_ = std::move(raised_so_far);
+    return out;
+}
+
 std::vector<Finding> Engine::finish(double capture_first, double capture_last) {
     SharedFacts facts;
     FinishContext ctx{*this, facts, capture_first, capture_last};

@@ -28,6 +28,12 @@ public:
 
     // Runs every rule's finish once; findings most severe first.
     std::vector<Finding> finish(double capture_first, double capture_last);
+    // The findings finish() would report now, leaving the engine as it was so
+    // events keep coming and finish() still gives the final result (the live
+    // view re-evaluates every second or so). Call it before the trackers'
+    // end-of-capture flush: rules only read their state in finish, except the
+    // DNS rule folding in queries still open at the end, which exist only after it.
+    std::vector<Finding> snapshot(double capture_first, double capture_last);
 
     // State entries the rules refused because a table was full.
     [[nodiscard]] std::uint64_t limit_drops() const;
