@@ -34,6 +34,8 @@ struct PairStats {
     std::vector<FlowLoss> flow_loss;  // the first few flows of the pair
     std::uint64_t large = 0, large_retrans = 0, small_ok = 0;
     std::uint64_t zero_window = 0, window_full = 0;
+    std::uint64_t frag_needed = 0;  // ICMP fragmentation-needed / packet-too-big about this pair's TCP
+    std::uint32_t smallest_mtu = 0;
     std::uint32_t dup_run = 0, max_dup_run = 0, bursts = 0;
     std::uint32_t last_dup_ack = 0;
     std::uint32_t large_seq = 0, large_repeats = 0, max_large_repeats = 0;  // one large segment sent again and again
@@ -115,6 +117,20 @@ public:
             ++p->window_full;
             p->full_ev.add(e.where);
         }
+    }
+
+    // A router said the packet was too big. Seen here, yet the sender keeps
+    // retransmitting full-size segments: the message is lost between this
+    // capture point and the sender (a filtering firewall), or ignored.
+    void on_icmp_error(const IcmpError& e) override {
+        const bool too_big = (e.kind == IcmpError::Kind::Unreachable && e.version == 4 && e.code == 4) ||
+                             e.kind == IcmpError::Kind::PacketTooBig;
+        if (!too_big || !e.has_quote || e.orig_proto != 6) return;
+        PairStats* p = pairs_.get({e.orig_src, e.orig_dst});
+        if (!p) return;
+        ++p->frag_needed;
+        if (e.mtu && (!p->smallest_mtu || e.mtu < p->smallest_mtu)) p->smallest_mtu = e.mtu;
+        p->large_ev.add(e.where);
     }
 
     void finish(FinishContext& ctx) override {
@@ -199,18 +215,24 @@ public:
             const std::uint64_t small_ok = p.small_ok + (back ? back->small_ok : 0);
             // A black hole retransmits the same large segment with backoff; random loss
             // retransmits different segments once each.
-            if (static_cast<double>(p.max_large_repeats) >= mtu_min_ && small_ok) {
+            if (static_cast<double>(p.max_large_repeats) >= mtu_min_ && (small_ok || p.frag_needed)) {
                 Finding f;
                 base(f, p.large_ev);
                 f.title = fmt::format("MTU black hole from {} to {}: {} of {} large segments retransmitted", ip_str(k.src),
                                       ip_str(k.dst), p.large_retrans, p.large);
-                f.detail = fmt::format("Segments of {:.0f} bytes or more keep being retransmitted while {} smaller "
-                                       "ones passed: a link on the path has a smaller MTU and its ICMP "
-                                       "fragmentation-needed messages do not come back.",
-                                       mtu_size_, small_ok);
+                f.detail = p.frag_needed
+                               ? fmt::format("Segments of {:.0f} bytes or more keep being retransmitted although {} ICMP "
+                                             "fragmentation-needed message(s) (MTU {}) reported them too big: the "
+                                             "messages are blocked before {} or ignored by it.",
+                                             mtu_size_, p.frag_needed, p.smallest_mtu, ip_str(k.src))
+                               : fmt::format("Segments of {:.0f} bytes or more keep being retransmitted while {} smaller "
+                                             "ones passed: a link on the path has a smaller MTU and its ICMP "
+                                             "fragmentation-needed messages do not come back.",
+                                             mtu_size_, small_ok);
                 f.figures = {{"large_retransmissions", static_cast<double>(p.large_retrans), ""},
                              {"same_segment_retries", static_cast<double>(p.max_large_repeats), ""},
-                             {"large_segments", static_cast<double>(p.large), ""}};
+                             {"large_segments", static_cast<double>(p.large), ""},
+                             {"frag_needed", static_cast<double>(p.frag_needed), ""}};
                 ctx.sink.raise("tcp.mtu_blackhole", std::move(f));
             }
         }

@@ -143,6 +143,35 @@ TEST_CASE("tcp.mtu_blackhole: large segments retransmitted while small ones pass
     CHECK(count(loss.finish(), "tcp.mtu_blackhole") == 0);
 }
 
+TEST_CASE("tcp.mtu_blackhole: fragmentation-needed seen, large segment still retransmitted") {
+    auto scenario = [](int large_retrans, bool icmp) {
+        Run run;
+        std::uint64_t f = 1;
+        run->on_tcp(seg(1448, 0, f++));
+        for (int i = 0; i < large_retrans; ++i) run->on_tcp(seg(1448, kTcpEvRetransmission, f++));
+        if (icmp) {
+            IcmpError e;
+            e.kind = IcmpError::Kind::Unreachable;
+            e.version = 4;
+            e.type = 3;
+            e.code = 4;
+            e.mtu = 1400;
+            e.has_quote = true;
+            e.orig_src = lan(10);
+            e.orig_dst = lan(20);
+            e.orig_proto = 6;
+            e.where = {0, f++};
+            run->on_icmp_error(e);
+        }
+        return run.finish();
+    };
+    CHECK(count(scenario(3, false), "tcp.mtu_blackhole") == 0);  // no small segment, no ICMP: plain loss
+    auto fs = scenario(3, true);
+    REQUIRE(count(fs, "tcp.mtu_blackhole") == 1);
+    CHECK(get(fs, "tcp.mtu_blackhole")->detail.find("MTU 1400") != std::string::npos);
+    CHECK(count(scenario(2, true), "tcp.mtu_blackhole") == 0);  // under min_retransmissions 3
+}
+
 TEST_CASE("tcp.high_rtt from handshakes") {
     auto scenario = [](double rtt, int n) {
         Run run;
