@@ -67,17 +67,22 @@ public:
     void finish() { flush_line(); }
 
 private:
+    // Wraps at the width without splitting the escape of one byte.
     void flush_line(bool force = false) {
         if (partial_.empty() && !force) return;
-        fmt::memory_buffer esc;
-        append_escaped(esc, partial_);
-        const std::string_view text(esc.data(), esc.size());
         const char* mark = last_dir_ == 0 ? "> " : "< ";
-        std::size_t pos = 0;
-        do {
-            out_.lines.push_back({mark + std::string(text.substr(pos, width_)), last_dir_});
-            pos += width_;
-        } while (pos < text.size());
+        std::string line = mark;
+        fmt::memory_buffer one;
+        for (const char c : partial_) {
+            one.clear();
+            append_escaped(one, std::string_view(&c, 1));
+            if (line.size() - 2 + one.size() > width_) {
+                out_.lines.push_back({std::move(line), last_dir_});
+                line = mark;
+            }
+            line.append(one.data(), one.size());
+        }
+        out_.lines.push_back({std::move(line), last_dir_});
         partial_.clear();
     }
     PayloadCache& out_;

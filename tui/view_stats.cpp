@@ -56,7 +56,7 @@ void draw_stats(ViewContext& ctx, Rect r) {
     }
     lines.push_back({"", A_NORMAL});
     // Resolvers as the DNS tracker pairs queries and answers (UDP and TCP).
-    lines.push_back({"DNS response times per resolver        Queries  Answered  Unanswered  Errors   Median      p95      Max",
+    lines.push_back({"DNS response times per resolver        Queries  Answered  Unanswered  Errors     Median        p95        Max",
                      s.attr(kTitle)});
     auto ms = [](double sec) { return sec < 0 ? std::string("-") : fmt::format("{:.1f} ms", sec * 1000); };
     bool estimated = false;
@@ -65,7 +65,7 @@ void draw_stats(ViewContext& ctx, Rect r) {
         std::string shown(shown_address(ctx, d.server, addr));
         if (shown != addr) shown = fmt::format("{} ({})", shown, addr);
         estimated |= d.estimated;
-        lines.push_back({fmt::format("  {:<35} {:>8} {:>9} {:>11} {:>7} {:>8} {:>8} {:>8}{}", shown, d.queries, d.answered,
+        lines.push_back({fmt::format("  {:<35} {:>8} {:>9} {:>11} {:>7} {:>10} {:>10} {:>10}{}", shown, d.queries, d.answered,
                                      d.unanswered, d.errors, ms(d.p50), ms(d.p95), ms(d.max), d.estimated ? " *" : ""),
                          d.unanswered || d.errors ? s.attr(kWarn) : A_NORMAL});
     }
