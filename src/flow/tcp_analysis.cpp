@@ -99,6 +99,11 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
         ta |= kTcpReusedPorts;
         fwd.base_seq = seq;
     }
+    // A SYN repeating the ISN seen before: tshark 4.0 puts the highest seq
+    // back to the highest contiguous one, since a RST may have carried a seq
+    // far ahead (RFC 793 3.4 lets a RST take the ACK it answers as its seq).
+    if ((flags & (kThSyn | kThAck)) == kThSyn && fwd.base_set && seq == fwd.base_seq)
+        fwd.nextseq = fwd.maxseqtobeacked;
     // Base sequence numbers: a SYN gives the ISN; otherwise start at 1.
     if (!fwd.base_set) {
         if (flags & kThSyn) {
@@ -158,9 +163,9 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
     // Duplicate ACK: no data, same window, seq and ack as the previous segment.
     // A counter parked at -1 by "ACKed unseen segment" restarts at 1.
     if (seglen == 0 && window && window == fwd.window && seq == fwd.nextseq && ack == fwd.lastack && !syn_fin_rst) {
-        fwd.dupacknum = fwd.dupacknum < 0 ? 1 : fwd.dupacknum + 1;
+        fwd.dupacknum = fwd.dupacknum == kDupAckParked ? 1 : fwd.dupacknum + 1;
         ta |= kTcpDuplicateAck;
-        out.dupack_num = static_cast<std::uint32_t>(fwd.dupacknum);
+        out.dupack_num = fwd.dupacknum;
         out.dupack_frame = fwd.lastnondupack;
     }
 
@@ -173,16 +178,19 @@ finished_fwd:
     }
 
     // ACKed unseen segment: acknowledges beyond what the peer was seen
-    // sending. Reported once per hole: the bound then jumps to the peer's
-    // highest seq, or the peer's dup-ACK counter is parked at -1 when the
-    // bound cannot move (tshark compares the bound without wrap here).
+    // sending, reported once per hole. When the peer has sent past its
+    // contiguous bound (a gap), the bound jumps to its highest seq. When it
+    // has not (it only sends pure ACKs), the bound cannot move: the peer's
+    // duplicate-ACK counter is parked instead and only a counter at 0 flags.
+    // (This is what tshark 4.0 marks on the corpus; both later and earlier
+    // Wireshark versions differ here.)
     if (rev.maxseqtobeacked && seq_gt(ack, rev.maxseqtobeacked) && (flags & kThAck)) {
-        if (rev.maxseqtobeacked > rev.nextseq) {
+        if (seq_lt(rev.maxseqtobeacked, rev.nextseq)) {
             rev.maxseqtobeacked = rev.nextseq;
             ta |= kTcpAckLostSegment;
         } else {
             if (rev.dupacknum == 0) ta |= kTcpAckLostSegment;
-            rev.dupacknum = -1;
+            rev.dupacknum = kDupAckParked;
         }
     }
 
