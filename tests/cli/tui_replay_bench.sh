@@ -1,7 +1,9 @@
 #!/bin/bash
 # netdx live -r on the benchmark traffic at full speed: while the file loads,
 # the header keeps refreshing (the elapsed time and the packet count change
-# several times), and at the end the packet count equals `netdx packets`.
+# several times, findings "so far" appear), and at the end the packet count
+# equals `netdx packets` and the findings per severity equal `netdx analyze`
+# (the rules re-evaluated every 200 ms during the replay do not change them).
 # The capture is made here with the benchmark generator (../shared/bench):
 # 50k generated packets repeated 4 times with shifted timestamps (200k
 # packets), which keeps the generation short on a loaded 2-core box.
@@ -38,15 +40,16 @@ F="$TMP/bench.pcap"
 total=$("$NETDX" packets -r "$F" | wc -l)
 [ "$total" -ge 190000 ] || { echo "expected ~200000 packets, netdx packets read $total"; exit 1; }
 
-tui_start 140 40 -r "$F"
+tui_start 140 40 -r "$F" --findings-every 200
 # Sample the header while it reads: distinct packet counts and elapsed times.
-counts="" elapsed="" done=0
+counts="" elapsed="" done=0 so_far=0
 for _ in $(seq 1200); do
     scr=$(tui_screen)
     c=$(sed -n 's/.* Packets: \([0-9]*\) .*/\1/p' <<<"$scr" | head -1)
     e=$(sed -n 's/.*elapsed \([0-9:]*\) .*/\1/p' <<<"$scr" | head -1)
     if grep -q "END OF FILE" <<<"$scr"; then done=1; break; fi
     [ -n "$c" ] && counts="$counts $c"
+    grep -Eq "Findings: [0-9]+ error, [0-9]+ warning, [0-9]+ notice, [0-9]+ info so far" <<<"$scr" && so_far=1
     [ -n "$e" ] && elapsed="$elapsed $e"
     sleep 0.1
 done
@@ -57,6 +60,13 @@ echo "header showed $ncounts distinct packet counts and $nelapsed elapsed times 
 [ "$ncounts" -ge 5 ] || fail "header packet count refreshed only $ncounts times while reading"
 [ "$nelapsed" -ge 2 ] || fail "elapsed time did not advance while reading"
 tui_wait "Packets: $total " 5 || fail "final count is not $total"
+[ "$so_far" -eq 1 ] || fail "no findings so far shown while reading"
+want=$("$NETDX" analyze -T json "$F" 2>/dev/null | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["findings"]
+n = {s: sum(x["severity"] == s for x in f) for s in ("error", "warning", "notice", "info")}
+print("Findings: %(error)d error, %(warning)d warning, %(notice)d notice, %(info)d info  List:" % n)')
+tui_screen | grep -q "$want" || fail "final findings differ from netdx analyze: want '$want'"
 tui_keys q
 tui_wait "\[netdx exited 0\]" || exit 1
 tui_stop
