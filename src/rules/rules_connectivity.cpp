@@ -214,7 +214,11 @@ private:
             std::vector<std::string> flows;
         };
         std::map<IpAddress, Named> shares, printers;
-        for (auto& [k, s] : services_) {
+        // Named, not a structured binding: clang 14 (the libFuzzer build) cannot
+        // capture bindings in the lambda below.
+        for (auto& entry : services_) {
+            const auto& k = entry.first;
+            auto& s = entry.second;
             ClientCounts sum;
             std::vector<IpAddress> failing;
             for (auto& [client, cc] : s.clients) {
