@@ -220,8 +220,9 @@ const FindingDef kDefs[] = {
     {"tcp.low_throughput", "performance", S::Warning, "Throughput far below the path's capacity",
      "A bulk transfer ran much slower than the path can carry (capacity estimated from back-to-back segments, "
      "or configured): something held the sender back.",
-     "The finding names the limit: loss (see tcp.retransmissions: a faulty or congested link), the receiver's "
-     "window (raise its buffers, check the application), or neither (latency, or a slow sending application).",
+     "The finding names the limit: loss (see tcp.retransmissions: a faulty or congested link) or the receiver's "
+     "window (raise its buffers, check the application). With the capacity estimated, transfers with neither are "
+     "not reported; with capacity_mbps set they are (latency, or a slow sending application).",
      kLowThroughput},
     {"dns.slow_browsing", "performance", S::Warning, "Slow DNS delays browsing",
      "Clients opened connections right after a slow DNS answer for that address: each page or request "

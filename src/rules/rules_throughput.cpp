@@ -2,8 +2,11 @@
 // carry. The path's capacity is estimated from packet pairs (two full-size
 // segments sent back to back leave the bottleneck spaced by its serialisation
 // time, the idea behind pathrate/bprobe), or taken from `capacity_mbps` when
-// the user knows the link. The finding names what held the sender back: loss,
-// the receiver's window, or neither (latency / the application).
+// the user knows the link. The finding names what held the sender back: loss
+// or the receiver's window. With an estimated capacity a transfer with neither
+// is not reported: captured next to the sender, pairs leave at the NIC's rate,
+// and slow start or an application pacing its writes looks the same; with a
+// configured capacity it is ("latency or the sending application").
 #include <array>
 #include <cmath>
 
@@ -119,8 +122,10 @@ public:
             else if (zero || d.window_full)
                 cause = fmt::format("the receiver's window ({} zero-window advertisements, {} window-full stalls)",
                                     zero, d.window_full);
-            else
+            else if (capacity_mbps_ > 0)
                 cause = "neither loss nor the receiver's window: latency or the sending application";
+            else
+                continue;
             Finding f;
             f.key = d.name;
             f.title = fmt::format("{} transferred at {} while the path carries about {} ({:.1f}%)", d.name,

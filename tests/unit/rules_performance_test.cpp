@@ -96,13 +96,15 @@ TEST_CASE("tcp.low_throughput: packet-pair capacity against the average rate") {
     CHECK(has_host(*f, "203.0.113.80"));
     // Bursts every 5 ms: ~20 Mbit/s, about 22% of capacity: not "far below".
     CHECK(count(transfer(200, 0.0001, 0.005), "tcp.low_throughput") == 0);
-    // Under min_bytes (60 segments = 86.9 kB): not judged.
-    CHECK(count(transfer(60, 0.0001, 0.1), "tcp.low_throughput") == 0);
-    // A configured capacity replaces the estimate: 1.2 Mbit/s on a 10 Mbit/s line is 12%, on 30 Mbit/s 4%.
+    // Under min_bytes (60 segments = 86.9 kB), lossy as the first one: not judged.
+    CHECK(count(transfer(60, 0.0001, 0.1, 10), "tcp.low_throughput") == 0);
+    // No loss, no window limit, estimated capacity: not judged (slow start, an
+    // application pacing its writes, or a capture next to the sender look alike).
+    CHECK(count(transfer(200, 0.0001, 0.1), "tcp.low_throughput") == 0);
+    // A configured capacity replaces the estimate: 1.2 Mbit/s on a 10 Mbit/s line is 12%, on 30 Mbit/s 4%;
+    // the user vouches for the capacity, so a transfer with no cause found is reported too, saying so.
     CHECK(count(transfer(200, 0.0001, 0.1, 0, {"tcp.low_throughput.capacity_mbps=10"}), "tcp.low_throughput") == 0);
-    CHECK(count(transfer(200, 0.0001, 0.1, 0, {"tcp.low_throughput.capacity_mbps=30"}), "tcp.low_throughput") == 1);
-    // No cause found: the finding says so instead of blaming loss.
-    auto clean = transfer(200, 0.0001, 0.1);
+    auto clean = transfer(200, 0.0001, 0.1, 0, {"tcp.low_throughput.capacity_mbps=30"});
     REQUIRE(count(clean, "tcp.low_throughput") == 1);
     CHECK(get(clean, "tcp.low_throughput")->detail.find("neither loss") != std::string::npos);
 }
