@@ -30,4 +30,5 @@ extern const DissectorDef dhcpv6_dissector;
 extern const DissectorDef ppp_dissector;
 extern const DissectorDef mpls_dissector;
 extern const DissectorDef nflog_dissector;
+extern const DissectorDef gre_dissector;
 }  // namespace netdx

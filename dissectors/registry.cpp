@@ -36,6 +36,7 @@ const DissectorDef* const kDissectors[] = {
     &ppp_dissector,
     &mpls_dissector,
     &nflog_dissector,
+    &gre_dissector,
 };
 }  // namespace
 

@@ -34,6 +34,7 @@ enum class Proto : std::uint8_t {
     Nflog,
     Mdns,
     Llmnr,
+    Gre,
     Count_
 };
 
