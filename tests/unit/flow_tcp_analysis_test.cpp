@@ -175,3 +175,57 @@ TEST_CASE("SACK-carrying duplicate ACKs are still duplicate ACKs") {
     CHECK(r.flags(5) == kTcpLostSegment);
     CHECK(r.flags(7) == kTcpDuplicateAck);
 }
+
+TEST_CASE("spurious retransmission takes precedence over out-of-order (tshark 4.0 order)") {
+    Run r;
+    r.all(with(handshake(), {{true, 1001, 5001, A, 1000, 100, 0.030},
+                             {true, 1101, 5001, A, 1000, 100, 0.031},
+                             {false, 5001, 1201, A, 1000, 0, 0.035},
+                             {true, 1001, 5001, A, 1000, 100, 0.036}}));  // within the 20 ms RTT
+    CHECK(r.flags(7) == kTcpSpuriousRetransmission);
+}
+
+TEST_CASE("a run of duplicate ACKs ends only on a new ACK number, not on data in between") {
+    Run r;
+    r.all(with(handshake(), {{true, 1001, 5001, A, 1000, 100, 0.030},
+                             {true, 1201, 5001, A, 1000, 100, 0.031},      // 5 after a hole
+                             {false, 5001, 1101, A, 1000, 0, 0.040},       // 6
+                             {false, 5001, 1101, A, 1000, 0, 0.041},       // 7 dup #1
+                             {false, 5001, 1101, A | P, 1000, 50, 0.042},  // 8 data, same ACK
+                             {false, 5051, 1101, A, 1000, 0, 0.043}}));    // 9 dup #2 of frame 6
+    CHECK(r.flags(5) == kTcpLostSegment);
+    CHECK(r.flags(7) == kTcpDuplicateAck);
+    CHECK(r.flags(9) == kTcpDuplicateAck);
+    CHECK(r.infos[8].dupack_num == 2);
+    CHECK(r.infos[8].dupack_frame == 6);
+}
+
+TEST_CASE("ACKed unseen segment: once per hole; the parked counter makes a quick FIN repeat a fast retransmission") {
+    Run r;
+    r.all(with(handshake(), {
+                                {true, 1001, 5001, A, 1000, 100, 0.030},       // 4
+                                {false, 5001, 1101, A, 1000, 0, 0.031},        // 5
+                                {false, 5001, 1101, F | A, 1000, 0, 0.032},    // 6 server FIN
+                                {true, 1101, 5001, A, 1000, 100, 0.100},       // 7
+                                {false, 5001, 1301, F | A, 1000, 0, 0.1001},   // 8 FIN again, acks 100 unseen bytes
+                                {false, 5002, 1401, A, 1000, 0, 0.200},        // 9 same hole: not again
+                                {true, 1401, 5002, A, 1000, 100, 0.300},       // 10 client sends past the hole
+                                {false, 5002, 1601, A, 1000, 0, 0.310},        // 11 acked beyond it again
+                            }));
+    CHECK(r.flags(8) == (kTcpAckLostSegment | kTcpFastRetransmission));
+    CHECK(r.flags(9) == 0);
+    CHECK(r.flags(10) == kTcpLostSegment);
+    CHECK(r.flags(11) == kTcpAckLostSegment);
+}
+
+TEST_CASE("a SYN repeating its ISN after a RST with a far seq restores the expected seq") {
+    Run r;
+    r.all({{true, 1000, 0, S, 1000, 0, 0.0},
+           {true, 900000, 0, R, 0, 0, 0.01},           // RST whose seq is far ahead
+           {true, 1000, 0, S, 1000, 0, 3.0},            // 3 SYN retransmitted
+           {false, 5000, 1001, S | A, 1000, 0, 3.01},
+           {true, 1001, 5001, A, 1000, 0, 3.02},
+           {true, 1001, 5001, A, 1000, 100, 3.03}});   // 6 first data: nothing to flag
+    CHECK(r.flags(3) == kTcpRetransmission);
+    CHECK(r.flags(6) == 0);
+}
