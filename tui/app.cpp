@@ -72,6 +72,8 @@ struct App {
             ui.selected_number = model.list()[ui.visible[ui.packets.selected]].number;
         if (ui.view == View::Flows && !ui.flow_order.empty())
             ui.selected_flow = ui.flow_order[ui.flows.selected]->id;
+        if (ui.view == View::Findings && ui.findings.selected < model.findings().size())
+            ui.selected_finding = finding_key(model.findings()[ui.findings.selected]);
     }
     void show_detail() {
         if (ui.view != View::Detail) ui.detail_from = ui.view == View::Flows ? View::Packets : ui.view;

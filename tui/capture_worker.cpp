@@ -240,6 +240,9 @@ void CaptureWorker::rules_so_far() {
     const auto now = std::chrono::steady_clock::now();
     if (opts_.findings_ms <= 0 || now - last_findings_ < std::chrono::milliseconds(opts_.findings_ms)) return;
     last_findings_ = now;
+    // Nothing new since the last evaluation: the answer would be the same (after the first).
+    if (findings_version_ && totals_.packets == findings_packets_) return;
+    findings_packets_ = totals_.packets;
     const CaptureSummary& sum = pipeline_->summary();
     set_findings(engine_->snapshot(sum.first, sum.last));
 }

@@ -58,6 +58,7 @@ private:
     std::unique_ptr<Pipeline> pipeline_;
     std::vector<FindingRow> findings_;
     std::uint64_t findings_version_ = 0, findings_published_ = 0;
+    std::uint64_t findings_packets_ = 0;  // packets seen at the last evaluation
     bool findings_final_ = false;
     std::chrono::steady_clock::time_point last_findings_{};
     void run_rules();

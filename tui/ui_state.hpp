@@ -73,6 +73,7 @@ struct UiState {
     int detail_lines = 0;  // set by the detail view, for paging
     int stats_scroll = 0;
     ListPos findings{0, 0, false};
+    std::string selected_finding;  // finding_key() of the selection: kept while the list re-sorts
 };
 
 struct Rect {
@@ -85,6 +86,9 @@ struct ViewContext {
     UiState& ui;
     Resolver* names;  // null when names are off
 };
+
+// Identifies a finding across re-evaluations (its title's counts change).
+std::string finding_key(const FindingRow& f);
 
 // Address text for a row: the host name when names are on and known.
 std::string_view shown_address(ViewContext& ctx, const IpAddress& ip, const std::string& text);

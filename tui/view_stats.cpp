@@ -82,10 +82,16 @@ void draw_stats(ViewContext& ctx, Rect r) {
     }
 }
 
+std::string finding_key(const FindingRow& f) { return f.id + '|' + f.hosts.substr(0, f.hosts.find(',')); }
+
 void draw_findings(ViewContext& ctx, Rect r) {
     const Screen& s = ctx.scr;
     UiState& ui = ctx.ui;
     const std::vector<FindingRow>& all = ctx.model.findings();
+    // Findings so far are re-sorted as they change: follow the selected one.
+    if (!ui.selected_finding.empty())
+        for (std::size_t i = 0; i < all.size(); ++i)
+            if (finding_key(all[i]) == ui.selected_finding) { ui.findings.selected = i; break; }
     s.put(r.y, r.x, r.w, fmt::format("{:<8} {:<40} {}", "Severity", "Finding", "Hosts"), s.attr(kTitle) | A_BOLD, true);
     if (!ctx.model.findings_ready()) {
         s.put(r.y + 2, r.x + 2, r.w - 4, "The rules have not reported yet (they are re-evaluated during the capture "
