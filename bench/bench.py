@@ -47,6 +47,21 @@ def count_packets(loop, path):
     return int(out.split()[0])
 
 
+def parse_only(text):
+    """Labels named in --only. Labels may hold commas ("tshark -z conv,tcp"), so
+    comma-separated pieces are joined until they spell a known label."""
+    labels = {r[0] for r in ROWS}
+    chosen, cur = set(), ""
+    for piece in text.split(","):
+        cur = f"{cur},{piece}" if cur else piece.strip()
+        if cur.strip() in labels:
+            chosen.add(cur.strip())
+            cur = ""
+    if cur.strip():
+        sys.exit(f"bench: unknown row in --only: {cur.strip()}")
+    return chosen
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("file")
@@ -60,7 +75,7 @@ def main():
 
     subst = {"netdx": a.netdx, "tshark": a.tshark, "tcpdump": a.tcpdump, "loop": a.loop,
              "file": shlex.quote(a.file), "fields": E_ARGS}
-    only = {s.strip() for s in a.only.split(",") if s.strip()}
+    only = parse_only(a.only)
     rows = [r for r in ROWS if not only or r[0] in only]
     packets = count_packets(a.loop, a.file)
     print(f"capture: {a.file}: {packets} packets, {os.path.getsize(a.file) / 1e6:.0f} MB; best of {a.runs} runs")

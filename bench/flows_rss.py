@@ -13,17 +13,23 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 
 def peak_rss(argv):
-    with open(os.devnull, "wb") as null:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=null)
-        out = proc.stdout.read().decode(errors="replace")
+    """Peak RSS in MB, CPU s, exit code and the last lines of stdout. Output goes
+    to a file and only its tail is read: Linux carries the parent's RSS high
+    mark across fork+exec into the child's ru_maxrss, so the parent stays small."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status), out
+        out.seek(0, os.SEEK_END)
+        out.seek(max(0, out.tell() - 4096))
+        tail = out.read().decode(errors="replace")
+    return usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status), tail
 
 
 def main():
