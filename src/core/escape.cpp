@@ -1,5 +1,9 @@
 #include "core/escape.hpp"
 
+#include <array>
+
+#include "core/format_addr.hpp"
+
 namespace netdx {
 
 namespace {
@@ -28,32 +32,37 @@ std::size_t printable_utf8(std::string_view s, std::size_t i) {
     return len;
 }
 
+// Bytes copied as they are: printable ASCII except the backslash, which
+// starts our own escapes.
+constexpr auto kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x7f; ++c) t[static_cast<std::size_t>(c)] = c != '\\';
+    return t;
+}();
+
 }  // namespace
 
 void append_escaped(fmt::memory_buffer& out, std::string_view bytes) {
     constexpr char kHex[] = "0123456789abcdef";
-    for (std::size_t i = 0; i < bytes.size();) {
-        const unsigned char ch = static_cast<unsigned char>(bytes[i]);
-        if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
-            // Copy the whole run of plain ASCII at once (most text is only that).
-            std::size_t j = i + 1;
-            while (j < bytes.size()) {
-                const unsigned char c2 = static_cast<unsigned char>(bytes[j]);
-                if (c2 < 0x20 || c2 >= 0x7f || c2 == '\\') break;
-                ++j;
-            }
-            out.append(bytes.data() + i, bytes.data() + j);
-            i = j;
-        } else if (ch == '\\') {
-            out.append(std::string_view("\\\\"));
-            ++i;
-        } else if (std::size_t n = ch >= 0x80 ? printable_utf8(bytes, i) : 0; n > 0) {
-            out.append(bytes.substr(i, n));
-            i += n;
+    const std::size_t n = bytes.size();
+    std::size_t i = 0;
+    while (i < n) {
+        // Copy the whole run of plain ASCII at once (most text is only that).
+        std::size_t j = i;
+        while (j < n && kPlain[static_cast<unsigned char>(bytes[j])]) ++j;
+        if (j > i) append_text(out, bytes.substr(i, j - i));
+        if (j == n) break;
+        const unsigned char ch = static_cast<unsigned char>(bytes[j]);
+        if (ch == '\\') {
+            append_text(out, "\\\\");
+            i = j + 1;
+        } else if (std::size_t len = ch >= 0x80 ? printable_utf8(bytes, j) : 0; len > 0) {
+            append_text(out, bytes.substr(j, len));
+            i = j + len;
         } else {
             const char esc[4] = {'\\', 'x', kHex[ch >> 4], kHex[ch & 15]};
-            out.append(esc, esc + 4);
-            ++i;
+            append_text(out, {esc, 4});
+            i = j + 1;
         }
     }
 }
