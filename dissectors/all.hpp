@@ -23,6 +23,8 @@ extern const DissectorDef udp_dissector;
 extern const DissectorDef tcp_dissector;
 extern const DissectorDef data_dissector;
 extern const DissectorDef dns_dissector;
+extern const DissectorDef mdns_dissector;
+extern const DissectorDef llmnr_dissector;
 extern const DissectorDef dhcp_dissector;
 extern const DissectorDef dhcpv6_dissector;
 extern const DissectorDef ppp_dissector;

@@ -2,9 +2,34 @@
 
 #include <algorithm>
 
+#include "dissectors/dns_parse.hpp"
 #include "dissectors/registry.hpp"
 
 namespace netdx {
+
+namespace {
+
+// TCP payload goes to the protocol bound to its port (the lower port first, as
+// for UDP) only when the segment starts a whole PDU of it: a PDU split across
+// segments needs stream reassembly, and tshark shows no layer for its pieces
+// either ("TCP segment of a reassembled PDU"). DNS is the only TCP-bound
+// protocol so far; its framing is the 2-byte length prefix.
+Proto tcp_payload_proto(const Packet& pkt, const Layer& tcp, std::uint32_t offset) {
+    if (tcp.quoted || tcp.length < 4) return Proto::Data;
+    const std::size_t end = std::min<std::size_t>(pkt.limit, pkt.bytes.size());
+    if (offset >= end) return Proto::Data;
+    const std::uint8_t* h = pkt.bytes.data() + tcp.offset;
+    const std::uint16_t sport = load_be16(h), dport = load_be16(h + 2);
+    const Registry& reg = Registry::get();
+    Proto app = reg.for_tcp_port(std::min(sport, dport));
+    if (app == Proto::None) app = reg.for_tcp_port(std::max(sport, dport));
+    if (app == Proto::None) return Proto::Data;
+    const Bytes payload{pkt.bytes.data() + offset, end - offset};
+    if (app == Proto::Dns) return dns::tcp_whole_message(payload) ? Proto::Dns : Proto::None;
+    return app;
+}
+
+}  // namespace
 
 void decode_from(Packet& pkt, Proto next, std::uint32_t offset, bool quoted) {
     const Registry& reg = Registry::get();
@@ -24,7 +49,9 @@ void decode_from(Packet& pkt, Proto next, std::uint32_t offset, bool quoted) {
         // (raw IP of an unknown version), but nothing else.
         if (layer->status != LayerStatus::Ok && next != Proto::None && next != Proto::Data && layer->length == 0)
             break;
-        offset += layer->length;
+        // A decoder may move its layer past a framing header (DNS over TCP's length prefix).
+        offset = layer->offset + layer->length;
+        if (layer->proto == Proto::Tcp && next == Proto::Data) next = tcp_payload_proto(pkt, *layer, offset);
         if (layer->length == 0 && next != Proto::None && next == layer->proto) break;  // no progress
     }
 }

@@ -23,8 +23,32 @@ bool is_mdns(const Packet& pkt) {
     return pkt.net.src_port == dns::kPortMdns || pkt.net.dst_port == dns::kPortMdns;
 }
 
+// Whether this layer's message came length-prefixed in a TCP segment: the
+// layer below is TCP, or another message of the same segment.
+bool over_tcp(const Packet& pkt, const Layer& layer) {
+    for (const Layer* l = &layer; l != pkt.layers.begin();) {
+        --l;
+        if (l->proto == Proto::Tcp) return true;
+        if (l->proto != layer.proto) return false;
+    }
+    return false;
+}
+
 Proto decode(Cursor& c, Packet& pkt, Layer& layer) {
-    const Bytes msg = c.rest();
+    const bool tcp = over_tcp(pkt, layer);
+    Bytes msg = c.rest();
+    if (tcp) {
+        // The layer is the message itself; its length prefix sits just before
+        // it (decode.cpp only hands over whole messages, see tcp_whole_message).
+        if (!dns::tcp_whole_message(msg)) {
+            layer.length = static_cast<std::uint32_t>(msg.size());
+            layer.mark_truncated("DNS message over TCP cut short");
+            return Proto::None;
+        }
+        const std::size_t len = load_be16(msg.data());
+        layer.offset += 2;
+        msg = msg.subspan(2, len);
+    }
     layer.length = static_cast<std::uint32_t>(msg.size());
     // A message that runs out of bytes is "truncated" only when the capture cut
     // the packet; otherwise the message itself is short: malformed.
@@ -42,6 +66,8 @@ Proto decode(Cursor& c, Packet& pkt, Layer& layer) {
         return true;
     });
     if (!res.ok) report(res.truncated, res.problem);
+    // Several messages in one segment: each is a layer of its own, as in tshark.
+    if (tcp && dns::tcp_whole_message(c.rest().subspan(2 + msg.size()))) return layer.proto;
     return Proto::None;
 }
 
@@ -373,7 +399,15 @@ void ext_rcode_full(const FieldContext& c, FieldOut& out) {
     out.uint(dns::extended_rcode(message(c)));
 }
 
+// The length prefix of a message over TCP (2 bytes before the layer).
+void tcp_length(const FieldContext& c, FieldOut& out) {
+    const Layer& l = *c.layer;
+    if (l.offset >= 2 && l.offset <= c.pkt.bytes.size() && over_tcp(c.pkt, l))
+        out.uint(load_be16(c.pkt.bytes.data() + l.offset - 2));
+}
+
 const FieldDef kFields[] = {
+    {"dns.length", "Length", tcp_length},
     {"dns.id", "Transaction ID", field_hex<0, 2, 4>},
     {"dns.flags", "Flags", field_hex<2, 2, 4>},
     {"dns.flags.response", "Response", flag_field<0x8000, 15, false>},
@@ -460,12 +494,17 @@ const FieldDef kFields[] = {
 };
 const Binding kBindings[] = {
     {Binding::UdpPort, dns::kPortDns},
-    {Binding::UdpPort, dns::kPortMdns},
-    {Binding::UdpPort, dns::kPortLlmnr},
+    {Binding::TcpPort, dns::kPortDns},
 };
+// mDNS and LLMNR are DNS messages under their own protocol names (tshark's
+// frame.protocols and Protocol column) with the dns.* fields.
+const Binding kMdnsBindings[] = {{Binding::UdpPort, dns::kPortMdns}};
+const Binding kLlmnrBindings[] = {{Binding::UdpPort, dns::kPortLlmnr}};
 
 }  // namespace
 
 const DissectorDef dns_dissector = {Proto::Dns, "dns", "DNS", decode, dns_info, kFields, kBindings};
+const DissectorDef mdns_dissector = {Proto::Mdns, "mdns", "MDNS", decode, dns_info, kFields, kMdnsBindings};
+const DissectorDef llmnr_dissector = {Proto::Llmnr, "llmnr", "LLMNR", decode, dns_info, kFields, kLlmnrBindings};
 
 }  // namespace netdx

@@ -19,6 +19,14 @@ constexpr std::size_t kMaxNameWire = 255;  // RFC 1035 2.3.4, length octets incl
 // Ports that carry DNS-format messages over UDP.
 constexpr std::uint16_t kPortDns = 53, kPortMdns = 5353, kPortLlmnr = 5355;
 
+// Over TCP every message follows a 2-byte length (RFC 1035 4.2.2). True when
+// `stream` starts with the prefix and a whole message of at least a header.
+inline bool tcp_whole_message(Bytes stream) {
+    if (stream.size() < 2) return false;
+    const std::size_t len = (std::size_t{stream[0]} << 8) | stream[1];
+    return len >= kHeaderLen && stream.size() - 2 >= len;
+}
+
 enum class NameError : std::uint8_t { None, Truncated, Loop, Forward, PastEnd, TooLong, BadLabel };
 const char* name_error_text(NameError e);
 

@@ -15,6 +15,8 @@ void protocols(const FieldContext& c, FieldOut& out) {
     for (std::size_t i = 0; i < ls.size(); ++i) {
         if (ls[i].proto == Proto::Raw && c.pkt.linktype != 12 && c.pkt.linktype != 14 && c.pkt.linktype != 101)
             continue;  // tshark shows no layer for DLT_IPV4/DLT_IPV6
+        // Several DNS messages in one TCP segment: tshark lists the protocol once.
+        if (i > 0 && ls[i].proto == ls[i - 1].proto && ls[i].proto == Proto::Dns) continue;
         if (buf.size()) buf.push_back(':');
         buf.append(proto_name(ls[i].proto));
         if (dispatches_by_ethertype(ls[i].proto) && i + 1 < ls.size() && ls[i + 1].proto != Proto::Llc)

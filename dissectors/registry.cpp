@@ -29,6 +29,8 @@ const DissectorDef* const kDissectors[] = {
     &tcp_dissector,
     &data_dissector,
     &dns_dissector,
+    &mdns_dissector,
+    &llmnr_dissector,
     &dhcp_dissector,
     &dhcpv6_dissector,
     &ppp_dissector,
@@ -61,8 +63,19 @@ Registry::Registry() {
         }
     }
     for (const FieldDef& f : frame_fields()) fields_.push_back({&f, Proto::None});
-    for (const DissectorDef* d : defs_)
+    for (const DissectorDef* d : defs_) {
+        // Dissectors sharing a field table (dns, mdns, llmnr) list it once,
+        // under the first of them, which the others' layers answer for.
+        field_owner_[static_cast<std::size_t>(d->proto)] = d->proto;
+        const auto first = std::find_if(defs_.begin(), defs_.end(), [&](const DissectorDef* e) {
+            return !e->fields.empty() && e->fields.data() == d->fields.data();
+        });
+        if (first != defs_.end() && *first != d) {
+            field_owner_[static_cast<std::size_t>(d->proto)] = (*first)->proto;
+            continue;
+        }
         for (const FieldDef& f : d->fields) fields_.push_back({&f, d->proto});
+    }
 }
 
 Proto Registry::for_link_type(int dlt) const {

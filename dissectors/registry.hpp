@@ -30,6 +30,9 @@ public:
     };
     [[nodiscard]] const FieldRef* field(std::string_view name) const;
     [[nodiscard]] std::span<const FieldRef> fields() const { return fields_; }
+    // The protocol whose FieldRefs describe layers of `p` (p itself, or the
+    // dissector whose field table it shares: mdns and llmnr layers answer dns.*).
+    [[nodiscard]] Proto field_owner(Proto p) const { return field_owner_[static_cast<std::size_t>(p)]; }
 
 private:
     Registry();
@@ -41,6 +44,7 @@ private:
     std::array<Proto, 65536> by_tcp_port_{};
     std::vector<std::pair<int, Proto>> by_link_type_;
     std::vector<FieldRef> fields_;
+    std::array<Proto, kProtoCount> field_owner_{};
 };
 
 // Frame-level fields (frame.number, frame.protocols, ...).

@@ -1,16 +1,23 @@
 #include "dissectors/common.hpp"
 
+#include <algorithm>
+
 namespace netdx {
 
 std::uint32_t reported_end(const Packet& pkt, const Layer& l) {
     const Layer* first = pkt.layers.begin();
     for (const Layer* it = &l; it != first;) {
         --it;
-        if (it->proto == Proto::Ipv4 && has_at(pkt, *it, 2, 2))
-            return it->offset + load_be16(at(pkt, *it, 2));
+        if (it->proto == Proto::Ipv4 && has_at(pkt, *it, 2, 2)) {
+            // As tshark: a total length of 0 is TSO (the frame's length
+            // stands), and no datagram reaches past the frame's wire length.
+            const std::uint16_t total = load_be16(at(pkt, *it, 2));
+            if (total == 0) break;
+            return std::min<std::uint32_t>(it->offset + total, pkt.wirelen);
+        }
         if (it->proto == Proto::Ipv6 && has_at(pkt, *it, 4, 2)) {
             const std::uint16_t plen = load_be16(at(pkt, *it, 4));
-            if (plen != 0) return it->offset + 40 + plen;
+            if (plen != 0) return std::min<std::uint32_t>(it->offset + 40 + plen, pkt.wirelen);
             break;
         }
     }

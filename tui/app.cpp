@@ -45,6 +45,7 @@ struct App {
         switch (ui.view) {
             case View::Detail: return &ui.detail_scroll;
             case View::Stats: return &ui.stats_scroll;
+            case View::Payload: return &ui.payload_scroll;
             default: return nullptr;
         }
     }
@@ -167,6 +168,7 @@ struct App {
                 break;
             case Action::Back:
                 if (ui.view == View::Detail) ui.view = ui.detail_from;
+                else if (ui.view == View::Payload) ui.view = View::Flows;
                 else if (ui.flow_filter) ui.flow_filter = 0;
                 else if (!ui.filter.empty()) ui.filter.clear();
                 break;
@@ -208,16 +210,24 @@ struct App {
                 ui.sort = static_cast<FlowSort>((static_cast<int>(ui.sort) + 1) % static_cast<int>(FlowSort::Count_));
                 break;
             case Action::Colour: scr.toggle_colour(); break;
+            case Action::Payload:
+                if (ui.view == View::Flows && !ui.flow_order.empty()) {
+                    ui.payload_flow = ui.flow_order[ui.flows.selected]->id;
+                    ui.payload_scroll = 0;
+                    ui.view = View::Payload;
+                }
+                break;
             case Action::None: return Reaction::Handled;
         }
         return Reaction::Redraw;
     }
 
     std::string findings_summary() const {
-        if (!model.findings_ready()) return "when the capture ends";
+        if (!model.findings_ready()) return opts.findings_ms > 0 ? "none yet" : "when the capture ends";
         int n[4] = {0, 0, 0, 0};
         for (const FindingRow& f : model.findings()) ++n[std::clamp(f.severity, 0, 3)];
-        return fmt::format("{} error, {} warning, {} notice, {} info", n[3], n[2], n[1], n[0]);
+        return fmt::format("{} error, {} warning, {} notice, {} info{}", n[3], n[2], n[1], n[0],
+                           model.findings_final() ? "" : " so far");
     }
 
     void draw_header() {
@@ -249,7 +259,7 @@ struct App {
         int x = 0;
         const std::pair<View, const char*> tabs[] = {
             {View::Packets, " 1 Packets "}, {View::Flows, " 2 Flows "}, {View::Findings, " 3 Findings "},
-            {View::Stats, " 4 Stats "}, {View::Detail, " Detail "}};
+            {View::Stats, " 4 Stats "}, {View::Detail, " Detail "}, {View::Payload, " Payload "}};
         scr.fill(3, 0, w, A_NORMAL);
         for (const auto& [v, label] : tabs) {
             scr.put(3, x, w - x, label, v == ui.view ? scr.attr(kTabActive) | A_BOLD : A_NORMAL);
@@ -270,7 +280,7 @@ struct App {
             left += fmt::format("{} shown  ", ui.visible.size());
         if (ui.view == View::Packets && !ui.packets.follow) left += "[scrolled: End follows] ";
         scr.put(y, 0, w,
-                left + "?:help q:quit 1-4:views Enter:open Esc:back /:filter p:pause c:clear n:names s:sort",
+                left + "?:help q:quit 1-4:views Enter:open Esc:back /:filter p:pause c:clear n:names s:sort f:payload",
                 scr.attr(kFooter), true);
     }
 
@@ -296,6 +306,7 @@ struct App {
             case View::Findings: draw_findings(c, body); break;
             case View::Stats: draw_stats(c, body); break;
             case View::Detail: draw_detail(c, body); body_h = body.h; break;
+            case View::Payload: draw_payload(c, body); break;
         }
         draw_footer();
         wnoutrefresh(stdscr);

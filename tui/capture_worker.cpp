@@ -126,6 +126,7 @@ void CaptureWorker::account(Packet& pkt) {
     const auto* p = reinterpret_cast<const std::uint8_t*>(pkt.bytes.data());
     r.bytes.assign(p, p + keep);
     r.conv = convs_.add(pkt);
+    dns_.on_packet(pkt);
 
     PathKey pk;
     for (const Layer& l : pkt.layers) {
@@ -173,13 +174,17 @@ void CaptureWorker::publish(bool force) {
     b->totals.conv_live = conv_live_;
     b->totals.conv_total = convs_.total();
     b->totals.conv_evicted = convs_.evicted();
-    if (findings_ready_) {
+    // Findings travel only when they changed since the last handed-over batch.
+    b->findings_version = 0;
+    if (findings_version_ != findings_published_) {
         b->findings = findings_;
-        b->findings_ready = true;
+        b->findings_version = findings_version_;
+        b->findings_final = findings_final_;
     }
     if (!tables_due) {
         last_publish_ = now;
         if (!mailbox_.offer(b)) return;
+        if (b->findings_version) findings_published_ = b->findings_version;
         cur_ = mailbox_.take_spare();
         if (!cur_) cur_ = new Batch(opts_.ring);
         cur_->rows.clear();
@@ -195,19 +200,20 @@ void CaptureWorker::publish(bool force) {
     std::partial_sort(b->talkers.begin(), b->talkers.begin() + static_cast<std::ptrdiff_t>(top), b->talkers.end(),
                       [](const TalkerRow& x, const TalkerRow& y) { return x.bytes > y.bytes; });
     b->talkers.resize(top);
+    dns_.snapshot(b->dns);
     b->tables = true;
     last_publish_ = now;
     if (!mailbox_.offer(b)) return;  // the UI has not taken the last one: keep filling this one
+    if (b->findings_version) findings_published_ = b->findings_version;
     cur_ = mailbox_.take_spare();
     if (!cur_) cur_ = new Batch(opts_.ring);
     cur_->rows.clear();
     cur_->tables = false;
 }
 
-void CaptureWorker::run_rules() {
-    pipeline_->end();
-    const CaptureSummary& sum = pipeline_->summary();
-    for (const Finding& f : engine_->finish(sum.first, sum.last)) {
+void CaptureWorker::set_findings(std::vector<Finding> found) {
+    findings_.clear();
+    for (const Finding& f : found) {
         FindingRow r;
         r.severity = static_cast<int>(f.severity);
         r.severity_name = std::string(severity_name(f.severity));
@@ -224,7 +230,26 @@ void CaptureWorker::run_rules() {
         r.evidence_total = f.evidence.total;
         findings_.push_back(std::move(r));
     }
-    findings_ready_ = true;
+    ++findings_version_;
+}
+
+// Problems are flagged while they happen: the rules are asked what they would
+// report now, on this thread (the UI never waits) and without disturbing the
+// final result, which run_rules() computes as `netdx analyze` does.
+void CaptureWorker::rules_so_far() {
+    const auto now = std::chrono::steady_clock::now();
+    if (opts_.findings_ms <= 0 || now - last_findings_ < std::chrono::milliseconds(opts_.findings_ms)) return;
+    last_findings_ = now;
+    const CaptureSummary& sum = pipeline_->summary();
+    set_findings(engine_->snapshot(sum.first, sum.last));
+}
+
+void CaptureWorker::run_rules() {
+    dns_.finish();
+    pipeline_->end();
+    const CaptureSummary& sum = pipeline_->summary();
+    findings_final_ = true;
+    set_findings(engine_->finish(sum.first, sum.last));
 }
 
 void CaptureWorker::run() {
@@ -236,12 +261,14 @@ void CaptureWorker::run() {
         if (paused_.load(std::memory_order_relaxed) && !live_) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
             pace_started_ = false;  // resume the pace from where it paused
+            rules_so_far();
             publish(false);
             continue;
         }
         const PacketSource::Result r = src_->next(pkt);
         if (r == PacketSource::Result::Timeout) {
             if (dump_) pcap_dump_flush(dump_);
+            rules_so_far();
             publish(false);
             if (fd_ >= 0) {
                 pollfd p{fd_, POLLIN, 0};
@@ -265,6 +292,7 @@ void CaptureWorker::run() {
             pcap_dump(reinterpret_cast<u_char*>(dump_), &hdr, pkt.bytes.data());
         }
         account(pkt);
+        rules_so_far();
         publish(false);
         if (opts_.count && ++seen >= opts_.count) break;
     }

@@ -15,6 +15,7 @@
 #include "rules/config.hpp"
 #include "rules/engine.hpp"
 #include "tui/conversations.hpp"
+#include "tui/dns_stats.hpp"
 #include "tui/live_options.hpp"
 #include "tui/snapshot.hpp"
 
@@ -50,17 +51,23 @@ private:
     std::atomic<bool> paused_{false};
     Mailbox mailbox_;
     Batch* cur_ = nullptr;
-    // The rules engine reports when the source ends (as `netdx analyze` does).
+    // The rules engine reports as `netdx analyze` does when the source ends;
+    // before that, its findings so far every opts_.findings_ms.
     RuleConfig rules_cfg_;
     std::unique_ptr<Engine> engine_;
     std::unique_ptr<Pipeline> pipeline_;
     std::vector<FindingRow> findings_;
-    bool findings_ready_ = false;
+    std::uint64_t findings_version_ = 0, findings_published_ = 0;
+    bool findings_final_ = false;
+    std::chrono::steady_clock::time_point last_findings_{};
     void run_rules();
+    void rules_so_far();
+    void set_findings(std::vector<Finding> found);
 
     // State owned by the capture thread.
     Totals totals_;
     Conversations convs_;
+    DnsStats dns_;
     struct PathKey {
         std::array<Proto, 8> path{};
         std::uint8_t depth = 0;

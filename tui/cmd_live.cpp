@@ -49,6 +49,9 @@ CommandRunner add_live_command(CLI::App& app) {
     cmd->add_option("--max-flows", o->max_flows, "Conversations kept for the flows view")
         ->check(CLI::Range(10, 10000000));
     cmd->add_option("--refresh", o->refresh_ms, "Screen refresh period in milliseconds")->check(CLI::Range(20, 5000));
+    cmd->add_option("--findings-every", o->findings_ms,
+                    "Re-evaluate the rules this often (ms) during the capture; 0: only when it ends")
+        ->check(CLI::Range(0, 3600000));
     cmd->add_option("-s,--snaplen", o->source.snaplen, "Bytes to capture per packet (live)")->check(CLI::Range(1, 262144));
     cmd->add_option("-B,--buffer-size", o->source.buffer_size_kib, "Kernel capture buffer in KiB (live)")
         ->check(CLI::PositiveNumber);

@@ -16,6 +16,7 @@ const KeyBinding kBindings[] = {
     {'\n', Action::Enter, nullptr, nullptr},
     {KEY_ENTER, Action::Enter, nullptr, nullptr},
     {'d', Action::ViewDetail, "d", "detail view of the selected packet"},
+    {'f', Action::Payload, "f", "flows: stream payload of the selected flow"},
     {27, Action::Back, "Esc", "back; clear the flow selection"},
     {KEY_BACKSPACE, Action::Back, nullptr, nullptr},
     {KEY_UP, Action::Up, "Up/k", "previous line"},

@@ -9,7 +9,7 @@ enum class Action {
     None, Quit, Help, Back, Enter,
     ViewPackets, ViewFlows, ViewFindings, ViewStats, ViewDetail, NextView,
     Up, Down, PageUp, PageDown, Home, End, Left, Right,
-    Filter, Pause, Clear, Names, Sort, Colour,
+    Filter, Pause, Clear, Names, Sort, Colour, Payload,
 };
 
 struct KeyBinding {

@@ -18,6 +18,7 @@ struct LiveOptions {
     std::size_t keep_bytes = 4096;  // bytes kept per packet for the detail view
     std::size_t max_flows = 10000;  // conversations kept for the flows view
     int refresh_ms = 100;         // UI refresh period
+    int findings_ms = 1000;       // re-evaluate the rules this often while capturing (0: only at the end)
     std::uint64_t count = 0;      // -c: stop capturing after this many packets
     bool no_color = false;
     bool names = false;           // resolve names from the start

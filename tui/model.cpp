@@ -18,10 +18,12 @@ void Model::absorb(Batch& b) {
         std::swap(convs_, b.convs);
         std::swap(paths_, b.paths);
         std::swap(talkers_, b.talkers);
+        std::swap(dns_, b.dns);
     }
-    if (b.findings_ready && !findings_ready_) {
+    if (b.findings_version > findings_version_) {
         std::swap(findings_, b.findings);
-        findings_ready_ = true;
+        findings_version_ = b.findings_version;
+        findings_final_ = b.findings_final;
     }
 }
 

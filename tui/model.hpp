@@ -31,8 +31,12 @@ public:
     [[nodiscard]] const std::vector<ConvRow>& convs() const { return convs_; }
     [[nodiscard]] const std::vector<ProtoPathRow>& paths() const { return paths_; }
     [[nodiscard]] const std::vector<TalkerRow>& talkers() const { return talkers_; }
+    [[nodiscard]] const std::vector<DnsServerRow>& dns() const { return dns_; }
     [[nodiscard]] const std::vector<FindingRow>& findings() const { return findings_; }
-    [[nodiscard]] bool findings_ready() const { return findings_ready_; }
+    // The rules have reported at least once (findings so far, or final).
+    [[nodiscard]] bool findings_ready() const { return findings_version_ != 0; }
+    // The source ended and the findings are the final report.
+    [[nodiscard]] bool findings_final() const { return findings_final_; }
     // Packets that left the list because the ring is full (or were never shown).
     [[nodiscard]] std::uint64_t evicted() const { return evicted_; }
     // Bumped whenever the list changes, so filters know to recompute.
@@ -45,8 +49,10 @@ private:
     std::vector<ConvRow> convs_;
     std::vector<ProtoPathRow> paths_;
     std::vector<TalkerRow> talkers_;
+    std::vector<DnsServerRow> dns_;
     std::vector<FindingRow> findings_;
-    bool findings_ready_ = false;
+    std::uint64_t findings_version_ = 0;
+    bool findings_final_ = false;
     std::uint64_t evicted_ = 0;
     std::uint64_t version_ = 0;
     std::uint64_t cleared_at_ = 0;

@@ -60,6 +60,14 @@ struct TalkerRow {
     std::uint64_t packets = 0, bytes = 0;
 };
 
+// DNS response times of one resolver (seconds; -1 when none answered).
+struct DnsServerRow {
+    IpAddress server;
+    std::uint64_t queries = 0, answered = 0, unanswered = 0, errors = 0;
+    double p50 = -1, p95 = -1, max = -1;
+    bool estimated = false;  // percentiles from a sample (more answers than kept)
+};
+
 // A finding of the rules engine, as the findings view shows it.
 struct FindingRow {
     int severity = 0;          // rules' Severity: 0 info .. 3 error
@@ -113,9 +121,11 @@ struct Batch {
     std::vector<ConvRow> convs;  // current conversations (bounded by the table)
     std::vector<ProtoPathRow> paths;
     std::vector<TalkerRow> talkers;  // top talkers by bytes
+    std::vector<DnsServerRow> dns;   // per resolver
     bool tables = false;  // convs/paths/talkers were filled in this batch
-    std::vector<FindingRow> findings;
-    bool findings_ready = false;  // the rules engine reported (end of the source)
+    std::vector<FindingRow> findings;  // filled when findings_version changed
+    std::uint64_t findings_version = 0;  // 0: the rules have not reported yet
+    bool findings_final = false;         // the source ended: the report of `netdx analyze`
 };
 
 // Single producer, single consumer hand-off by pointer exchange. The capture

@@ -1,6 +1,7 @@
 #pragma once
 // What the user has chosen (view, selection, filter, sort) and the per-frame
 // "collect" results the views draw from. Owned by the UI loop.
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,7 +12,7 @@
 
 namespace netdx::tui {
 
-enum class View { Packets, Flows, Findings, Stats, Detail };
+enum class View { Packets, Flows, Findings, Stats, Detail, Payload };
 enum class FlowSort { Bytes, Rate, Packets, Retrans, Rtt, Start, Count_ };
 
 const char* sort_name(FlowSort s);
@@ -24,6 +25,20 @@ struct ListPos {
     bool follow = true;  // keep the selection on the newest row
     // Clamps to `n` rows and scrolls so the selection is inside `height` lines.
     void fit(std::size_t n, int height);
+};
+
+// The payload view's text, rebuilt only when the list or the flow changes.
+struct PayloadLine {
+    std::string text;
+    int dir = -1;  // 0 A>B, 1 B>A, -1 a note
+};
+struct PayloadCache {
+    std::uint64_t flow = 0, version = ~0ull;
+    int width = 0;
+    std::chrono::steady_clock::time_point built{};
+    std::vector<PayloadLine> lines;
+    std::uint64_t bytes = 0, dir_bytes[2] = {0, 0}, packets = 0, first_frame = 0;
+    bool capped = false;
 };
 
 struct UiState {
@@ -49,6 +64,10 @@ struct UiState {
     FlowSort sort = FlowSort::Bytes;
     std::uint64_t selected_flow = 0;
     std::vector<const ConvRow*> flow_order;
+
+    std::uint64_t payload_flow = 0;  // the flow whose stream payload is shown
+    int payload_scroll = 0;
+    PayloadCache payload;
 
     int detail_scroll = 0;
     int detail_lines = 0;  // set by the detail view, for paging
@@ -78,6 +97,8 @@ void draw_packets(ViewContext& ctx, Rect r);
 void draw_detail(ViewContext& ctx, Rect r);
 void draw_flows(ViewContext& ctx, Rect r);
 void draw_findings(ViewContext& ctx, Rect r);
+void collect_payload(ViewContext& ctx, int width);
+void draw_payload(ViewContext& ctx, Rect r);
 void draw_stats(ViewContext& ctx, Rect r);
 void draw_help(ViewContext& ctx);
 

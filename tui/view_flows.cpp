@@ -85,7 +85,7 @@ void draw_flows(ViewContext& ctx, Rect r) {
     }
     const Totals& t = ctx.model.totals();
     s.put(r.y + r.h - 1, r.x, r.w,
-          fmt::format("{} conversations listed, sorted by {} (s: next sort), Enter: its packets{}", ui.flow_order.size(),
+          fmt::format("{} conversations listed, sorted by {} (s: next sort), Enter: its packets, f: its payload{}", ui.flow_order.size(),
                       sort_name(ui.sort),
                       t.conv_evicted ? fmt::format("; {} evicted at the table limit", t.conv_evicted) : ""),
           A_DIM, true);

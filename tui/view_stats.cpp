@@ -1,4 +1,5 @@
-// The stats view: protocol hierarchy (tshark -z io,phs style) and top talkers.
+// The stats view: protocol hierarchy (tshark -z io,phs style), top talkers and
+// DNS response times per resolver.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -54,9 +55,23 @@ void draw_stats(ViewContext& ctx, Rect r) {
         lines.push_back({fmt::format("  {:<44} {:>9} {:>11}", shown, tr.packets, human_bytes(tr.bytes)), A_NORMAL});
     }
     lines.push_back({"", A_NORMAL});
-    lines.push_back({"Response times", s.attr(kTitle)});
-    lines.push_back({"  DNS and HTTP response times need the DNS and HTTP dissectors, which this build does not have yet.",
-                     A_DIM});
+    // Resolvers as the DNS tracker pairs queries and answers (UDP and TCP).
+    lines.push_back({"DNS response times per resolver        Queries  Answered  Unanswered  Errors     Median        p95        Max",
+                     s.attr(kTitle)});
+    auto ms = [](double sec) { return sec < 0 ? std::string("-") : fmt::format("{:.1f} ms", sec * 1000); };
+    bool estimated = false;
+    for (const DnsServerRow& d : m.dns()) {
+        const std::string addr = format_ip(d.server);
+        std::string shown(shown_address(ctx, d.server, addr));
+        if (shown != addr) shown = fmt::format("{} ({})", shown, addr);
+        estimated |= d.estimated;
+        lines.push_back({fmt::format("  {:<35} {:>8} {:>9} {:>11} {:>7} {:>10} {:>10} {:>10}{}", shown, d.queries, d.answered,
+                                     d.unanswered, d.errors, ms(d.p50), ms(d.p95), ms(d.max), d.estimated ? " *" : ""),
+                         d.unanswered || d.errors ? s.attr(kWarn) : A_NORMAL});
+    }
+    if (m.dns().empty()) lines.push_back({"  No DNS queries seen.", A_DIM});
+    if (estimated) lines.push_back({"  * median and p95 from a uniform sample of the answers", A_DIM});
+    // HTTP response times appear here once an HTTP dissector feeds transactions.
 
     UiState& ui = ctx.ui;
     const int n = static_cast<int>(lines.size());
@@ -73,13 +88,14 @@ void draw_findings(ViewContext& ctx, Rect r) {
     const std::vector<FindingRow>& all = ctx.model.findings();
     s.put(r.y, r.x, r.w, fmt::format("{:<8} {:<40} {}", "Severity", "Finding", "Hosts"), s.attr(kTitle) | A_BOLD, true);
     if (!ctx.model.findings_ready()) {
-        s.put(r.y + 2, r.x + 2, r.w - 4,
-              "The rules engine reports when the source ends (end of file, -c count); a live capture shows its findings then.",
-              A_DIM);
+        s.put(r.y + 2, r.x + 2, r.w - 4, "The rules have not reported yet (they are re-evaluated during the capture "
+                                         "with --findings-every, and once more when it ends).", A_DIM);
         return;
     }
     if (all.empty()) {
-        s.put(r.y + 2, r.x + 2, r.w - 4, "No findings: the rules found nothing to report.");
+        s.put(r.y + 2, r.x + 2, r.w - 4,
+              ctx.model.findings_final() ? "No findings: the rules found nothing to report."
+                                         : "No findings so far (the rules are re-evaluated during the capture).");
         return;
     }
     // Upper part: the list; lower part: the selected finding explained.

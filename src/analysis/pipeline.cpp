@@ -1,6 +1,7 @@
 #include "analysis/pipeline.hpp"
 
 #include "dns/dhcp_tracker.hpp"
+#include "dns/dns_stream.hpp"
 #include "dns/dns_tracker.hpp"
 #include "flow/flow_engine.hpp"
 
@@ -9,10 +10,18 @@ namespace netdx {
 // The DNS/DHCP trackers report through sinks; the file index is added here
 // because their frame numbers are per file.
 struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
-    explicit Trackers(Pipeline& p) : owner(p), dns(*this), dhcp(*this) {}
+    explicit Trackers(Pipeline& p) : owner(p), dns(*this, dns_options()), dhcp(*this) {
+        // DNS over TCP comes from the flow engine's reassembly (split messages).
+        flows.set_consumer_factory([this](const Flow& f) { return make_dns_stream_consumer(dns, f); });
+    }
+    static DnsTrackerOptions dns_options() {
+        DnsTrackerOptions o;
+        o.tcp_from_streams = true;
+        return o;
+    }
     void on_dns(const DnsTransaction& t) override { owner.engine_.on_dns(t, owner.file_); }
     void on_dhcp(const DhcpExchange& e) override { owner.engine_.on_dhcp(e, owner.file_); }
-    void on_dhcpv6(const Dhcpv6Exchange&) override {}
+    void on_dhcpv6(const Dhcpv6Exchange& e) override { owner.engine_.on_dhcpv6(e, owner.file_); }
     Pipeline& owner;
     DnsTracker dns;
     DhcpTracker dhcp;
@@ -88,9 +97,9 @@ void Pipeline::on_icmp_error(const IcmpError& e) {
 
 void Pipeline::end() {
     conns_.finish(summary_.last);
+    trackers_->flows.finish();  // first: open DNS-over-TCP streams deliver what they hold
     trackers_->dns.finish();
     trackers_->dhcp.finish();
-    trackers_->flows.finish();
 }
 
 std::uint64_t Pipeline::limit_drops() const {

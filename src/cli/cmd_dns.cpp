@@ -14,7 +14,9 @@
 #include "dissectors/dhcp_parse.hpp"
 #include "dissectors/dns_parse.hpp"
 #include "dns/dhcp_tracker.hpp"
+#include "dns/dns_stream.hpp"
 #include "dns/dns_tracker.hpp"
+#include "flow/flow_engine.hpp"
 
 namespace netdx {
 
@@ -213,8 +215,10 @@ public:
 
     void summary(const DnsTrackerStats& s) const {
         if (json_) return;
-        fmt::print("# {} DNS transactions: {} answered, {} unanswered, {} unsolicited; {} malformed messages, {} evicted\n",
+        fmt::print("# {} DNS transactions: {} answered, {} unanswered, {} unsolicited; {} malformed messages, {} evicted",
                    dns_count_, answered_, unanswered_, unsolicited_, s.malformed, s.evicted);
+        if (s.tcp_gaps) fmt::print("; {} gap(s) in DNS-over-TCP streams ({} bytes lost)", s.tcp_gaps, s.tcp_gap_bytes);
+        fmt::print("\n");
     }
 
 private:
@@ -244,7 +248,14 @@ int run_dns(DnsArgs& a) {
     DnsTrackerOptions dopts;
     dopts.timeout = a.timeout;
     dopts.max_pending = a.max_pending;
+    dopts.tcp_from_streams = true;
     DnsTracker dns_tracker(printer, dopts);
+    // DNS over TCP comes from stream reassembly: messages split across
+    // segments, several per segment, gaps. Only port-53 flows get a consumer.
+    FlowEngineConfig fcfg;
+    fcfg.analyze_tcp = false;
+    FlowEngine flows(fcfg);
+    flows.set_consumer_factory([&dns_tracker](const Flow& f) { return make_dns_stream_consumer(dns_tracker, f); });
     DhcpTracker dhcp_tracker(printer);
     Packet pkt;
     std::uint64_t seen = 0;
@@ -262,10 +273,12 @@ int run_dns(DnsArgs& a) {
             break;
         }
         decode_packet(pkt);
-        dns_tracker.on_packet(pkt);
+        dns_tracker.on_packet(pkt);  // first: stream messages take this packet's frame and time
+        flows.process(pkt);
         if (a.dhcp) dhcp_tracker.on_packet(pkt);
         if (a.source.count && ++seen >= a.source.count) break;
     }
+    flows.finish();  // streams still open deliver what they hold
     dns_tracker.finish();
     if (a.dhcp) dhcp_tracker.finish();
     printer.summary(dns_tracker.stats());

@@ -32,6 +32,8 @@ enum class Proto : std::uint8_t {
     Ppp,
     Mpls,
     Nflog,
+    Mdns,
+    Llmnr,
     Count_
 };
 

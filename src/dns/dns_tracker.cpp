@@ -82,13 +82,12 @@ void DnsTracker::on_packet(const Packet& pkt) {
     m.dst_port = pkt.net.dst_port;
     m.frame = pkt.number;
     m.ts = pkt.ts;
+    current_ = m;
     if (pkt.net.ip_proto == 6 && pkt.net.has_ports &&
         (pkt.net.src_port == dns::kPortDns || pkt.net.dst_port == dns::kPortDns)) {
-        // A SYN to port 53 is the TCP retry a TC answer asks for.
-        if ((pkt.net.tcp_flags & 0x12) == 0x02 && pkt.net.dst_port == dns::kPortDns)
-            tcp_retry(pkt.net.src, pkt.net.dst, nullptr, 0);
-        // Whole length-prefixed messages inside this one segment; messages
-        // split across segments need stream reassembly (on_message).
+        if (opts_.tcp_from_streams) return;
+        // Whole length-prefixed messages at the start of this one segment;
+        // messages split across segments need stream reassembly (on_message).
         m.transport = DnsTransport::Tcp;
         Bytes payload = pkt.bytes.subspan(std::min<std::size_t>(pkt.net.payload_offset, pkt.bytes.size()));
         payload = payload.first(std::min<std::size_t>(payload.size(), pkt.net.payload_length));
@@ -101,7 +100,7 @@ void DnsTracker::on_packet(const Packet& pkt) {
         return;
     }
     for (const Layer& l : pkt.layers) {
-        if (l.proto != Proto::Dns || l.quoted || l.offset >= pkt.bytes.size()) continue;
+        if ((l.proto != Proto::Dns && l.proto != Proto::Llmnr) || l.quoted || l.offset >= pkt.bytes.size()) continue;
         if (m.src_port == dns::kPortMdns || m.dst_port == dns::kPortMdns) return;
         const Bytes msg = pkt.bytes.subspan(l.offset, std::min<std::size_t>(l.length, pkt.bytes.size() - l.offset));
         on_message(m, msg);
@@ -132,7 +131,8 @@ void DnsTracker::on_message(const DnsMessageMeta& m, Bytes msg) {
         key.client_port = m.src_port;
         key.server_port = m.dst_port;
         if (!is_multicast(m.dst)) key.server = m.dst;
-        if (m.transport == DnsTransport::Tcp) tcp_retry(m.src, m.dst, &key.qname, key.qtype);
+        // The TCP retry a TC answer asks for: the same question over TCP.
+        if (m.transport == DnsTransport::Tcp) tcp_retry(m.src, m.dst, key.qname, key.qtype);
         query(m, msg, key);
     } else {
         ++stats_.responses;
@@ -244,12 +244,17 @@ void DnsTracker::response(const DnsMessageMeta& m, Bytes msg, Key key) {
     e.state = e.tx.truncated && m.transport == DnsTransport::Udp ? State::HeldTc : State::Answered;
 }
 
-void DnsTracker::tcp_retry(const IpAddress& client, const IpAddress& server, const std::string* qname,
+void DnsTracker::on_stream_gap(std::uint64_t len) {
+    ++stats_.tcp_gaps;
+    stats_.tcp_gap_bytes += len;
+}
+
+void DnsTracker::tcp_retry(const IpAddress& client, const IpAddress& server, const std::string& qname,
                            std::uint16_t qtype) {
     for (auto& [key, e] : table_) {
         if (e.state != State::HeldTc || e.tx.retried_over_tcp) continue;
         if (!(e.tx.client == client) || !(e.tx.server == server)) continue;
-        if (qname && (*qname != e.tx.qname || qtype != e.tx.qtype)) continue;
+        if (qname != e.tx.qname || qtype != e.tx.qtype) continue;
         e.tx.retried_over_tcp = true;
     }
 }

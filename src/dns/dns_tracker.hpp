@@ -28,6 +28,9 @@ struct DnsTrackerOptions {
     double tc_retry_window = 5.0;  // how long to wait for a TCP retry after TC
     std::size_t max_pending = 10000;
     std::size_t max_answers = 32;  // answer records copied into an event
+    // DNS over TCP arrives through make_dns_stream_consumer (src/dns/dns_stream.hpp)
+    // from the flow engine's reassembly, so on_packet leaves TCP payloads alone.
+    bool tcp_from_streams = false;
 };
 
 // One DNS message and where it came from (UDP datagram or TCP stream).
@@ -43,12 +46,17 @@ class DnsTracker {
 public:
     explicit DnsTracker(DnsEventSink& sink, DnsTrackerOptions opts = {});
 
-    // Feeds a decoded packet: its DNS layer over UDP, whole length-prefixed
-    // DNS messages in a TCP segment on port 53, and TCP SYNs to port 53 (the
-    // TCP retry after a TC answer). Every packet advances time.
+    // Feeds a decoded packet: its DNS (or LLMNR) layer over UDP and, unless
+    // tcp_from_streams, the whole length-prefixed DNS messages a TCP segment
+    // on port 53 starts with. Every packet advances time.
     void on_packet(const Packet& pkt);
     // A DNS message without its TCP length prefix (from stream reassembly).
     void on_message(const DnsMessageMeta& meta, Bytes msg);
+    // Bytes of a DNS-over-TCP stream that never arrived (counted; the
+    // messages they held are lost).
+    void on_stream_gap(std::uint64_t len);
+    // Frame and time of the packet on_packet saw last.
+    [[nodiscard]] const DnsMessageMeta& current() const { return current_; }
     // Emits what timed out by `now`.
     void advance(Timestamp now);
     // End of capture: everything still open is emitted.
@@ -78,7 +86,7 @@ private:
 
     void query(const DnsMessageMeta& m, Bytes msg, const Key& key);
     void response(const DnsMessageMeta& m, Bytes msg, Key key);
-    void tcp_retry(const IpAddress& client, const IpAddress& server, const std::string* qname, std::uint16_t qtype);
+    void tcp_retry(const IpAddress& client, const IpAddress& server, const std::string& qname, std::uint16_t qtype);
     void emit_and_erase(std::unordered_map<Key, Entry, KeyHash>::iterator it, DnsEnd end);
     void fill_response(DnsTransaction& tx, const DnsMessageMeta& m, Bytes msg);
 
@@ -88,6 +96,7 @@ private:
     std::unordered_map<Key, Entry, KeyHash> table_;
     std::list<Key> order_;  // insertion order, oldest first (eviction)
     Timestamp now_;
+    DnsMessageMeta current_;
     Timestamp next_sweep_;
 };
 

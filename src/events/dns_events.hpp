@@ -71,6 +71,7 @@ struct DnsTrackerStats {
     std::uint64_t evicted = 0;     // pending queries dropped by the cap
     std::uint64_t malformed = 0;   // DNS messages that did not parse
     std::size_t max_pending = 0;   // high-water mark of the pending table
+    std::uint64_t tcp_gaps = 0, tcp_gap_bytes = 0;  // holes in DNS-over-TCP streams
 };
 
 class DnsEventSink {

@@ -98,6 +98,7 @@ void FlowEngine::account(const Packet& pkt, std::uint32_t wirelen) {
             const std::size_t off = pkt.net.payload_offset;
             const std::size_t avail = off < pkt.bytes.size() ? std::min<std::size_t>(pkt.bytes.size() - off, seg.len) : 0;
             if (avail) st.dir(d).segment(seg.seq, pkt.bytes.subspan(off, avail), st.consumer(), d);
+            if (seg.flags & kThFin) st.dir(d).fin(seg.seq + seg.len);
             if (avail < seg.len) {
                 // Bytes on the wire that the capture cut (snaplen): a gap now,
                 // not a wait for data that is not in the file.

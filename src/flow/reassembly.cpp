@@ -161,7 +161,9 @@ void StreamReassembler::gap_to(std::uint64_t off, StreamConsumer& c, int dir) {
 void StreamReassembler::ack(std::uint32_t ack, StreamConsumer& c, int dir) {
     if (!started_) return;
     const auto delta = static_cast<std::int32_t>(ack - last_seq_);
-    const std::int64_t off = static_cast<std::int64_t>(last_off_) + delta;
+    const std::int64_t acked = static_cast<std::int64_t>(last_off_) + delta;
+    // Nothing past a FIN is data: its own sequence number is not a hole.
+    const std::int64_t off = fin_off_ != ~0ull ? std::min(acked, static_cast<std::int64_t>(fin_off_)) : acked;
     if (off <= static_cast<std::int64_t>(next_)) return;
     // The receiver has bytes we never saw: the capture lost them. Declare the
     // hole up to the first buffered segment (or the ACK) and move on.
@@ -174,8 +176,13 @@ void StreamReassembler::ack(std::uint32_t ack, StreamConsumer& c, int dir) {
     }
     if (static_cast<std::int32_t>(ack - last_seq_) > 0) {
         last_seq_ = ack;
-        last_off_ = target;
+        last_off_ = static_cast<std::uint64_t>(acked);
     }
+}
+
+void StreamReassembler::fin(std::uint32_t seq) {
+    if (!started_) start(seq);
+    fin_off_ = offset_of(seq);
 }
 
 void StreamReassembler::flush(StreamConsumer& c, int dir) {

@@ -59,6 +59,9 @@ public:
     void segment(std::uint32_t seq, Bytes data, StreamConsumer& c, int dir);
     // The peer acknowledged everything before `ack`: holes below it are gaps.
     void ack(std::uint32_t ack, StreamConsumer& c, int dir);
+    // A FIN at `seq` (after the segment's data): it takes a sequence number
+    // but carries no byte, so the ACK of it is not a hole.
+    void fin(std::uint32_t seq);
     // End of stream: deliver what is buffered, declaring the holes as gaps.
     void flush(StreamConsumer& c, int dir);
 
@@ -80,6 +83,7 @@ private:
     std::uint32_t last_seq_ = 0;      // for unwrapping 32-bit seqs
     std::uint64_t last_off_ = 0;
     std::uint64_t next_ = 0;          // offset of the next byte to deliver
+    std::uint64_t fin_off_ = ~0ull;   // offset of the FIN, when seen
     std::map<std::uint64_t, std::vector<std::uint8_t>> pending_;
     std::size_t pending_bytes_ = 0;
     StreamStats stats_;

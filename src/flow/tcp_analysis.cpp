@@ -39,8 +39,6 @@ double delta_s(const Timestamp& a, const Timestamp& b) {
     return static_cast<double>(a.sec - b.sec) + (static_cast<double>(a.nsec) - b.nsec) * 1e-9;
 }
 
-bool ts_zero(const Timestamp& t) { return t.sec == 0 && t.nsec == 0; }
-
 // tshark's verify_tcp_window_scaling, run after the options of a SYN.
 void verify_window_scaling(bool is_synack, TcpDirection& fwd, TcpDirection& rev) {
     if (fwd.win_scale == -1) {
@@ -91,19 +89,9 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
     TcpDirection& rev = s.dir[1 - fwd_i];
     const std::uint32_t seq = seg.seq, ack = seg.ack, seglen = seg.len;
     const std::uint16_t flags = seg.flags, window = seg.window;
+    const bool syn_fin_rst = (flags & (kThSyn | kThFin | kThRst)) != 0;
     std::uint32_t ta = out.flags;  // may already hold "reused ports"
     out.stream = s.stream;
-
-    // What dissect_tcp does before the sequence analysis.
-    if (flags & kThSyn && !(flags & kThAck)) {
-        s.mru_syn = seg.ts;
-        s.have_mru_syn = true;
-    }
-    if ((flags & (kThSyn | kThAck)) == kThAck && s.have_mru_syn && !s.have_first_rtt) {
-        s.first_rtt = delta_s(seg.ts, s.mru_syn);
-        s.have_first_rtt = !(s.first_rtt == 0.0);
-    }
-    if ((flags & (kThSyn | kThAck)) == kThAck) fwd.is_first_ack = false;
 
     // A SYN/ACK with another ISN than the one seen: tshark 4.0 flags the
     // reused ports and renumbers from it, keeping the rest of the state.
@@ -111,6 +99,11 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
         ta |= kTcpReusedPorts;
         fwd.base_seq = seq;
     }
+    // A SYN repeating the ISN seen before: tshark 4.0 puts the highest seq
+    // back to the highest contiguous one, since a RST may have carried a seq
+    // far ahead (RFC 793 3.4 lets a RST take the ACK it answers as its seq).
+    if ((flags & (kThSyn | kThAck)) == kThSyn && fwd.base_set && seq == fwd.base_seq)
+        fwd.nextseq = fwd.maxseqtobeacked;
     // Base sequence numbers: a SYN gives the ISN; otherwise start at 1.
     if (!fwd.base_set) {
         if (flags & kThSyn) {
@@ -127,8 +120,6 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
     }
 
     std::uint32_t nextseq;
-    int ackcount = 0;
-    (void)ackcount;
 
     // Zero window probe: one byte at the next expected seq into a zero window.
     if (seglen == 1 && seq == fwd.nextseq && rev.window == 0) {
@@ -136,22 +127,20 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
         goto finished_fwd;
     }
     // Zero window: window 0 on a segment that is not SYN/FIN/RST.
-    if (window == 0 && (flags & (kThRst | kThFin | kThSyn)) == 0) ta |= kTcpZeroWindow;
+    if (window == 0 && !syn_fin_rst) ta |= kTcpZeroWindow;
 
     // Lost segment: this one starts beyond the highest seq seen so far.
     if (fwd.nextseq && seq_gt(seq, fwd.nextseq) && (flags & kThRst) == 0) ta |= kTcpLostSegment;
 
     // Keep-alive: 0 or 1 byte starting one before the next expected seq.
-    if ((seglen == 0 || seglen == 1) && seq == fwd.nextseq - 1 && (flags & (kThSyn | kThFin | kThRst)) == 0)
-        ta |= kTcpKeepAlive;
+    if ((seglen == 0 || seglen == 1) && seq == fwd.nextseq - 1 && !syn_fin_rst) ta |= kTcpKeepAlive;
 
     // Window update: no data, same seq/ack as before, a new non-zero window.
-    if (seglen == 0 && window && window != fwd.window && seq == fwd.nextseq && ack == fwd.lastack &&
-        (flags & (kThSyn | kThFin | kThRst)) == 0)
+    if (seglen == 0 && window && window != fwd.window && seq == fwd.nextseq && ack == fwd.lastack && !syn_fin_rst)
         ta |= kTcpWindowUpdate;
 
     // Window full: the data reaches the right edge of the peer's window.
-    if (seglen > 0 && rev.win_scale != -1 && (flags & (kThSyn | kThFin | kThRst)) == 0) {
+    if (seglen > 0 && rev.win_scale != -1 && !syn_fin_rst) {
         const int shift = rev.is_first_ack ? 0 : (rev.win_scale == -2 ? 0 : rev.win_scale);
         const std::uint32_t edge = rev.lastack + (static_cast<std::uint32_t>(rev.window) << shift);
         if (seq + seglen == edge) ta |= kTcpWindowFull;
@@ -159,38 +148,50 @@ void tcp_analyze(TcpSession& s, int fwd_i, const TcpSegment& seg, TcpSegmentInfo
 
     // Keep-alive ACK: repeats the previous ACK after a keep-alive from the peer.
     if (seglen == 0 && window && window == fwd.window && seq == fwd.nextseq && ack == fwd.lastack &&
-        (rev.lastsegmentflags & kTcpKeepAlive) && (flags & (kThSyn | kThFin | kThRst)) == 0) {
+        (rev.lastsegmentflags & kTcpKeepAlive) && !syn_fin_rst) {
         ta |= kTcpKeepAliveAck;
         goto finished_fwd;
     }
 
     // Zero window probe ACK: the zero window repeated after a probe.
-    if (seglen == 0 && window == 0 && window == fwd.window && seq == fwd.nextseq &&
-        (ack == fwd.lastack || ack == fwd.lastack + 1) && (rev.lastsegmentflags & kTcpZeroWindowProbe) &&
-        (flags & (kThSyn | kThFin | kThRst)) == 0) {
+    if (seglen == 0 && window == 0 && window == fwd.window && seq == fwd.nextseq && ack == fwd.lastack &&
+        (rev.lastsegmentflags & kTcpZeroWindowProbe) && !syn_fin_rst) {
         ta |= kTcpZeroWindowProbeAck;
         goto finished_fwd;
     }
 
     // Duplicate ACK: no data, same window, seq and ack as the previous segment.
-    if (seglen == 0 && window && window == fwd.window && seq == fwd.nextseq && ack == fwd.lastack &&
-        (flags & (kThSyn | kThFin | kThRst)) == 0) {
-        ++fwd.dupacknum;
+    // A counter parked at -1 by "ACKed unseen segment" restarts at 1.
+    if (seglen == 0 && window && window == fwd.window && seq == fwd.nextseq && ack == fwd.lastack && !syn_fin_rst) {
+        fwd.dupacknum = fwd.dupacknum == kDupAckParked ? 1 : fwd.dupacknum + 1;
         ta |= kTcpDuplicateAck;
         out.dupack_num = fwd.dupacknum;
         out.dupack_frame = fwd.lastnondupack;
     }
 
 finished_fwd:
-    if (!(ta & kTcpDuplicateAck)) {
+    // Only a new ACK number ends a run of duplicate ACKs (segments with data
+    // or another window in between do not).
+    if (ack != fwd.lastack) {
         fwd.lastnondupack = seg.frame;
         fwd.dupacknum = 0;
     }
 
-    // ACKed unseen segment: acknowledges beyond what the peer was seen sending.
+    // ACKed unseen segment: acknowledges beyond what the peer was seen
+    // sending, reported once per hole. When the peer has sent past its
+    // contiguous bound (a gap), the bound jumps to its highest seq. When it
+    // has not (it only sends pure ACKs), the bound cannot move: the peer's
+    // duplicate-ACK counter is parked instead and only a counter at 0 flags.
+    // (This is what tshark 4.0 marks on the corpus; both later and earlier
+    // Wireshark versions differ here.)
     if (rev.maxseqtobeacked && seq_gt(ack, rev.maxseqtobeacked) && (flags & kThAck)) {
-        ta |= kTcpAckLostSegment;
-        rev.maxseqtobeacked = rev.nextseq;
+        if (seq_lt(rev.maxseqtobeacked, rev.nextseq)) {
+            rev.maxseqtobeacked = rev.nextseq;
+            ta |= kTcpAckLostSegment;
+        } else {
+            if (rev.dupacknum == 0) ta |= kTcpAckLostSegment;
+            rev.dupacknum = kDupAckParked;
+        }
     }
 
     // Retransmission, fast retransmission, spurious retransmission, out-of-order:
@@ -201,6 +202,12 @@ finished_fwd:
         // More than one byte starting one before nextseq is new data after a
         // zero window probe, not a retransmission.
         if (seglen > 1 && fwd.nextseq - 1 == seq) seq_not_advanced = false;
+
+        // Spurious retransmission: all of its data was already acknowledged.
+        if (seglen > 0 && rev.lastack && seq_le(seq + seglen, rev.lastack)) {
+            ta |= kTcpSpuriousRetransmission;
+            goto finished_checking_retransmission_type;
+        }
 
         // Fast retransmission: >= 2 duplicate ACKs from the peer for this seq,
         // sent within 20 ms of the last of them.
@@ -214,18 +221,12 @@ finished_fwd:
         // after the segment with the highest seq, and is not a repeat of it.
         {
             const std::uint64_t t = delta_ns(seg.ts, fwd.nextseqtime);
-            const std::uint64_t ooo_thres =
-                s.have_first_rtt ? static_cast<std::uint64_t>(s.first_rtt * 1e9 + 0.5) : 3000000ull;
-            if (seq_not_advanced && t < ooo_thres && fwd.nextseq != seq + seglen) {
+            const std::uint64_t ooo_thres = s.have_first_rtt ? s.first_rtt_ns : 3000000ull;
+            const std::uint32_t end = seq + seglen + ((flags & (kThSyn | kThFin)) ? 1 : 0);
+            if (seq_not_advanced && t < ooo_thres && fwd.nextseq != end) {
                 ta |= kTcpOutOfOrder;
                 goto finished_checking_retransmission_type;
             }
-        }
-
-        // Spurious retransmission: all of its data was already acknowledged.
-        if (seglen > 0 && rev.lastack && seq_le(seq + seglen, rev.lastack)) {
-            ta |= kTcpSpuriousRetransmission;
-            goto finished_checking_retransmission_type;
         }
 
         if (seq_not_advanced) ta |= kTcpRetransmission;
@@ -256,8 +257,24 @@ finished_checking_retransmission_type:
 
     process_ack(rev, seg, out);
 
-    // Options come after the analysis in tshark: the window scale of a SYN
-    // takes effect from the next segment.
+    // What dissect_tcp does after the sequence analysis: the handshake RTT
+    // (SYN to the first pure ACK), the first-ACK marker used by "window
+    // full", and the window scale of a SYN, which applies from the next
+    // segment on.
+    if (flags & kThSyn) {
+        if (!(flags & kThAck)) {
+            s.mru_syn = seg.ts;
+            s.have_mru_syn = true;
+        }
+        fwd.is_first_ack = true;
+    }
+    if ((flags & (kThSyn | kThAck)) == kThAck) {
+        if (s.have_mru_syn && !s.have_first_rtt) {
+            s.first_rtt_ns = delta_ns(seg.ts, s.mru_syn);
+            s.have_first_rtt = s.first_rtt_ns != 0;
+        }
+        fwd.is_first_ack = false;
+    }
     if (flags & kThSyn) {
         if (seg.wscale >= 0) fwd.win_scale = static_cast<std::int8_t>(seg.wscale > 14 ? 14 : seg.wscale);
         verify_window_scaling((flags & kThAck) != 0, fwd, rev);
@@ -270,7 +287,6 @@ finished_checking_retransmission_type:
     out.next_seq = nextseq - fwd.base_seq;
     const int shift = (flags & kThSyn) ? 0 : (fwd.win_scale >= 0 ? fwd.win_scale : 0);
     out.window = static_cast<std::uint64_t>(window) << shift;
-    (void)ts_zero;
 }
 
 bool tcp_segment_from_packet(const Packet& pkt, TcpSegment& seg) {

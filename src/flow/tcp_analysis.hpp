@@ -75,6 +75,11 @@ inline bool seq_lt(std::uint32_t a, std::uint32_t b) { return static_cast<std::i
 inline bool seq_gt(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(b - a) < 0; }
 inline bool seq_le(std::uint32_t a, std::uint32_t b) { return !seq_gt(a, b); }
 
+// tshark parks the peer's duplicate-ACK counter at (guint32)-1 once it has
+// reported an ACKed unseen segment; being unsigned, that value also passes the
+// ">= 2 duplicate ACKs" test of fast retransmission, which tshark 4.0 shows.
+constexpr std::uint32_t kDupAckParked = 0xffffffffu;
+
 // One direction of a TCP session (tshark's tcp_flow_t plus its seq info).
 struct TcpDirection {
     std::uint32_t base_seq = 0;
@@ -84,7 +89,7 @@ struct TcpDirection {
     std::uint64_t nextseqframe = 0;
     std::uint64_t lastnondupack = 0;
     Timestamp nextseqtime, lastacktime;
-    std::uint32_t dupacknum = 0;
+    std::uint32_t dupacknum = 0;    // kDupAckParked after "ACKed unseen segment"
     std::uint32_t lastsegmentflags = 0;
     std::uint16_t window = 0;       // last raw window
     std::int8_t win_scale = -1;     // -1 unknown, -2 not used, else the shift
@@ -102,7 +107,7 @@ struct TcpDirection {
 struct TcpSession {
     TcpDirection dir[2];
     Timestamp mru_syn;       // most recent SYN (not SYN/ACK)
-    double first_rtt = 0;    // tshark's ts_first_rtt: SYN to the first pure ACK
+    std::uint64_t first_rtt_ns = 0;  // tshark's ts_first_rtt: SYN to the first pure ACK
     bool have_mru_syn = false;
     bool have_first_rtt = false;
     std::uint32_t stream = 0;

@@ -18,6 +18,13 @@ template <std::uint32_t Bit>
 void flag(const FieldContext& c, FieldOut& out) {
     if (const TcpSegmentInfo* a = analysis(c); a && (a->flags & Bit)) out.uint(1);
 }
+// tshark 4.0 adds the tcp.analysis.retransmission item to fast and spurious
+// retransmissions too (while the Info column names only the specific kind),
+// so `-Y tcp.analysis.retransmission` counts all three.
+template <>
+inline void flag<kTcpRetransmission>(const FieldContext& c, FieldOut& out) {
+    if (const TcpSegmentInfo* a = analysis(c); a && (a->flags & kTcpRetransmissionAny)) out.uint(1);
+}
 
 inline void any_flag(const FieldContext& c, FieldOut& out) {
     // tshark's tcp.analysis.flags marks segments with an expert note or

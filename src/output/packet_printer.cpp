@@ -91,8 +91,9 @@ void collect(const Registry::FieldRef& ref, const Packet& pkt, const CaptureCloc
         ref.field->fn(FieldContext{pkt, nullptr, clock}, fo);
         return;
     }
+    const Registry& reg = Registry::get();
     for (const Layer& l : pkt.layers)
-        if (l.proto == ref.proto) ref.field->fn(FieldContext{pkt, &l, clock}, fo);
+        if (reg.field_owner(l.proto) == ref.proto) ref.field->fn(FieldContext{pkt, &l, clock}, fo);
 }
 
 }  // namespace

@@ -11,6 +11,9 @@ std::vector<std::unique_ptr<Rule>> make_rules(const RuleConfig& c) {
     add_dns_rules(out, c);
     add_dhcp_rules(out, c);
     add_performance_rules(out, c);
+    add_throughput_rules(out, c);
+    add_dns_browsing_rules(out, c);
+    add_dhcpv6_rules(out, c);
     return out;
 }
 

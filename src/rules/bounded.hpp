@@ -21,6 +21,11 @@ public:
         }
         return &map_[k];
     }
+    // The entry for k when it exists (never creates one).
+    V* find_mut(const K& k) {
+        auto it = map_.find(k);
+        return it == map_.end() ? nullptr : &it->second;
+    }
     [[nodiscard]] const V* find(const K& k) const {
         auto it = map_.find(k);
         return it == map_.end() ? nullptr : &it->second;

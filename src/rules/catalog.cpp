@@ -59,7 +59,7 @@ constexpr ParamDef kHostScan[] = {
     {"window_s", "60", "within this many seconds"}};
 constexpr ParamDef kSynFlood[] = {
     {"min_syn_rate", "100", "SYNs per second to one server port"},
-    {"max_established_ratio", "0.2", "completed handshakes over SYNs at most this"}};
+    {"max_established_ratio", "0.2", "handshakes completed by the client's ACK over SYNs at most this"}};
 constexpr ParamDef kBogon[] = {
     {"min_packets", "1", "packets with the address"},
     {"include_documentation", "0", "1 also flags the TEST-NET documentation ranges"}};
@@ -88,11 +88,23 @@ constexpr ParamDef kDhcpServers[] = {{"min_servers", "2", "distinct DHCP servers
 constexpr ParamDef kDhcpSlow[] = {{"slow_s", "3", "DISCOVER/REQUEST to ACK slower than this"}};
 
 constexpr ParamDef kRetrans[] = {
-    {"min_rate", "0.05", "retransmitted segments over data segments, per host pair"},
-    {"min_retransmissions", "10", "retransmitted segments per host pair"}};
+    {"min_rate", "0.05", "lost or retransmitted data segments over all data segments, per host pair or flow"},
+    {"min_retransmissions", "5", "lost or retransmitted segments per host pair or flow"}};
 constexpr ParamDef kDupAck[] = {{"min_burst", "5", "duplicate ACKs in a row for one segment"}};
 constexpr ParamDef kZeroWin[] = {{"min_count", "1", "zero-window advertisements per flow"}};
 constexpr ParamDef kWinFull[] = {{"min_count", "3", "window-full segments per flow"}};
+constexpr ParamDef kLowThroughput[] = {
+    {"min_bytes", "100000", "bytes a transfer must carry to be judged"},
+    {"max_ratio", "0.1", "throughput below this fraction of the path's capacity is low"},
+    {"capacity_mbps", "0", "the path's capacity in Mbit/s; 0: estimate it from back-to-back segments"},
+    {"min_pairs", "10", "back-to-back full-size segment pairs needed to estimate the capacity"},
+    {"full_size", "1000", "segments at least this large count as full-size"}};
+constexpr ParamDef kSlowBrowsing[] = {
+    {"slow_ms", "500", "a DNS answer slower than this delays the connection that follows"},
+    {"follow_s", "2", "the connection to the answered address starts within this many seconds"},
+    {"min_count", "2", "delayed connections per resolver"}};
+constexpr ParamDef kDhcpv6Fail[] = {{"min_count", "1", "exchanges answered with this failure status"}};
+constexpr ParamDef kDhcpv6NoAdv[] = {{"min_solicits", "3", "Solicits without any Advertise"}};
 constexpr ParamDef kHighRtt[] = {
     {"max_rtt_ms", "300", "handshake RTT above this is high"},
     {"min_samples", "2", "handshakes per server above the limit"}};
@@ -182,8 +194,9 @@ const FindingDef kDefs[] = {
      "Check that the gateway is up and on this VLAN, and the hosts' configured default gateway.",
      kGateway},
     // performance
-    {"tcp.retransmissions", "performance", S::Warning, "High TCP retransmission rate",
-     "Many TCP segments between these hosts were sent again: packets are being lost on the path.",
+    {"tcp.retransmissions", "performance", S::Warning, "High TCP retransmission or loss rate",
+     "Many TCP segments between these hosts were sent again, or never reached the capture point (holes in the "
+     "sequence numbers): packets are being lost on the path.",
      "Look for a congested or faulty link (interface errors, duplex mismatch, Wi-Fi), or an overloaded device.",
      kRetrans},
     {"tcp.dup_ack_burst", "performance", S::Warning, "Bursts of duplicate ACKs",
@@ -204,6 +217,17 @@ const FindingDef kDefs[] = {
      "Allow ICMP fragmentation-needed/packet-too-big through firewalls, lower the MTU or clamp the TCP MSS on "
      "the tunnel/VPN router.",
      kMtu},
+    {"tcp.low_throughput", "performance", S::Warning, "Throughput far below the path's capacity",
+     "A bulk transfer ran much slower than the path can carry (capacity estimated from back-to-back segments, "
+     "or configured): something held the sender back.",
+     "The finding names the limit: loss (see tcp.retransmissions: a faulty or congested link), the receiver's "
+     "window (raise its buffers, check the application), or neither (latency, or a slow sending application).",
+     kLowThroughput},
+    {"dns.slow_browsing", "performance", S::Warning, "Slow DNS delays browsing",
+     "Clients opened connections right after a slow DNS answer for that address: each page or request "
+     "started late by the DNS latency, which users feel as slow browsing.",
+     "Check the resolver's latency to its upstream and its cache; use a closer or caching resolver.",
+     kSlowBrowsing},
     // security
     {"scan.port_scan", "security", S::Warning, "Port scan",
      "One host probed many ports of another host in a short time.",
@@ -275,6 +299,16 @@ const FindingDef kDefs[] = {
     {"dhcp.slow_lease", "dhcp", S::Warning, "Slow DHCP lease",
      "Getting a lease took long: clients wait at boot or when joining the network.",
      "Check the server's load, relays, and ping-before-offer settings.", kDhcpSlow},
+    {"dhcpv6.failure_status", "dhcp", S::Error, "DHCPv6 server refuses addresses",
+     "The DHCPv6 server answered with a failure status, such as NoAddrsAvail (no address left in its pool) "
+     "or NotOnLink (the client's prefix is wrong for this link).",
+     "For NoAddrsAvail enlarge the pool or shorten leases; for NotOnLink check the prefix and relays.",
+     kDhcpv6Fail},
+    {"dhcpv6.no_advertise", "dhcp", S::Warning, "DHCPv6 Solicits unanswered",
+     "Clients solicited DHCPv6 servers and none answered.",
+     "Check that a DHCPv6 server or relay serves this link and that the router advertisement's M/O flags "
+     "match the network's addressing.",
+     kDhcpv6NoAdv},
 };
 
 }  // namespace

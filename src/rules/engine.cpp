@@ -19,6 +19,7 @@ void Engine::on_conn(const ConnAttempt& e) { for (auto& r : rules_) r->on_conn(e
 void Engine::on_tcp(const TcpSegmentEvent& e) { for (auto& r : rules_) r->on_tcp(e); }
 void Engine::on_dns(const DnsTransaction& e, std::uint32_t file) { for (auto& r : rules_) r->on_dns(e, file); }
 void Engine::on_dhcp(const DhcpExchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcp(e, file); }
+void Engine::on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcpv6(e, file); }
 
 std::uint64_t Engine::limit_drops() const {
     std::uint64_t n = 0;
@@ -48,6 +49,13 @@ void Engine::raise(std::string_view id, Finding f) {
     for (auto& fl : f.flows)
         if (std::find(have.flows.begin(), have.flows.end(), fl) == have.flows.end()) have.flows.push_back(fl);
     have.evidence.merge(f.evidence);
+}
+
+std::vector<Finding> Engine::snapshot(double capture_first, double capture_last) {
+    auto raised_so_far = found_;  // finish() moves these out; put them back after
+    std::vector<Finding> out = finish(capture_first, capture_last);
+    found_ = std::move(raised_so_far);
+    return out;
 }
 
 std::vector<Finding> Engine::finish(double capture_first, double capture_last) {

@@ -24,9 +24,16 @@ public:
     void on_tcp(const TcpSegmentEvent& e);
     void on_dns(const DnsTransaction& e, std::uint32_t file);
     void on_dhcp(const DhcpExchange& e, std::uint32_t file);
+    void on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file);
 
     // Runs every rule's finish once; findings most severe first.
     std::vector<Finding> finish(double capture_first, double capture_last);
+    // The findings finish() would report now, leaving the engine as it was so
+    // events keep coming and finish() still gives the final result (the live
+    // view re-evaluates every second or so). Call it before the trackers'
+    // end-of-capture flush: rules only read their state in finish, except the
+    // DNS rule folding in queries still open at the end, which exist only after it.
+    std::vector<Finding> snapshot(double capture_first, double capture_last);
 
     // State entries the rules refused because a table was full.
     [[nodiscard]] std::uint64_t limit_drops() const;

@@ -50,6 +50,7 @@ public:
     virtual void on_tcp(const TcpSegmentEvent&) {}
     virtual void on_dns(const DnsTransaction&, std::uint32_t /*file*/) {}
     virtual void on_dhcp(const DhcpExchange&, std::uint32_t /*file*/) {}
+    virtual void on_dhcpv6(const Dhcpv6Exchange&, std::uint32_t /*file*/) {}
     virtual void finish(FinishContext& ctx) = 0;
     // Keys dropped because a table of this rule was full (reported as a limit).
     [[nodiscard]] virtual std::uint64_t dropped() const { return 0; }

@@ -14,5 +14,8 @@ void add_connectivity_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleC
 void add_dns_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_dhcp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_performance_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_throughput_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_dns_browsing_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_dhcpv6_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 
 }  // namespace netdx

@@ -90,7 +90,9 @@ public:
             }
         }
         const std::string cls = remote ? "remote" : "tcp:" + endpoint_str(e.server, e.server_port);
-        tally(e.client, ok, remote, cls, e.syn_ts, e.ts, e.syn_frame, e.where);
+        // A reset from an outside server still proves the path to it works.
+        const bool reached = ok || e.outcome == Outcome::Refused;
+        tally(e.client, ok, reached, remote, cls, e.syn_ts, e.ts, e.syn_frame, e.where);
         if (remote && !ok && e.has_mac) ++gateway_macs_[e.server_mac];
         if (remote && !ok && inet_flows_.size() < 6)
             inet_flows_.push_back(tcp_flow_str(e.client, e.client_port, e.server, e.server_port));
@@ -105,7 +107,8 @@ public:
         const bool remote = !same_prefix(t.client, t.server, local_bits_);
         const FrameRef q{file, t.query_frame};
         const FrameRef r{file, t.has_response ? t.response_frame : t.query_frame};
-        tally(t.client, ok, remote, "dns", t.query_ts.seconds(), t.has_response ? t.response_ts.seconds() : t.query_ts.seconds(), q, r);
+        // Any answer, REFUSED included, came back across the path.
+        tally(t.client, ok, t.has_response, remote, "dns", t.query_ts.seconds(), t.has_response ? t.response_ts.seconds() : t.query_ts.seconds(), q, r);
     }
 
     void on_arp(const ArpObservation& e) override {
@@ -126,19 +129,20 @@ public:
     }
 
 private:
-    void tally(const IpAddress& client, bool ok, bool remote, const std::string& cls, double t0, double t1,
-               FrameRef a, FrameRef b) {
+    // ok: the client got what it wanted (single-host contrast); reached: the
+    // destination answered at all (internet reachability).
+    void tally(const IpAddress& client, bool ok, bool reached, bool remote, const std::string& cls, double t0,
+               double t1, FrameRef a, FrameRef b) {
         HostTally* h = hosts_.get(client);
         if (!h) return;
         if (!h->first) h->first = t0;
         h->last = t1;
+        if (remote) ++(reached ? h->remote_ok : h->remote_fail);
         if (ok) {
             ++h->ok;
-            if (remote) ++h->remote_ok;
             if (success_classes_.size() < 4096) success_classes_[cls].insert(client);
         } else {
             ++h->fail;
-            if (remote) ++h->remote_fail;
             if (h->failed_classes.size() < 16) h->failed_classes.insert(cls);
             h->ev.add(a);
             if (b != a) h->ev.add(b);
@@ -210,7 +214,11 @@ private:
             std::vector<std::string> flows;
         };
         std::map<IpAddress, Named> shares, printers;
-        for (auto& [k, s] : services_) {
+        // Named, not a structured binding: clang 14 (the libFuzzer build) cannot
+        // capture bindings in the lambda below.
+        for (auto& entry : services_) {
+            const auto& k = entry.first;
+            auto& s = entry.second;
             ClientCounts sum;
             std::vector<IpAddress> failing;
             for (auto& [client, cc] : s.clients) {

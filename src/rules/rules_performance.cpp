@@ -1,6 +1,7 @@
-// Performance: retransmission rate and duplicate-ACK bursts per host pair,
-// zero windows and window-full per receiver, high handshake RTT per server,
-// MTU black holes (large segments retransmitted while small ones pass).
+// Performance: retransmission/loss rate per host pair (and its worst flow),
+// duplicate-ACK bursts, zero windows and window-full per receiver, high or
+// rising RTT per server, MTU black holes (large segments retransmitted while
+// small ones pass, or ICMP fragmentation-needed).
 #include <algorithm>
 #include <set>
 
@@ -17,10 +18,24 @@ struct Pair {
     friend auto operator<=>(const Pair&, const Pair&) = default;
 };
 
+// Loss counted per flow too: one bad flow among many good ones of the same
+// pair is still a finding.
+struct FlowLoss {
+    std::uint64_t id = 0, data = 0, lost = 0;
+    std::string name;
+};
+
 struct PairStats {
     std::uint64_t data = 0, retrans = 0;
+    // Segments missing before the capture point (tshark's "previous segment
+    // not captured"): loss upstream of the capture, whose retransmissions show
+    // as out-of-order rather than as retransmissions.
+    std::uint64_t gaps = 0, out_of_order = 0;
+    std::vector<FlowLoss> flow_loss;  // the first few flows of the pair
     std::uint64_t large = 0, large_retrans = 0, small_ok = 0;
     std::uint64_t zero_window = 0, window_full = 0;
+    std::uint64_t frag_needed = 0;  // ICMP fragmentation-needed / packet-too-big about this pair's TCP
+    std::uint32_t smallest_mtu = 0;
     std::uint32_t dup_run = 0, max_dup_run = 0, bursts = 0;
     std::uint32_t last_dup_ack = 0;
     std::uint32_t large_seq = 0, large_repeats = 0, max_large_repeats = 0;  // one large segment sent again and again
@@ -29,6 +44,13 @@ struct PairStats {
     std::set<std::uint64_t> flows;  // a few flow ids
     std::vector<std::string> flow_names;
     Evidence retrans_ev, dup_ev, zero_ev, full_ev, large_ev;
+    FlowLoss* flow(const TcpSegmentEvent& e) {
+        for (auto& f : flow_loss)
+            if (f.id == e.flow_id) return &f;
+        if (flow_loss.size() >= 8) return nullptr;
+        flow_loss.push_back({e.flow_id, 0, 0, tcp_flow_str(e.src, e.src_port, e.dst, e.dst_port)});
+        return &flow_loss.back();
+    }
 };
 
 class TcpPerformanceRules final : public Rule {
@@ -52,6 +74,14 @@ public:
         const bool retrans = e.flags & kTcpEvRetransmission;
         if (e.payload && !(e.flags & (kTcpEvKeepAlive | kTcpEvZeroWindowProbe))) {
             ++p->data;
+            const bool gap = e.flags & kTcpEvLostSegment;
+            if (gap) ++p->gaps;
+            if (e.flags & kTcpEvOutOfOrder) ++p->out_of_order;
+            if (gap && !retrans) p->retrans_ev.add(e.where);
+            if (FlowLoss* fl = p->flow(e)) {
+                ++fl->data;
+                fl->lost += (retrans ? 1 : 0) + (gap ? 1 : 0);
+            }
             const bool large = static_cast<double>(e.payload) >= mtu_size_;
             if (large) ++p->large;
             if (retrans) {
@@ -89,6 +119,20 @@ public:
         }
     }
 
+    // A router said the packet was too big. Seen here, yet the sender keeps
+    // retransmitting full-size segments: the message is lost between this
+    // capture point and the sender (a filtering firewall), or ignored.
+    void on_icmp_error(const IcmpError& e) override {
+        const bool too_big = (e.kind == IcmpError::Kind::Unreachable && e.version == 4 && e.code == 4) ||
+                             e.kind == IcmpError::Kind::PacketTooBig;
+        if (!too_big || !e.has_quote || e.orig_proto != 6) return;
+        PairStats* p = pairs_.get({e.orig_src, e.orig_dst});
+        if (!p) return;
+        ++p->frag_needed;
+        if (e.mtu && (!p->smallest_mtu || e.mtu < p->smallest_mtu)) p->smallest_mtu = e.mtu;
+        p->large_ev.add(e.where);
+    }
+
     void finish(FinishContext& ctx) override {
         for (auto& [k, p] : pairs_) {
             const std::string pair = fmt::format("{} -> {}", ip_str(k.src), ip_str(k.dst));
@@ -100,16 +144,41 @@ public:
                 f.last_ts = p.last;
                 f.evidence = ev;
             };
-            const double rate = p.data ? static_cast<double>(p.retrans) / static_cast<double>(p.data) : 0;
-            if (p.retrans && static_cast<double>(p.retrans) >= min_retrans_ && rate >= min_rate_) {
+            // Loss as the capture point sees it: segments sent again after it, plus
+            // holes left by segments lost before it.
+            const std::uint64_t lost = p.retrans + p.gaps;
+            const double rate = p.data ? static_cast<double>(lost) / static_cast<double>(p.data) : 0;
+            const FlowLoss* worst = nullptr;
+            for (const FlowLoss& fl : p.flow_loss)
+                if (fl.data && static_cast<double>(fl.lost) >= min_retrans_ &&
+                    static_cast<double>(fl.lost) / static_cast<double>(fl.data) >= min_rate_ &&
+                    (!worst || fl.lost * worst->data > worst->lost * fl.data))
+                    worst = &fl;
+            const bool pair_bad = lost && static_cast<double>(lost) >= min_retrans_ && rate >= min_rate_;
+            if (pair_bad || worst) {
                 Finding f;
                 base(f, p.retrans_ev);
-                f.title = fmt::format("{:.1f}% of TCP segments from {} to {} were retransmitted ({} of {})", rate * 100,
-                                      ip_str(k.src), ip_str(k.dst), p.retrans, p.data);
-                f.detail = "Retransmissions mean segments or their ACKs were lost between these hosts.";
+                if (pair_bad) {
+                    f.title = fmt::format("{:.1f}% of TCP segments from {} to {} were lost or retransmitted ({} of {})",
+                                          rate * 100, ip_str(k.src), ip_str(k.dst), lost, p.data);
+                } else {
+                    const double wr = static_cast<double>(worst->lost) / static_cast<double>(worst->data);
+                    f.title = fmt::format("{:.1f}% of TCP segments of {} were lost or retransmitted ({} of {})", wr * 100,
+                                          worst->name, worst->lost, worst->data);
+                    f.flows = {worst->name};
+                }
+                f.detail = fmt::format("{} retransmitted, {} missing before the capture point, {} out of order: "
+                                       "segments or their ACKs are being lost between these hosts.",
+                                       p.retrans, p.gaps, p.out_of_order);
                 f.figures = {{"retransmissions", static_cast<double>(p.retrans), ""},
+                             {"gaps", static_cast<double>(p.gaps), ""},
+                             {"out_of_order", static_cast<double>(p.out_of_order), ""},
                              {"data_segments", static_cast<double>(p.data), ""},
                              {"rate", rate * 100, "%"}};
+                if (worst) {
+                    f.figures.push_back({"worst_flow_rate",
+                                         100.0 * static_cast<double>(worst->lost) / static_cast<double>(worst->data), "%"});
+                }
                 ctx.sink.raise("tcp.retransmissions", std::move(f));
             }
             if (p.bursts) {
@@ -146,18 +215,24 @@ public:
             const std::uint64_t small_ok = p.small_ok + (back ? back->small_ok : 0);
             // A black hole retransmits the same large segment with backoff; random loss
             // retransmits different segments once each.
-            if (static_cast<double>(p.max_large_repeats) >= mtu_min_ && small_ok) {
+            if (static_cast<double>(p.max_large_repeats) >= mtu_min_ && (small_ok || p.frag_needed)) {
                 Finding f;
                 base(f, p.large_ev);
                 f.title = fmt::format("MTU black hole from {} to {}: {} of {} large segments retransmitted", ip_str(k.src),
                                       ip_str(k.dst), p.large_retrans, p.large);
-                f.detail = fmt::format("Segments of {:.0f} bytes or more keep being retransmitted while {} smaller "
-                                       "ones passed: a link on the path has a smaller MTU and its ICMP "
-                                       "fragmentation-needed messages do not come back.",
-                                       mtu_size_, small_ok);
+                f.detail = p.frag_needed
+                               ? fmt::format("Segments of {:.0f} bytes or more keep being retransmitted although {} ICMP "
+                                             "fragmentation-needed message(s) (MTU {}) reported them too big: the "
+                                             "messages are blocked before {} or ignored by it.",
+                                             mtu_size_, p.frag_needed, p.smallest_mtu, ip_str(k.src))
+                               : fmt::format("Segments of {:.0f} bytes or more keep being retransmitted while {} smaller "
+                                             "ones passed: a link on the path has a smaller MTU and its ICMP "
+                                             "fragmentation-needed messages do not come back.",
+                                             mtu_size_, small_ok);
                 f.figures = {{"large_retransmissions", static_cast<double>(p.large_retrans), ""},
                              {"same_segment_retries", static_cast<double>(p.max_large_repeats), ""},
-                             {"large_segments", static_cast<double>(p.large), ""}};
+                             {"large_segments", static_cast<double>(p.large), ""},
+                             {"frag_needed", static_cast<double>(p.frag_needed), ""}};
                 ctx.sink.raise("tcp.mtu_blackhole", std::move(f));
             }
         }

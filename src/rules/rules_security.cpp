@@ -3,6 +3,7 @@
 // the connectivity rules do not report a scan as failed connections.
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
@@ -133,27 +134,36 @@ public:
         ++t->in_second;
         ++t->syns;
         if (t->in_second > t->peak) t->peak = t->in_second;
+        // Completions are only counted once the SYN rate gets near a flood, so
+        // ordinary servers never carry a per-flow set.
+        if (!t->tracking && static_cast<double>(t->peak) * 2 >= min_rate_) t->tracking = true;
+        if (t->tracking) ++t->tracked_syns;
         if (!t->first) t->first = e.ts;
         t->last = e.ts;
         if (t->sources.size() < 1024) t->sources.insert(e.src);
         t->ev.add(e.where);
     }
-    void on_conn(const ConnAttempt& e) override {
-        if (e.outcome != ConnAttempt::Outcome::Established) return;
-        if (Target* t = targets_.get({e.server, e.server_port})) ++t->established;
+    // A handshake is complete when the client ACKs: a server answering every
+    // forged SYN with a SYN-ACK is exactly what a flood looks like.
+    void on_tcp(const TcpSegmentEvent& e) override {
+        if ((e.tcp_flags & 0x16) != 0x10) return;  // ACK without SYN/RST
+        Target* t = targets_.find_mut({e.dst, e.dst_port});
+        if (!t || !t->tracking || t->acked.size() >= kMaxAcked) return;
+        if (t->acked.insert(e.flow_id).second) ++t->established;
     }
 
     void finish(FinishContext& ctx) override {
         for (auto& [k, t] : targets_) {
-            const double ratio = t.syns ? static_cast<double>(t.established) / static_cast<double>(t.syns) : 1;
+            const double ratio =
+                t.tracked_syns ? static_cast<double>(t.established) / static_cast<double>(t.tracked_syns) : 1;
             if (static_cast<double>(t.peak) < min_rate_ || ratio > max_ratio_) continue;
             ctx.facts.flood_targets.insert(k.ip);
             Finding f;
             f.key = endpoint_str(k.ip, k.port);
             f.title = fmt::format("SYN flood against {}: {} SYN/s from {}{} sources", endpoint_str(k.ip, k.port),
                                   t.peak, t.sources.size(), t.sources.size() >= 1024 ? "+" : "");
-            f.detail = fmt::format("{} SYNs, peak {} in one second; only {:.1f}% became connections.", t.syns, t.peak,
-                                   ratio * 100);
+            f.detail = fmt::format("{} SYNs, peak {} in one second; only {:.1f}% were completed by the client's ACK.",
+                                   t.syns, t.peak, ratio * 100);
             f.hosts = {ip_str(k.ip)};
             f.first_ts = t.first;
             f.last_ts = t.last;
@@ -173,9 +183,14 @@ private:
         std::uint16_t port = 0;
         friend auto operator<=>(const Key&, const Key&) = default;
     };
+    // Flows completed are counted once each; past this many the count stops
+    // growing, which only makes a flood look less complete (never a false alarm).
+    static constexpr std::size_t kMaxAcked = 65536;
     struct Target {
         std::int64_t second = -1;
-        std::uint64_t in_second = 0, peak = 0, syns = 0, established = 0;
+        std::uint64_t in_second = 0, peak = 0, syns = 0, established = 0, tracked_syns = 0;
+        bool tracking = false;
+        std::unordered_set<std::uint64_t> acked;  // flows whose client ACKed (while tracking)
         double first = 0, last = 0;
         std::set<IpAddress> sources;
         Evidence ev;

@@ -3,9 +3,11 @@
 
 For every capture in $CAPTURES and (when present) $SHARED/corpus/public, the
 packets tshark dissects as DNS (dns, mdns, llmnr) or DHCP are compared on the
-fields below (-T fields, all occurrences). DNS carried over TCP is counted
-apart and not compared: netdx decodes DNS from UDP datagrams; TCP streams need
-the reassembly stage (the DNS tracker reads whole messages in one segment).
+fields below (-T fields, all occurrences). DNS over TCP is compared too when
+tshark dissects it in place (whole length-prefixed messages in the segment);
+frames where tshark shows a message reassembled from several segments are
+counted apart ("dns/tcp reassembled"): `netdx packets` does not show
+reassembled messages per frame (`netdx dns` and `netdx analyze` do read them).
 
 Prints one row per file with DNS/DHCP packets; fails when fewer than 99% of
 the compared packets agree. Usage: diff_dns_dhcp.py [-v] [FILE...]
@@ -22,41 +24,57 @@ DNS_FIELDS = ["dns.id", "dns.flags.response", "dns.qry.name", "dns.qry.type", "d
               "dns.a", "dns.aaaa", "dns.cname", "dns.count.answers"]
 DHCP_FIELDS = ["dhcp.option.dhcp", "dhcp.id", "dhcp.ip.your", "dhcp.option.requested_ip_address"]
 FIELDS = ["frame.number", "frame.protocols"] + DNS_FIELDS + DHCP_FIELDS
+# tshark only: set when the frame's PDU was reassembled from several segments.
+TSHARK_FIELDS = FIELDS + ["tcp.segment.count"]
 DNS_PROTOS = {"dns", "mdns", "llmnr"}
 THRESHOLD = 99.0
 CAPTURE_EXT = (".pcap", ".pcapng", ".cap")
 
 
-def run(cmd):
+def run(cmd, names):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     rows = {}
     for line in p.stdout.decode("utf-8", "replace").splitlines():
         cols = line.split("\t")
         if cols and cols[0].isdigit():
-            rows[int(cols[0])] = dict(zip(FIELDS, cols + [""] * (len(FIELDS) - len(cols))))
+            rows[int(cols[0])] = dict(zip(names, cols + [""] * (len(names) - len(cols))))
     return rows, p.returncode
 
 
 def compare_file(path, netdx, verbose):
     efields = [a for f in FIELDS for a in ("-e", f)]
+    tfields = [a for f in TSHARK_FIELDS for a in ("-e", f)]
     opts = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
-    ts, _ = run(["tshark", "-n", "-r", path] + opts + efields)
-    nd, rc = run([netdx, "packets", "-r", path] + opts + efields)
-    res = {"path": path, "packets": 0, "agree": 0, "tcp": 0, "first": None,
-           "by_field": collections.Counter(), "rc": rc}
+    ts, _ = run(["tshark", "-n", "-r", path] + opts + tfields, TSHARK_FIELDS)
+    nd, rc = run([netdx, "packets", "-r", path] + opts + efields, FIELDS)
+    res = {"path": path, "packets": 0, "agree": 0, "tcp": 0, "first": None, "extra": 0,
+           "by_field": collections.Counter(), "compared": collections.Counter(), "same": collections.Counter(),
+           "rc": rc}
+    # Frames netdx calls DNS/DHCP that tshark does not: counted as misses too.
+    for num, n in nd.items():
+        protos = set(n["frame.protocols"].split(":"))
+        t = ts.get(num)
+        if (protos & DNS_PROTOS or "dhcp" in protos) and t is not None:
+            tprotos = set(t["frame.protocols"].split(":"))
+            if not (tprotos & DNS_PROTOS or "dhcp" in tprotos):
+                res["extra"] += 1
     for num, t in sorted(ts.items()):
         protos = t["frame.protocols"].split(":")
         is_dns = any(p in DNS_PROTOS for p in protos)
         is_dhcp = "dhcp" in protos
         if not (is_dns or is_dhcp):
             continue
-        if is_dns and "tcp" in protos:
+        if is_dns and "tcp" in protos and t["tcp.segment.count"]:
             res["tcp"] += 1
             continue
         res["packets"] += 1
         n = nd.get(num)
         fields = (DNS_FIELDS if is_dns else []) + (DHCP_FIELDS if is_dhcp else [])
         bad = [f for f in fields if n is None or t[f] != n[f]]
+        for f in fields:
+            res["compared"][f] += 1
+            if f not in bad:
+                res["same"][f] += 1
         if not bad:
             res["agree"] += 1
             continue
@@ -106,14 +124,19 @@ def main():
         print("SKIP: no DNS or DHCP packets in the captures")
         return 77
     width = min(70, max(len(os.path.basename(r["path"])) for r in results))
-    print(f"{'file':<{width}} {'packets':>7} {'agree':>7} {'%':>7} {'dns/tcp':>7}  first disagreement (frame field: tshark | netdx)")
-    total = agree = tcp = 0
+    print(f"{'file':<{width}} {'packets':>7} {'agree':>7} {'%':>7} {'reasm':>7}  first disagreement (frame field: tshark | netdx)")
+    total = agree = tcp = extra = 0
     fields = collections.Counter()
+    compared = collections.Counter()
+    same = collections.Counter()
     for r in results:
         total += r["packets"]
         agree += r["agree"]
         tcp += r["tcp"]
+        extra += r["extra"]
         fields.update(r["by_field"])
+        compared.update(r["compared"])
+        same.update(r["same"])
         pct = 100.0 * r["agree"] / r["packets"] if r["packets"] else 100.0
         first = ""
         if r["first"]:
@@ -121,10 +144,18 @@ def main():
             first = f"#{num} {f}: {tv!r} | {nv!r}"
         if r["rc"] != 0:
             first += f" [netdx exit {r['rc']}]"
+        if r["extra"]:
+            first += f" [{r['extra']} frame(s) DNS/DHCP in netdx only]"
         print(f"{os.path.basename(r['path'])[:width]:<{width}} {r['packets']:>7} {r['agree']:>7} {pct:>6.2f}% {r['tcp']:>7}  {first}")
+    print("per field (packets where the field is compared: agree / compared):")
+    for f in DNS_FIELDS + DHCP_FIELDS:
+        if compared[f]:
+            print(f"  {f:<36} {same[f]:>6} / {compared[f]:<6} {100.0 * same[f] / compared[f]:7.2f}%")
+    total += extra  # a frame only netdx dissects is a disagreement too
     overall = 100.0 * agree / total if total else 100.0
     print(f"OVERALL: {len(results)} files, {total} DNS/DHCP packets compared, {agree} agree ({overall:.2f}%); "
-          f"{tcp} DNS-over-TCP packets not compared")
+          f"{tcp} DNS-over-TCP frames with a message reassembled from several segments not compared; "
+          f"{extra} frames DNS/DHCP in netdx only")
     if fields:
         print("disagreements by first differing field: " + ", ".join(f"{k}: {v}" for k, v in fields.most_common()))
     if overall < THRESHOLD:

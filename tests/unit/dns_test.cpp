@@ -263,7 +263,9 @@ TEST_CASE("dns: mDNS and LLMNR are recognised") {
     Msg q;
     q.header(0, 0, 1, 0).name("_ipp._tcp.local").u16(12).u16(0x0001);
     const Decoded d = dns_udp(q, "10.0.0.5", "224.0.0.251", 5353, 5353);
-    REQUIRE(find(d, Proto::Dns) != nullptr);
+    REQUIRE(find(d, Proto::Mdns) != nullptr);
+    CHECK(field(d, "frame.protocols") == "eth:ethertype:ip:udp:mdns");
+    CHECK(protocol_column(d.pkt) == "MDNS");
     CHECK(info(d) == "Standard query 0x0000 PTR _ipp._tcp.local, \"QM\" question");
     Msg r;
     r.header(0, 0x8400, 0, 1).name("host.local").rr(1, 0x8001, 120).rd_begin().bytes({10, 0, 0, 7}).rd_end();
@@ -273,6 +275,9 @@ TEST_CASE("dns: mDNS and LLMNR are recognised") {
     CHECK(field(d2, "dns.resp.class") == "0x0001");
     const Decoded l = dns_udp(query_a(0x4242), "10.0.0.5", "224.0.0.252", 50000, 5355);
     CHECK(field(l, "dns.qry.name") == "example.com");
+    CHECK(field(l, "frame.protocols") == "eth:ethertype:ip:udp:llmnr");
+    CHECK(protocol_column(l.pkt) == "LLMNR");
+    CHECK(info(l) == "Standard query 0x4242 A example.com");
 }
 
 TEST_CASE("dns: names with control bytes are escaped") {

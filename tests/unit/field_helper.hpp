@@ -78,7 +78,7 @@ inline std::string field(const Packet& pkt, std::string_view name) {
         ref.field->fn(FieldContext{pkt, nullptr, clock}, out);
     } else {
         for (const Layer& l : pkt.layers)
-            if (l.proto == ref.proto) ref.field->fn(FieldContext{pkt, &l, clock}, out);
+            if (Registry::get().field_owner(l.proto) == ref.proto) ref.field->fn(FieldContext{pkt, &l, clock}, out);
     }
     return fmt::to_string(buf);
 }

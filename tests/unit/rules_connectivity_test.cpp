@@ -99,6 +99,24 @@ TEST_CASE("net.internet_unreachable: outside fails while local works") {
     CHECK(count(scenario(3, 1, 1), "net.internet_unreachable") == 0);   // ratio 0.25
 }
 
+TEST_CASE("net.internet_unreachable: answers that refuse still prove the outside is reachable") {
+    Run run;
+    int frame = 1;
+    // An outside resolver answering REFUSED and outside hosts answering RST.
+    for (int i = 0; i < 4; ++i) run->on_dns(dns(lan(10), ip4(198, 51, 100, 53), "www.debian.org", i, frame += 2, 5, 0.01), 0);
+    for (int i = 0; i < 4; ++i) run->on_conn(conn(lan(10), ip4(198, 51, 100, 7), 22, O::Refused, i, frame += 2));
+    for (int i = 0; i < 2; ++i) run->on_conn(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
+    auto fs = run.finish();
+    CHECK(count(fs, "net.internet_unreachable") == 0);
+    CHECK(count(fs, "dns.refused") == 1);
+    CHECK(count(fs, "conn.refused") == 1);
+    // The same attempts unanswered are the internet being down.
+    Run down;
+    for (int i = 0; i < 4; ++i) down->on_dns(dns(lan(10), ip4(198, 51, 100, 53), "www.debian.org", i, frame += 2, -1, 0), 0);
+    for (int i = 0; i < 2; ++i) down->on_conn(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
+    CHECK(count(down.finish(), "net.internet_unreachable") == 1);
+}
+
 TEST_CASE("icmp.unreachable and icmp.time_exceeded per router and code") {
     auto err = [](IcmpError::Kind k, unsigned router, std::uint8_t code, std::uint64_t frame) {
         IcmpError e;

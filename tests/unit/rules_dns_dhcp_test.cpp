@@ -82,6 +82,31 @@ TEST_CASE("dns.unexpected_resolver: the odd client out, or a configured list") {
     CHECK(count(configured.finish(), "dns.unexpected_resolver") == 0);
 }
 
+TEST_CASE("dns.unexpected_resolver: a resolver forwarding upstream is not a client") {
+    // dnsmasq (10.9.0.53) answers the office clients and forwards to the ISP
+    // resolver; a second client with its own odd resolver is still reported.
+    auto scenario = [](bool forwarder_answers) {
+        Run run;
+        for (unsigned c = 20; c < 24; ++c) {
+            DnsTransaction t = dns(lan(c), lan(53), "www.example.net", c, c * 4, 0, 0.02);
+            if (!forwarder_answers) {
+                t.end = DnsEnd::Timeout;
+                t.has_response = false;
+            }
+            run->on_dns(t, 0);
+            run->on_dns(dns(lan(53), ip4(198, 51, 100, 53), "www.example.net", c + 0.001, c * 4 + 1, 0, 0.015), 0);
+        }
+        run->on_dns(dns(lan(30), ip4(8, 8, 8, 8), "a.example", 40, 200, 0, 0.01), 0);
+        return run.finish();
+    };
+    auto fs = scenario(true);
+    REQUIRE(count(fs, "dns.unexpected_resolver") == 1);
+    CHECK(get(fs, "dns.unexpected_resolver")->hosts.front() == "10.9.0.30");
+    // Had 10.9.0.53 never answered anyone, its own queries are those of a client.
+    auto fs2 = scenario(false);
+    CHECK(count(fs2, "dns.unexpected_resolver") == 2);
+}
+
 namespace {
 DhcpExchange exchange(DhcpOutcome o, std::uint8_t client, std::uint64_t frame) {
     DhcpExchange e;

@@ -99,10 +99,10 @@ TEST_CASE("tcp.retransmissions: count and rate") {
         for (int i = 0; i < retrans; ++i) run->on_tcp(seg(100, kTcpEvRetransmission, f++));
         return run.finish();
     };
-    CHECK(count(scenario(9, 40), "tcp.retransmissions") == 0);    // under 10
-    CHECK(count(scenario(10, 40), "tcp.retransmissions") == 1);
-    CHECK(count(scenario(10, 210), "tcp.retransmissions") == 0);  // 4.8% < 5%
-    CHECK(count(scenario(10, 200), "tcp.retransmissions") == 1);  // 5%
+    CHECK(count(scenario(4, 40), "tcp.retransmissions") == 0);    // under 5
+    CHECK(count(scenario(5, 40), "tcp.retransmissions") == 1);
+    CHECK(count(scenario(5, 105), "tcp.retransmissions") == 0);   // 4.8% < 5%
+    CHECK(count(scenario(5, 100), "tcp.retransmissions") == 1);   // 5%
 }
 
 TEST_CASE("tcp.dup_ack_burst, tcp.zero_window, tcp.window_full") {
@@ -141,6 +141,35 @@ TEST_CASE("tcp.mtu_blackhole: large segments retransmitted while small ones pass
         loss->on_tcp(r);
     }
     CHECK(count(loss.finish(), "tcp.mtu_blackhole") == 0);
+}
+
+TEST_CASE("tcp.mtu_blackhole: fragmentation-needed seen, large segment still retransmitted") {
+    auto scenario = [](int large_retrans, bool icmp) {
+        Run run;
+        std::uint64_t f = 1;
+        run->on_tcp(seg(1448, 0, f++));
+        for (int i = 0; i < large_retrans; ++i) run->on_tcp(seg(1448, kTcpEvRetransmission, f++));
+        if (icmp) {
+            IcmpError e;
+            e.kind = IcmpError::Kind::Unreachable;
+            e.version = 4;
+            e.type = 3;
+            e.code = 4;
+            e.mtu = 1400;
+            e.has_quote = true;
+            e.orig_src = lan(10);
+            e.orig_dst = lan(20);
+            e.orig_proto = 6;
+            e.where = {0, f++};
+            run->on_icmp_error(e);
+        }
+        return run.finish();
+    };
+    CHECK(count(scenario(3, false), "tcp.mtu_blackhole") == 0);  // no small segment, no ICMP: plain loss
+    auto fs = scenario(3, true);
+    REQUIRE(count(fs, "tcp.mtu_blackhole") == 1);
+    CHECK(get(fs, "tcp.mtu_blackhole")->detail.find("MTU 1400") != std::string::npos);
+    CHECK(count(scenario(2, true), "tcp.mtu_blackhole") == 0);  // under min_retransmissions 3
 }
 
 TEST_CASE("tcp.high_rtt from handshakes") {

@@ -37,17 +37,37 @@ TEST_CASE("scan.host_scan: one port on many hosts, and ping sweeps") {
 }
 
 TEST_CASE("tcp.syn_flood: SYN rate and completion ratio") {
-    auto scenario = [](int per_second, int established) {
+    // `completed` clients ACK the SYN-ACK (distinct flows); `synacks` more
+    // attempts are only answered by the server (forged sources never ACK).
+    auto scenario = [](int per_second, int completed, int synacks = 0) {
         Run run;
         for (int i = 0; i < per_second; ++i)
             run->on_syn(syn(ip4(203, 0, 113, static_cast<unsigned>(i % 250)), lan(20), 80, 100.0 + i * (0.9 / per_second), i + 1));
-        for (int i = 0; i < established; ++i)
-            run->on_conn(conn(lan(9), lan(20), 80, ConnAttempt::Outcome::Established, 100.5, 10000 + i));
+        for (int i = 0; i < synacks; ++i)
+            run->on_conn(conn(ip4(198, 18, 0, static_cast<unsigned>(i % 250)), lan(20), 80, ConnAttempt::Outcome::Established, 100.5, 10000 + i));
+        for (int i = 0; i < completed; ++i) {
+            TcpSegmentEvent ack;
+            ack.src = ip4(203, 0, 113, static_cast<unsigned>(i % 250));
+            ack.dst = lan(20);
+            ack.src_port = 50000;
+            ack.dst_port = 80;
+            ack.flow_id = 1000 + static_cast<std::uint64_t>(i);
+            ack.tcp_flags = 0x10;
+            ack.ts = 100.95;
+            ack.where = {0, 20000 + static_cast<std::uint64_t>(i)};
+            run->on_tcp(ack);
+            run->on_tcp(ack);  // a second ACK of the same flow is not a second completion
+        }
         return run.finish();
     };
     CHECK(count(scenario(99, 0), "tcp.syn_flood") == 0);
     CHECK(count(scenario(100, 0), "tcp.syn_flood") == 1);
-    CHECK(count(scenario(100, 50), "tcp.syn_flood") == 0);  // most became connections
+    CHECK(count(scenario(100, 0, 100), "tcp.syn_flood") == 1);  // SYN-ACKs alone are not completions
+    CHECK(count(scenario(100, 50), "tcp.syn_flood") == 0);      // most became connections
+    // Completions are counted from the SYN that brings the rate to half the
+    // limit (the 50th): 51 SYNs tracked. 10/51 = 0.196 <= 0.2; 11/51 = 0.216 > 0.2.
+    CHECK(count(scenario(100, 10), "tcp.syn_flood") == 1);
+    CHECK(count(scenario(100, 11), "tcp.syn_flood") == 0);
 }
 
 TEST_CASE("addr.bogon and addr.broadcast_source") {

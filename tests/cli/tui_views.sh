@@ -1,0 +1,80 @@
+#!/bin/bash
+# Two views of netdx live checked against other netdx commands on bundled
+# captures: the stream payload of an FTP control flow (the login dialogue in
+# order, per direction, byte totals equal to the sum of tcp.len), and the
+# stats view's DNS response times per resolver (counts and nearest-rank
+# median/p95/max of the latencies `netdx dns` reports).
+set -u
+. "$(dirname "$0")/tui_lib.sh"
+tui_need
+command -v python3 >/dev/null || { echo "no python3"; exit 77; }
+FTP="$CAPTURES/plaintext-logins.pcap" DNS="$CAPTURES/dns-problems.pcap"
+[ -f "$FTP" ] && [ -f "$DNS" ] || { echo "captures absent"; exit 77; }
+trap tui_stop EXIT
+
+# --- payload of the FTP control connection (10.77.1.10:21 is side A: the smaller address)
+sum_len() {  # sum of tcp.len from SRC:SPORT
+    "$NETDX" packets -r "$FTP" -T fields -e ip.src -e tcp.srcport -e tcp.dstport -e tcp.len |
+        awk -v s="$1" -v p="$2" -v q="$3" '$1 == s && $2 == p && $3 == q { n += $4 } END { print n + 0 }'
+}
+server_bytes=$(sum_len 10.77.1.10 21 43104)
+client_bytes=$(sum_len 10.77.1.101 43104 21)
+[ "$server_bytes" -gt 0 ] && [ "$client_bytes" -gt 0 ] || { echo "no FTP payload in the capture"; exit 1; }
+
+tui_start 140 45 -r "$FTP"
+tui_wait "END OF FILE" 20 || exit 1
+tui_keys 2
+tui_wait "Pkts A>B" || exit 1
+tui_keys Home
+# Move the selection onto the FTP row: rows start on the 6th screen line.
+line=$(tui_screen | grep -nE "^TCP +10\.77\.1\.10 +21 <> 10\.77\.1\.101 +43104 " | cut -d: -f1)
+[ -n "$line" ] || fail "no FTP flow row"
+for _ in $(seq $((line - 6))); do tui_keys Down; done
+tui_keys f
+tui_wait "^Flow #[0-9]+ TCP  A 10\.77\.1\.10:21  B 10\.77\.1\.101:43104" || exit 1
+hdr=$(tui_screen | grep "^Flow #")
+grep -q "A>B $server_bytes B  B>A $client_bytes B" <<<"$hdr" ||
+    fail "payload totals: want A>B $server_bytes B, B>A $client_bytes B in: $hdr"
+# The dialogue, in order, each line on its side.
+order=$(tui_screen | grep -nE '^(> 220 |< USER alice$|> 331 |< PASS Secret-77$|> 230 Login successful\.$)' | cut -d: -f1 | tr '\n' ' ')
+[ "$(wc -w <<<"$order")" -eq 5 ] || fail "FTP login dialogue not shown per direction (lines: $order)"
+[ "$order" = "$(tr ' ' '\n' <<<"$order" | grep -v '^$' | sort -n | tr '\n' ' ')" ] || fail "dialogue out of order: $order"
+tui_keys Escape
+tui_wait "Pkts A>B" || exit 1
+tui_keys q
+tui_wait "\[netdx exited 0\]" || exit 1
+tui_stop
+
+# --- DNS response times per resolver
+expect=$("$NETDX" dns -r "$DNS" -T json | python3 -c '
+import json, math, sys
+servers = {}
+for line in sys.stdin:
+    t = json.loads(line)
+    if t.get("event") != "dns" or t["end"] == "unsolicited": continue
+    s = servers.setdefault(t["server"], {"q": 0, "a": 0, "u": 0, "lat": []})
+    s["q"] += 1
+    if t["end"] == "answered":
+        s["a"] += 1
+        s["lat"].append(t["latency_ms"])
+    else:
+        s["u"] += 1
+def rank(v, q):
+    return v[min(max(math.ceil(q * len(v)), 1), len(v)) - 1]
+for ip, s in servers.items():
+    v = sorted(s["lat"])
+    ms = lambda x: "%.1f ms" % x
+    tail = " +".join(ms(x) for x in (rank(v, .5), rank(v, .95), v[-1])) if v else "- +- +-"
+    print(r"^  %s +%d +%d +%d +[0-9]+ +%s" % (ip.replace(".", r"\."), s["q"], s["a"], s["u"], tail))
+')
+[ "$(wc -l <<<"$expect")" -ge 2 ] || { echo "expected at least two resolvers"; exit 1; }
+tui_start 140 50 -r "$DNS"
+tui_wait "END OF FILE" 20 || exit 1
+tui_keys 4
+tui_wait "DNS response times per resolver" || exit 1
+while IFS= read -r re; do
+    tui_screen | grep -Eq -- "$re" || fail "no stats row matching /$re/"
+done <<<"$expect"
+tui_keys q
+tui_wait "\[netdx exited 0\]" || exit 1
+echo "ok: FTP payload ($server_bytes/$client_bytes bytes) and $(wc -l <<<"$expect") DNS resolvers as netdx dns reports them"
