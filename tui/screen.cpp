@@ -128,6 +128,12 @@ void Screen::put(int y, int x, int width, std::string_view text, attr_t a, bool 
         } else if (utf8_ && seq_len(c) > 1 && i + seq_len(c) <= text.size()) {
             out.append(text.substr(i, seq_len(c)));
             i += seq_len(c);
+        } else if (text.substr(i, 3) == "\xe2\x86\x92") {
+            // The info column's own arrow reads better as ASCII than as three escapes.
+            if (used + 2 > width) break;
+            out += "->";
+            ++used;
+            i += 3;
         } else {
             // Not a UTF-8 terminal: show the byte instead of whatever it would draw.
             static constexpr char kHex[] = "0123456789abcdef";

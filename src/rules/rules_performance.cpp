@@ -134,7 +134,9 @@ public:
     }
 
     void finish(FinishContext& ctx) override {
-        for (auto& [k, p] : pairs_) {
+        for (auto& entry : pairs_) {  // named: clang 14 cannot capture bindings
+            const auto& k = entry.first;
+            auto& p = entry.second;
             const std::string pair = fmt::format("{} -> {}", ip_str(k.src), ip_str(k.dst));
             auto base = [&](Finding& f, const Evidence& ev) {
                 f.key = pair;
