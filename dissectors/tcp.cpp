@@ -72,11 +72,11 @@ void append_flags(fmt::memory_buffer& out, std::uint16_t flags) {
     bool any = false;
     for (int bit = 0; bit < 9; ++bit) {
         if (!(flags & (1u << bit))) continue;
-        if (any) out.append(std::string_view(", "));
-        out.append(std::string_view(kNames[bit]));
+        if (any) append_text(out, ", ");
+        append_text(out, kNames[bit]);
         any = true;
     }
-    if (!any) out.append(std::string_view("<None>"));
+    if (!any) append_text(out, "<None>");
 }
 
 void tcp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
@@ -88,6 +88,8 @@ void tcp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const std::uint16_t flags = load_be16(p + 12) & 0x01ff;
     // With the flow stage's analysis: its flags first and relative numbers, as tshark.
     const TcpSegmentInfo* a = tcp_fields::analysis(FieldContext{pkt, &l, CaptureClock{}});
+    // Written piece by piece rather than through fmt: this line is most of the
+    // summary output's cost on typical captures.
     if (a) {
         for (const TcpFlagName& f : kTcpFlagNames) {
             if (!(a->flags & f.bit)) continue;
@@ -95,27 +97,51 @@ void tcp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
             else info(out, "[{}] ", f.info);
         }
     }
-    info(out, "{} → {} [", load_be16(p), load_be16(p + 2));
+    append_uint(out, load_be16(p));
+    append_text(out, " → ");
+    append_uint(out, load_be16(p + 2));
+    append_text(out, " [");
     append_flags(out, flags);
-    info(out, "] Seq={}", a ? a->rel_seq : load_be32(p + 4));
-    if (flags & 0x10) info(out, " Ack={}", a ? a->rel_ack : load_be32(p + 8));
-    info(out, " Win={} Len={}", load_be16(p + 14), payload_len(pkt, l));
+    append_text(out, "] Seq=");
+    append_uint(out, a ? a->rel_seq : load_be32(p + 4));
+    if (flags & 0x10) {
+        append_text(out, " Ack=");
+        append_uint(out, a ? a->rel_ack : load_be32(p + 8));
+    }
+    append_text(out, " Win=");
+    append_uint(out, load_be16(p + 14));
+    append_text(out, " Len=");
+    append_uint(out, payload_len(pkt, l));
     walk_tcp_options(options_of(pkt, l), [&](std::uint8_t kind, Bytes body) {
         Cursor c(body);
         switch (kind) {
-            case 2: if (body.size() == 2) info(out, " MSS={}", c.be16()); break;
-            case 3: if (body.size() == 1) info(out, " WS={}", 1u << std::min<unsigned>(c.u8(), 14)); break;
-            case 4: info(out, " SACK_PERM"); break;
+            case 2:
+                if (body.size() == 2) {
+                    append_text(out, " MSS=");
+                    append_uint(out, c.be16());
+                }
+                break;
+            case 3:
+                if (body.size() == 1) {
+                    append_text(out, " WS=");
+                    append_uint(out, 1u << std::min<unsigned>(c.u8(), 14));
+                }
+                break;
+            case 4: append_text(out, " SACK_PERM"); break;
             case 5:
                 while (c.remaining() >= 8) {
-                    const std::uint32_t le = c.be32();
-                    info(out, " SLE={} SRE={}", le, c.be32());
+                    append_text(out, " SLE=");
+                    append_uint(out, c.be32());
+                    append_text(out, " SRE=");
+                    append_uint(out, c.be32());
                 }
                 break;
             case 8:
                 if (body.size() == 8) {
-                    const std::uint32_t tsval = c.be32();
-                    info(out, " TSval={} TSecr={}", tsval, c.be32());
+                    append_text(out, " TSval=");
+                    append_uint(out, c.be32());
+                    append_text(out, " TSecr=");
+                    append_uint(out, c.be32());
                 }
                 break;
             default: break;

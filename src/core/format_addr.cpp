@@ -6,16 +6,6 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 }
 
-void append_uint(fmt::memory_buffer& out, std::uint64_t v) {
-    char tmp[20];
-    char* p = tmp + sizeof tmp;
-    do {
-        *--p = static_cast<char>('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    out.append(p, tmp + sizeof tmp);  // one append: push_back per digit shows in profiles
-}
-
 void append_mac(fmt::memory_buffer& out, const std::uint8_t* p) {
     char s[17];
     for (int i = 0; i < 6; ++i) {
@@ -23,14 +13,20 @@ void append_mac(fmt::memory_buffer& out, const std::uint8_t* p) {
         s[i * 3 + 1] = kHex[p[i] & 15];
         if (i < 5) s[i * 3 + 2] = ':';
     }
-    out.append(s, s + 17);
+    append_text(out, {s, 17});
 }
 
 void append_ipv4(fmt::memory_buffer& out, const std::uint8_t* p) {
+    char s[15];
+    std::size_t n = 0;
     for (int i = 0; i < 4; ++i) {
-        if (i) out.push_back('.');
-        append_uint(out, p[i]);
+        if (i) s[n++] = '.';
+        const unsigned v = p[i];
+        if (v >= 100) s[n++] = static_cast<char>('0' + v / 100);
+        if (v >= 10) s[n++] = static_cast<char>('0' + v / 10 % 10);
+        s[n++] = static_cast<char>('0' + v % 10);
     }
+    append_text(out, {s, n});
 }
 
 void append_ipv6(fmt::memory_buffer& out, const std::uint8_t* p) {

@@ -28,18 +28,18 @@ void pad(fmt::memory_buffer& out, std::size_t n) {
     static constexpr char kSpaces[] = "                                ";
     while (n > 0) {
         const std::size_t k = std::min(n, sizeof kSpaces - 1);
-        out.append(kSpaces, kSpaces + k);
+        append_text(out, {kSpaces, k});
         n -= k;
     }
 }
 
 void right(fmt::memory_buffer& out, std::string_view s, std::size_t width) {
     if (s.size() < width) pad(out, width - s.size());
-    out.append(s);
+    append_text(out, s);
 }
 
 void left(fmt::memory_buffer& out, std::string_view s, std::size_t width) {
-    out.append(s);
+    append_text(out, s);
     if (s.size() < width) pad(out, width - s.size());
 }
 
@@ -148,7 +148,7 @@ void PacketPrinter::summary(const Packet& pkt, const CaptureClock& clock) {
     right_seconds(buf_, pkt.ts, clock.first, 11);
     buf_.push_back(' ');
     right(buf_, view(src_), 15);
-    buf_.append(std::string_view(" → "));
+    append_text(buf_, " → ");
     left(buf_, view(dst_), 15);
     buf_.push_back(' ');
     left(buf_, protocol_column(pkt), 6);

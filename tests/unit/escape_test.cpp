@@ -1,6 +1,7 @@
 // append_escaped: wire bytes can never become terminal control sequences.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "core/escape.hpp"
@@ -105,6 +106,22 @@ TEST_CASE("escaped output never holds a control byte, whatever the input") {
                 CAPTURE(b);
                 CHECK(clean);
             }
+        }
+    }
+}
+
+TEST_CASE("one special byte anywhere in a long plain run is found (the run scan goes word by word)") {
+    const std::string plain = "abcdefghijklmnopqrstuvwxyz0123";
+    for (int b = 0; b < 256; ++b) {
+        const bool passes = b >= 0x20 && b < 0x7f && b != '\\';
+        char hex[5];
+        std::snprintf(hex, sizeof hex, "\\x%02x", b);
+        const std::string want_byte = passes ? std::string(1, static_cast<char>(b)) : b == '\\' ? "\\\\" : hex;
+        for (std::size_t pos = 0; pos < plain.size(); ++pos) {
+            std::string in = plain;
+            in[pos] = static_cast<char>(b);
+            const std::string want = plain.substr(0, pos) + want_byte + plain.substr(pos + 1);
+            REQUIRE(escaped(in) == want);
         }
     }
 }
