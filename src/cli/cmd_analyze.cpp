@@ -127,21 +127,15 @@ int run_analyze(AnalyzeArgs& a) {
         }
         pipeline.begin_file(i, inputs[i]);
         Progress progress(*src, inputs[i]);
-        for (;;) {
-            const PacketSource::Result r = src->next(pkt);
-            if (r == PacketSource::Result::Timeout) continue;
-            if (r == PacketSource::Result::End) break;
-            if (r == PacketSource::Result::Error) {
-                // Report what was read before the damage, and say why we stopped.
-                fmt::print(stderr, "netdx: {}\n", src->error());
-                rc = code(src->error_code());
-                break;
-            }
-            decode_packet(pkt);
-            pipeline.packet(pkt);
-            progress.tick(++total);
-            if (a.source.count && total >= a.source.count) break;
-        }
+        // A damaged file ends the reading; what was read before it is reported.
+        rc = for_each_packet(
+            *src, pkt,
+            [&](const Packet& p) {
+                pipeline.packet(p);
+                progress.tick(++total);
+                return !(a.source.count && total >= a.source.count);
+            },
+            [] {});
     }
     pipeline.end();
     const CaptureSummary& sum = pipeline.summary();

@@ -259,25 +259,15 @@ int run_dns(DnsArgs& a) {
     DhcpTracker dhcp_tracker(printer);
     Packet pkt;
     std::uint64_t seen = 0;
-    int rc = code(ExitCode::Ok);
-    for (;;) {
-        const PacketSource::Result r = src->next(pkt);
-        if (r == PacketSource::Result::Timeout) {
-            std::fflush(stdout);
-            continue;
-        }
-        if (r == PacketSource::Result::End) break;
-        if (r == PacketSource::Result::Error) {
-            fmt::print(stderr, "netdx: {}\n", src->error());
-            rc = code(src->error_code());
-            break;
-        }
-        decode_packet(pkt);
-        dns_tracker.on_packet(pkt);  // first: stream messages take this packet's frame and time
-        flows.process(pkt);
-        if (a.dhcp) dhcp_tracker.on_packet(pkt);
-        if (a.source.count && ++seen >= a.source.count) break;
-    }
+    const int rc = for_each_packet(
+        *src, pkt,
+        [&](const Packet& p) {
+            dns_tracker.on_packet(p);  // first: stream messages take this packet's frame and time
+            flows.process(p);
+            if (a.dhcp) dhcp_tracker.on_packet(p);
+            return !(a.source.count && ++seen >= a.source.count);
+        },
+        [] { std::fflush(stdout); });
     flows.finish();  // streams still open deliver what they hold
     dns_tracker.finish();
     if (a.dhcp) dhcp_tracker.finish();

@@ -294,20 +294,13 @@ int run_flows(FlowsArgs& a) {
 
     Packet pkt;
     std::uint64_t seen = 0;
-    int rc = code(ExitCode::Ok);
-    for (;;) {
-        const PacketSource::Result r = src->next(pkt);
-        if (r == PacketSource::Result::Timeout) continue;
-        if (r == PacketSource::Result::End) break;
-        if (r == PacketSource::Result::Error) {
-            fmt::print(stderr, "netdx: {}\n", src->error());
-            rc = code(src->error_code());
-            break;
-        }
-        decode_packet(pkt);
-        eng.process(pkt);
-        if (a.source.count && ++seen >= a.source.count) break;
-    }
+    int rc = for_each_packet(
+        *src, pkt,
+        [&](const Packet& p) {
+            eng.process(p);
+            return !(a.source.count && ++seen >= a.source.count);
+        },
+        [] {});
     eng.finish();
     std::sort(rows.begin(), rows.end(), worse);
     if (a.format == "json") print_json(stdout, rows, eng);

@@ -88,35 +88,23 @@ int run_packets(PacketsArgs& a) {
     Packet pkt;
     CaptureClock clock;
     std::uint64_t seen = 0;
-    int rc = code(ExitCode::Ok);
-    for (;;) {
-        const PacketSource::Result r = src->next(pkt);
-        if (r == PacketSource::Result::Timeout) {
-            printer->flush();
-            continue;
-        }
-        if (r == PacketSource::Result::End) break;
-        if (r == PacketSource::Result::Error) {
-            // Everything read before the damage is already printed; say why we stop.
-            printer->flush();
-            fmt::print(stderr, "netdx: {}\n", src->error());
-            rc = code(src->error_code());
-            break;
-        }
-        decode_packet(pkt);
-        if (flows) {
-            const PacketFlowInfo& fi = flows->process(pkt);
-            pkt.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
-        }
-        if (!clock.started) {
-            clock.first = clock.previous = pkt.ts;
-            clock.started = true;
-        }
-        printer->print(pkt, clock);
-        clock.previous = pkt.ts;
-        if (printer->failed()) break;  // reader went away (e.g. `| head`)
-        if (a.source.count && ++seen >= a.source.count) break;
-    }
+    const int rc = for_each_packet(
+        *src, pkt,
+        [&](Packet& p) {
+            if (flows) {
+                const PacketFlowInfo& fi = flows->process(p);
+                p.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
+            }
+            if (!clock.started) {
+                clock.first = clock.previous = p.ts;
+                clock.started = true;
+            }
+            printer->print(p, clock);
+            clock.previous = p.ts;
+            if (printer->failed()) return false;  // reader went away (e.g. `| head`)
+            return !(a.source.count && ++seen >= a.source.count);
+        },
+        [&] { printer->flush(); });
     printer->flush();
     return rc;
 }

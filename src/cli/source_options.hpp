@@ -2,10 +2,13 @@
 // The capture-source options shared by every command that reads packets
 // (tcpdump's letters: -r -i -f -s -p -B -c).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <cstdint>
 
 #include "capture/source.hpp"
+#include "core/exit_codes.hpp"
+#include "dissectors/decode.hpp"
 
 namespace netdx {
 
@@ -21,5 +24,29 @@ std::string finish_source_options(SourceArgs& args);
 
 // Installs SIGINT/SIGTERM handlers that stop `src` cleanly.
 void stop_on_signals(PacketSource* src);
+
+// The read loop of every command: decodes each packet into `pkt` and hands it
+// to on_packet until the source ends or on_packet returns false. A failed read
+// prints its one-line error and returns the source's exit code; what was read
+// before it has been handed on. on_flush runs when a live read times out and
+// before that error, so the output so far comes out first.
+template <typename OnPacket, typename OnFlush>
+int for_each_packet(PacketSource& src, Packet& pkt, OnPacket&& on_packet, OnFlush&& on_flush) {
+    for (;;) {
+        const PacketSource::Result r = src.next(pkt);
+        if (r == PacketSource::Result::Timeout) {
+            on_flush();
+            continue;
+        }
+        if (r == PacketSource::Result::End) return code(ExitCode::Ok);
+        if (r == PacketSource::Result::Error) {
+            on_flush();
+            fmt::print(stderr, "netdx: {}\n", src.error());
+            return code(src.error_code());
+        }
+        decode_packet(pkt);
+        if (!on_packet(pkt)) return code(ExitCode::Ok);
+    }
+}
 
 }  // namespace netdx
