@@ -20,6 +20,8 @@ import shutil
 import subprocess
 import sys
 
+from diff_common import default_captures
+
 DNS_FIELDS = ["dns.id", "dns.flags.response", "dns.qry.name", "dns.qry.type", "dns.flags.rcode",
               "dns.a", "dns.aaaa", "dns.cname", "dns.count.answers"]
 DHCP_FIELDS = ["dhcp.option.dhcp", "dhcp.id", "dhcp.ip.your", "dhcp.option.requested_ip_address"]
@@ -88,15 +90,6 @@ def compare_file(path, netdx, verbose):
     return res
 
 
-def list_captures(folder):
-    if not folder or not os.path.isdir(folder):
-        return []
-    out = []
-    for root, _, files in os.walk(folder):
-        out += [os.path.join(root, f) for f in files if f.lower().endswith(CAPTURE_EXT)]
-    return sorted(out)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -106,15 +99,7 @@ def main():
         print("SKIP: tshark is not installed")
         return 77
     netdx = os.environ.get("NETDX", "netdx")
-    files = args.files
-    if not files:
-        files = list_captures(os.environ.get("CAPTURES"))
-        shared = os.environ.get("SHARED")
-        corpus = os.path.join(shared, "corpus", "public") if shared else None
-        if corpus and os.path.isdir(corpus):
-            files += list_captures(corpus)
-        else:
-            print("note: no $SHARED/corpus/public, comparing captures/ only")
+    files = args.files or default_captures(CAPTURE_EXT)
     if not files:
         print("SKIP: no capture to compare")
         return 77

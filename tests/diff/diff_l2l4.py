@@ -20,6 +20,8 @@ import shutil
 import subprocess
 import sys
 
+from diff_common import default_captures
+
 # Protocols (tshark's frame.protocols names) whose decode this test judges.
 L2L4_PROTOCOLS = {
     "eth", "ethertype", "vlan", "sll", "null", "raw", "llc",
@@ -133,17 +135,6 @@ def compare_file(path, netdx, cache_dir=None):
     return result
 
 
-def list_captures(folder):
-    if not folder or not os.path.isdir(folder):
-        return []
-    out = []
-    for root, _, files in os.walk(folder):
-        for f in files:
-            if f.lower().endswith(CAPTURE_EXT):
-                out.append(os.path.join(root, f))
-    return sorted(out)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-v", "--verbose", action="store_true", help="print disagreement counts per field")
@@ -154,15 +145,7 @@ def main():
     args = ap.parse_args()
 
     netdx = os.environ.get("NETDX", "netdx")
-    files = args.files
-    if not files:
-        files = list_captures(os.environ.get("CAPTURES"))
-        shared = os.environ.get("SHARED")
-        corpus = os.path.join(shared, "corpus", "public") if shared else None
-        if corpus and os.path.isdir(corpus):
-            files += list_captures(corpus)
-        else:
-            print("note: no $SHARED/corpus/public, comparing captures/ only")
+    files = args.files or default_captures(CAPTURE_EXT)
     if shutil.which("tshark") is None:
         print("SKIP: tshark is not installed")
         return 77
