@@ -110,7 +110,8 @@ int run_analyze(AnalyzeArgs& a) {
     std::vector<std::string> inputs = live ? std::vector<std::string>{a.source.opts.interface} : a.files;
     Packet pkt;
     std::uint64_t total = 0;
-    for (std::uint32_t i = 0; i < inputs.size() && rc == 0; ++i) {
+    auto count_reached = [&] { return a.source.count && total >= a.source.count; };
+    for (std::uint32_t i = 0; i < inputs.size() && rc == 0 && !count_reached(); ++i) {
         SourceOptions opts = a.source.opts;
         if (!live) opts.file = inputs[i];
         opts.promiscuous = !a.source.no_promiscuous;
@@ -133,7 +134,7 @@ int run_analyze(AnalyzeArgs& a) {
             [&](const Packet& p) {
                 pipeline.packet(p);
                 progress.tick(++total);
-                return !(a.source.count && total >= a.source.count);
+                return !count_reached();
             },
             [] {});
     }

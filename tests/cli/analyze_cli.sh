@@ -93,5 +93,10 @@ done
 "$NETDX" rules explain conn.refused | grep -q "min_attempts" || fail "rules explain lacks parameters"
 "$NETDX" rules explain no.such >/dev/null 2>&1 && fail "rules explain accepted an unknown id"
 
+# -c counts packets over all the files given, not per file.
+n=$("$NETDX" analyze -T json -c 7 -r "$CAPTURES/dns-problems.pcap" "$CAPTURES/duplicate-ip.pcap" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["packets"])')
+[[ $n -eq 7 ]] || fail "analyze -c 7 over two files analysed $n packets"
+
 [[ $fails -eq 0 ]] && echo "all analyze CLI checks passed"
 exit $((fails > 0))
