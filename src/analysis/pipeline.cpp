@@ -1,5 +1,6 @@
 #include "analysis/pipeline.hpp"
 
+#include "app/app_stream.hpp"
 #include "dns/dhcp_tracker.hpp"
 #include "dns/dns_stream.hpp"
 #include "dns/dns_tracker.hpp"
@@ -9,10 +10,14 @@ namespace netdx {
 
 // The DNS/DHCP trackers report through sinks; the file index is added here
 // because their frame numbers are per file.
-struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
+struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink, AppEventSink {
     explicit Trackers(Pipeline& p) : owner(p), dns(*this, dns_options()), dhcp(*this) {
         // DNS over TCP comes from the flow engine's reassembly (split messages).
-        flows.set_consumer_factory([this](const Flow& f) { return make_dns_stream_consumer(dns, f); });
+        // Other TCP flows go to the application protocol owning their port.
+        flows.set_consumer_factory([this](const Flow& f) {
+            if (auto c = make_dns_stream_consumer(dns, f)) return c;
+            return make_app_consumer(f, AppContext{*this, clock});
+        });
     }
     static DnsTrackerOptions dns_options() {
         DnsTrackerOptions o;
@@ -22,10 +27,16 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
     void on_dns(const DnsTransaction& t) override { owner.engine_.on_dns(t, owner.file_); }
     void on_dhcp(const DhcpExchange& e) override { owner.engine_.on_dhcp(e, owner.file_); }
     void on_dhcpv6(const Dhcpv6Exchange& e) override { owner.engine_.on_dhcpv6(e, owner.file_); }
+    void on_http(const HttpTransaction& e) override { owner.engine_.on_http(e); }
+    void on_tls(const TlsSession& e) override { owner.engine_.on_tls(e); }
+    void on_smtp(const SmtpTransaction& e) override { owner.engine_.on_smtp(e); }
+    void on_ftp(const FtpTransaction& e) override { owner.engine_.on_ftp(e); }
+    void on_plaintext_login(const PlaintextLogin& e) override { owner.engine_.on_plaintext_login(e); }
     Pipeline& owner;
     DnsTracker dns;
     DhcpTracker dhcp;
     FlowEngine flows;
+    AppClock clock;  // the frame being processed, for application events
 };
 
 Pipeline::Pipeline(Engine& engine, PipelineOptions opts)
@@ -69,6 +80,7 @@ void Pipeline::packet(const Packet& pkt) {
     conns_.packet(pkt, FrameRef{file_, pkt.number}, eth ? &src : nullptr, eth ? &dst : nullptr);
     trackers_->dns.on_packet(pkt);
     trackers_->dhcp.on_packet(pkt);
+    trackers_->clock = AppClock{FrameRef{file_, pkt.number}, pkt.ts.seconds()};
     const PacketFlowInfo& fi = trackers_->flows.process(pkt);
     if (fi.tcp && fi.flow) {
         TcpSegmentEvent e;

@@ -20,6 +20,11 @@ void Engine::on_tcp(const TcpSegmentEvent& e) { for (auto& r : rules_) r->on_tcp
 void Engine::on_dns(const DnsTransaction& e, std::uint32_t file) { for (auto& r : rules_) r->on_dns(e, file); }
 void Engine::on_dhcp(const DhcpExchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcp(e, file); }
 void Engine::on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcpv6(e, file); }
+void Engine::on_http(const HttpTransaction& e) { for (auto& r : rules_) r->on_http(e); }
+void Engine::on_tls(const TlsSession& e) { for (auto& r : rules_) r->on_tls(e); }
+void Engine::on_smtp(const SmtpTransaction& e) { for (auto& r : rules_) r->on_smtp(e); }
+void Engine::on_ftp(const FtpTransaction& e) { for (auto& r : rules_) r->on_ftp(e); }
+void Engine::on_plaintext_login(const PlaintextLogin& e) { for (auto& r : rules_) r->on_plaintext_login(e); }
 
 std::uint64_t Engine::limit_drops() const {
     std::uint64_t n = 0;

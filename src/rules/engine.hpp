@@ -25,6 +25,11 @@ public:
     void on_dns(const DnsTransaction& e, std::uint32_t file);
     void on_dhcp(const DhcpExchange& e, std::uint32_t file);
     void on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file);
+    void on_http(const HttpTransaction& e);
+    void on_tls(const TlsSession& e);
+    void on_smtp(const SmtpTransaction& e);
+    void on_ftp(const FtpTransaction& e);
+    void on_plaintext_login(const PlaintextLogin& e);
 
     // Runs every rule's finish once; findings most severe first.
     std::vector<Finding> finish(double capture_first, double capture_last);

@@ -15,6 +15,15 @@
 #include "rules/finding.hpp"
 
 namespace netdx {
+// Application transactions (src/events/<proto>_events.hpp, src/app/).
+struct HttpTransaction;
+struct TlsSession;
+struct SmtpTransaction;
+struct FtpTransaction;
+struct PlaintextLogin;
+}  // namespace netdx
+
+namespace netdx {
 
 // Conclusions one rule leaves for the rules that finish after it (so a scan
 // is not also reported as a hundred refused connections).
@@ -51,6 +60,12 @@ public:
     virtual void on_dns(const DnsTransaction&, std::uint32_t /*file*/) {}
     virtual void on_dhcp(const DhcpExchange&, std::uint32_t /*file*/) {}
     virtual void on_dhcpv6(const Dhcpv6Exchange&, std::uint32_t /*file*/) {}
+    // Application events carry their FrameRef (file included).
+    virtual void on_http(const HttpTransaction&) {}
+    virtual void on_tls(const TlsSession&) {}
+    virtual void on_smtp(const SmtpTransaction&) {}
+    virtual void on_ftp(const FtpTransaction&) {}
+    virtual void on_plaintext_login(const PlaintextLogin&) {}
     virtual void finish(FinishContext& ctx) = 0;
     // Keys dropped because a table of this rule was full (reported as a limit).
     [[nodiscard]] virtual std::uint64_t dropped() const { return 0; }

@@ -1,0 +1,73 @@
+#pragma once
+// Application protocols over reassembled TCP streams (HTTP, TLS, SMTP, FTP,
+// Telnet, ...). A protocol is one file defining an AppProtocol plus one line in
+// app_registry.cpp; its consumer turns the two byte streams of a flow into
+// transactions for the rules engine and the live view (AppEventSink).
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "events/common.hpp"
+#include "flow/reassembly.hpp"
+
+namespace netdx {
+
+struct Flow;
+// Defined by each protocol in src/events/<proto>_events.hpp.
+struct HttpTransaction;
+struct TlsSession;
+struct SmtpTransaction;
+struct FtpTransaction;
+struct PlaintextLogin;
+
+// Receives what the application consumers learn. Every hook defaults to
+// nothing so a sink implements only what it uses.
+class AppEventSink {
+public:
+    virtual ~AppEventSink() = default;
+    virtual void on_http(const HttpTransaction&) {}
+    virtual void on_tls(const TlsSession&) {}
+    virtual void on_smtp(const SmtpTransaction&) {}
+    virtual void on_ftp(const FtpTransaction&) {}
+    virtual void on_plaintext_login(const PlaintextLogin&) {}
+};
+
+// The frame being processed while a consumer runs: stream data is delivered
+// synchronously inside FlowEngine::process, so this is the frame that carried
+// (or completed) the bytes. The owner updates it before each packet.
+struct AppClock {
+    FrameRef where;
+    double ts = 0;
+};
+
+// The flow as an application sees it: who is the client and which stream
+// direction (the reassembler's 0 = originator, 1 = responder) carries what the
+// client sends. The client is the side not on the protocol's port, so a flow
+// picked up mid-stream with the server speaking first is still read right.
+struct AppEndpoints {
+    IpAddress client, server;
+    std::uint16_t client_port = 0, server_port = 0;
+    std::uint64_t flow_id = 0;
+    int client_dir = 0;
+};
+
+struct AppContext {
+    AppEventSink& sink;
+    const AppClock& clock;
+};
+
+struct AppProtocol {
+    const char* name;
+    // Server ports the protocol is recognised on; 0 ends the list.
+    std::array<std::uint16_t, 8> ports;
+    std::unique_ptr<StreamConsumer> (*make)(const AppEndpoints&, AppContext);
+};
+
+// The consumer for a TCP flow that is starting, from the first registered
+// protocol owning one of its ports (the responder's port wins); null when none.
+std::unique_ptr<StreamConsumer> make_app_consumer(const Flow& flow, AppContext ctx);
+
+// The protocol serving `port`, or null.
+const AppProtocol* app_protocol_for_port(std::uint16_t port);
+
+}  // namespace netdx
