@@ -4,9 +4,12 @@
 
 namespace netdx {
 
+extern const AppProtocol kHttpProtocol;
+
 // One line per application protocol (defined in src/app/<proto>.cpp).
 namespace {
 const AppProtocol* const kProtocols[] = {
+    &kHttpProtocol,
     nullptr,  // end
 };
 
