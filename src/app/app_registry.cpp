@@ -7,8 +7,15 @@ namespace netdx {
 extern const AppProtocol kHttpProtocol;
 
 // One line per application protocol (defined in src/app/<proto>.cpp).
+extern const AppProtocol kSmtpProtocol;
+extern const AppProtocol kFtpProtocol;
+extern const AppProtocol kTelnetProtocol;
+
 namespace {
 const AppProtocol* const kProtocols[] = {
+    &kSmtpProtocol,
+    &kFtpProtocol,
+    &kTelnetProtocol,
     &kHttpProtocol,
     nullptr,  // end
 };

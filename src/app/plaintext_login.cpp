@@ -1,0 +1,32 @@
+// Names and the password mask for PlaintextLogin (src/events/login_events.hpp).
+#include "events/login_events.hpp"
+
+#include "core/escape.hpp"
+
+namespace netdx {
+
+std::string_view login_protocol_name(LoginProtocol p) {
+    switch (p) {
+        case LoginProtocol::Telnet: return "Telnet";
+        case LoginProtocol::Ftp: return "FTP";
+        case LoginProtocol::Smtp: return "SMTP";
+    }
+    return "?";
+}
+
+std::string_view login_outcome_name(LoginOutcome o) {
+    switch (o) {
+        case LoginOutcome::Accepted: return "accepted";
+        case LoginOutcome::Rejected: return "rejected";
+        case LoginOutcome::Unknown: break;
+    }
+    return "outcome unknown";
+}
+
+std::string mask_password(std::string_view password) {
+    if (password.empty()) return "(empty)";
+    // A fixed number of stars: the mask must not repeat the length twice over.
+    return fmt::format("{}*** ({} characters)", escaped(password.substr(0, 1)), password.size());
+}
+
+}  // namespace netdx

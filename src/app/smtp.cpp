@@ -1,0 +1,404 @@
+// SMTP (RFC 5321) over reassembled TCP: pairs each client command with its
+// final reply (replies arrive in command order, also when pipelined, RFC
+// 2920), skips DATA bodies up to the lone "." and BDAT chunks by their size,
+// stops reading after a 220 to STARTTLS (the rest is TLS), and reports AUTH
+// PLAIN/LOGIN credentials sent in clear as a PlaintextLogin.
+#include <fmt/format.h>
+
+#include <deque>
+
+#include "app/app_stream.hpp"
+#include "app/line_reader.hpp"
+#include "app/line_text.hpp"
+#include "events/login_events.hpp"
+#include "events/smtp_events.hpp"
+
+namespace netdx {
+
+namespace {
+
+// RFC 5321 allows 512-byte commands and 1000-byte text lines; some room more.
+constexpr std::size_t kMaxLine = 4096;
+// Pipelined commands waiting for their reply; beyond this the oldest is
+// reported unanswered (pairing is lost anyway).
+constexpr std::size_t kMaxPending = 32;
+// Reply lines that are not "ddd text" before any valid one: not SMTP, stop.
+constexpr int kGiveUpMalformed = 8;
+constexpr std::size_t kMaxHeader = 128;
+
+SmtpCommand command_of(std::string_view verb, std::string_view rest) {
+    if (verb == "HELO") return SmtpCommand::Helo;
+    if (verb == "EHLO") return SmtpCommand::Ehlo;
+    if (verb == "MAIL" && icontains(rest.substr(0, 5), "FROM:")) return SmtpCommand::MailFrom;
+    if (verb == "RCPT" && icontains(rest.substr(0, 3), "TO:")) return SmtpCommand::RcptTo;
+    if (verb == "DATA") return SmtpCommand::Data;
+    if (verb == "BDAT") return SmtpCommand::Bdat;
+    if (verb == "RSET") return SmtpCommand::Rset;
+    if (verb == "QUIT") return SmtpCommand::Quit;
+    if (verb == "STARTTLS") return SmtpCommand::StartTls;
+    if (verb == "AUTH") return SmtpCommand::Auth;
+    if (verb == "VRFY") return SmtpCommand::Vrfy;
+    if (verb == "EXPN") return SmtpCommand::Expn;
+    if (verb == "NOOP") return SmtpCommand::Noop;
+    return SmtpCommand::Other;
+}
+
+// What is inside <...> of "FROM:<a@b> SIZE=1" (the whole argument without one).
+std::string_view angle_address(std::string_view arg) {
+    const std::size_t open = arg.find('<');
+    if (open == std::string_view::npos) {
+        const std::size_t colon = arg.find(':');
+        std::string_view v = colon == std::string_view::npos ? arg : arg.substr(colon + 1);
+        return v.substr(0, v.find(' '));
+    }
+    const std::size_t close = arg.find('>', open);
+    return arg.substr(open + 1, close == std::string_view::npos ? std::string_view::npos : close - open - 1);
+}
+
+// RFC 3463 "class.subject.detail" at the start of the reply text.
+std::string_view enhanced_status(std::string_view text) {
+    const std::size_t sp = text.find(' ');
+    std::string_view w = text.substr(0, sp);
+    if (w.size() < 5 || w.size() > 11 || (w[0] != '2' && w[0] != '4' && w[0] != '5') || w[1] != '.') return {};
+    int dots = 0;
+    for (char c : w) {
+        if (c == '.') ++dots;
+        else if (c < '0' || c > '9') return {};
+    }
+    return dots == 2 && w.back() != '.' ? w : std::string_view{};
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// AUTH PLAIN / LOGIN in progress: what the client sent so far.
+struct AuthState {
+    bool active = false;
+    bool awaiting_data = false;  // the server sent 334: the next client line answers it
+    bool plain = false, login = false;
+    int login_lines = 0;
+    bool have_password = false;
+    std::string user;  // escaped
+    std::string masked;
+    std::size_t password_len = 0;
+    FrameRef password_frame;
+    double password_ts = 0;
+};
+
+class SmtpConsumer final : public StreamConsumer {
+public:
+    SmtpConsumer(const AppEndpoints& ep, AppContext ctx) : ep_(ep), ctx_(ctx) {}
+
+    void on_data(int dir, Bytes data) override {
+        if (done_) return;
+        if (dir == ep_.client_dir)
+            client_.feed(data, [this](std::string_view l, bool over) { client_line(l, over); });
+        else
+            server_.feed(data, [this](std::string_view l, bool over) { server_line(l, over); });
+    }
+
+    void on_gap(int dir, std::uint64_t len) override {
+        if (done_) return;
+        if (dir == ep_.client_dir) {
+            client_.gap();
+            // Inside a message body only its size is affected; the "." line
+            // or the server's reply still ends it.
+            if (in_body_) {
+                body_bytes_ += len;
+                return;
+            }
+        } else {
+            server_.gap();
+            reply_open_ = false;
+        }
+        // Which reply answers which command is no longer known.
+        flush_pending();
+        auth_ = {};
+    }
+
+    void on_close(EndReason) override {
+        if (done_) return;
+        flush_pending();
+        done_ = true;
+    }
+
+private:
+    SmtpTransaction base() const {
+        SmtpTransaction t;
+        t.where = ctx_.clock.where;
+        t.ts = ctx_.clock.ts;
+        t.client = ep_.client;
+        t.server = ep_.server;
+        t.client_port = ep_.client_port;
+        t.server_port = ep_.server_port;
+        t.flow_id = ep_.flow_id;
+        t.helo = helo_;
+        return t;
+    }
+
+    void client_line(std::string_view line, bool overlong) {
+        if (in_body_) {
+            body_line(line, overlong);
+            return;
+        }
+        if (auth_.awaiting_data) {
+            auth_line(line);
+            return;
+        }
+        SmtpTransaction t = base();
+        t.command_frame = ctx_.clock.where;
+        t.command_ts = ctx_.clock.ts;
+        if (overlong) {
+            t.command = SmtpCommand::Other;
+            t.malformed = true;
+            t.problem = fmt::format("command line longer than {} bytes", kMaxLine);
+            ctx_.sink.on_smtp(t);
+            return;
+        }
+        std::string_view rest;
+        t.verb = upper_verb(line, &rest);
+        t.command = command_of(t.verb, rest);
+        switch (t.command) {
+            case SmtpCommand::Helo:
+            case SmtpCommand::Ehlo:
+                helo_ = capped_text(trim(rest), kMaxHeader);
+                t.helo = helo_;
+                t.argument = helo_;
+                break;
+            case SmtpCommand::MailFrom:
+            case SmtpCommand::RcptTo:
+                t.argument = capped_text(rest);
+                t.address = capped_text(angle_address(rest));
+                break;
+            case SmtpCommand::Auth: start_auth(rest, t); break;
+            case SmtpCommand::Bdat: {
+                std::uint64_t n = 0;
+                std::size_t i = 0;
+                for (; i < rest.size() && i < 19 && rest[i] >= '0' && rest[i] <= '9'; ++i)
+                    n = n * 10 + static_cast<std::uint64_t>(rest[i] - '0');
+                if (i == 0) {
+                    t.malformed = true;
+                    t.problem = "BDAT without a chunk size";
+                }
+                client_.skip(n);
+                t.message_bytes = n;
+                t.argument = capped_text(rest);
+                break;
+            }
+            default: t.argument = capped_text(rest); break;
+        }
+        if (pending_.size() >= kMaxPending) {
+            ctx_.sink.on_smtp(pending_.front());
+            pending_.pop_front();
+        }
+        pending_.push_back(std::move(t));
+    }
+
+    void start_auth(std::string_view rest, SmtpTransaction& t) {
+        std::string_view initial;
+        const std::string mech = upper_verb(rest, &initial);
+        t.argument = mech;  // never the credentials
+        auth_ = {};
+        auth_.active = true;
+        auth_.plain = mech == "PLAIN";
+        auth_.login = mech == "LOGIN";
+        initial = trim(initial);
+        if (!initial.empty() && initial != "=") auth_data(initial);
+    }
+
+    void auth_line(std::string_view line) {
+        auth_.awaiting_data = false;
+        if (line == "*") return;  // the client cancelled
+        auth_data(trim(line));
+    }
+
+    void auth_data(std::string_view b64) {
+        std::string decoded;
+        if (!base64_decode(b64, decoded)) return;
+        if (auth_.plain) {
+            // authzid NUL authcid NUL password (RFC 4616)
+            const std::size_t a = decoded.find('\0');
+            if (a == std::string::npos) return;
+            const std::size_t b = decoded.find('\0', a + 1);
+            if (b == std::string::npos) return;
+            std::string_view authcid = std::string_view(decoded).substr(a + 1, b - a - 1);
+            if (authcid.empty()) authcid = std::string_view(decoded).substr(0, a);
+            set_password(authcid, std::string_view(decoded).substr(b + 1));
+        } else if (auth_.login) {
+            // Username, then password, each answering a 334 (the username may
+            // come as the initial response).
+            if (auth_.login_lines++ == 0) auth_.user = capped_text(decoded, 64);
+            else set_password({}, decoded);
+        }
+    }
+
+    void set_password(std::string_view user, std::string_view password) {
+        if (!user.empty()) auth_.user = capped_text(user, 64);
+        auth_.masked = mask_password(password);
+        auth_.password_len = password.size();
+        auth_.have_password = true;
+        auth_.password_frame = ctx_.clock.where;
+        auth_.password_ts = ctx_.clock.ts;
+    }
+
+    void body_line(std::string_view line, bool overlong) {
+        if (!overlong && line == ".") {
+            in_body_ = false;
+            if (!pending_.empty() && pending_.front().command == SmtpCommand::Data) {
+                pending_.front().message_bytes = body_bytes_;
+            }
+            return;
+        }
+        body_bytes_ += line.size() + 2;
+        if (!in_headers_) return;
+        if (line.empty()) {
+            in_headers_ = false;
+            return;
+        }
+        if (pending_.empty() || pending_.front().command != SmtpCommand::Data) return;
+        SmtpTransaction& d = pending_.front();
+        auto header = [&](std::string_view name, std::string& into) {
+            if (into.empty() && line.size() > name.size() && iequals(line.substr(0, name.size()), name))
+                into = capped_text(trim(line.substr(name.size())), kMaxHeader);
+        };
+        header("Subject:", d.subject);
+        header("From:", d.header_from);
+        header("To:", d.header_to);
+    }
+
+    void server_line(std::string_view line, bool overlong) {
+        ReplyLine r;
+        if (overlong || !parse_reply_line(line, r)) {
+            ++malformed_replies_;
+            if (!valid_replies_ && malformed_replies_ >= kGiveUpMalformed) {
+                // Not SMTP (or picked up inside a TLS stream): stop quietly.
+                pending_.clear();
+                done_ = true;
+                client_.stop();
+                server_.stop();
+            }
+            return;
+        }
+        ++valid_replies_;
+        if (!reply_open_) {
+            reply_open_ = true;
+            reply_code_ = r.code;
+            reply_lines_ = 0;
+            reply_text_ = capped_text(r.text);
+            reply_status_ = std::string(enhanced_status(r.text));
+        }
+        ++reply_lines_;
+        if (r.last) {
+            reply_open_ = false;
+            complete_reply();
+        }
+    }
+
+    void complete_reply() {
+        if (pending_.empty()) {
+            SmtpTransaction t = base();
+            fill_reply(t);
+            ctx_.sink.on_smtp(t);
+            return;
+        }
+        SmtpTransaction& front = pending_.front();
+        if (reply_code_ == 334 && front.command == SmtpCommand::Auth) {
+            auth_.awaiting_data = true;
+            return;
+        }
+        if (reply_code_ == 354 && front.command == SmtpCommand::Data) {
+            in_body_ = true;
+            in_headers_ = true;
+            body_bytes_ = 0;
+            return;
+        }
+        if (front.command == SmtpCommand::Data && in_body_) {
+            // The "." was lost in a gap: the reply says the message ended.
+            in_body_ = false;
+            front.message_bytes = body_bytes_;
+        }
+        SmtpTransaction t = std::move(front);
+        pending_.pop_front();
+        t.where = ctx_.clock.where;
+        t.ts = ctx_.clock.ts;
+        fill_reply(t);
+        if (t.command == SmtpCommand::Auth) finish_auth(t);
+        ctx_.sink.on_smtp(t);
+        if (t.command == SmtpCommand::StartTls && reply_code_ == 220) {
+            // Everything after this is TLS.
+            pending_.clear();
+            done_ = true;
+            client_.stop();
+            server_.stop();
+        }
+    }
+
+    void fill_reply(SmtpTransaction& t) const {
+        t.reply_code = reply_code_;
+        t.reply_text = reply_text_;
+        t.enhanced_status = reply_status_;
+        t.reply_lines = reply_lines_;
+    }
+
+    void finish_auth(const SmtpTransaction& t) {
+        if (auth_.have_password) {
+            PlaintextLogin l;
+            l.where = auth_.password_frame;
+            l.ts = auth_.password_ts;
+            l.protocol = LoginProtocol::Smtp;
+            l.client = ep_.client;
+            l.server = ep_.server;
+            l.client_port = ep_.client_port;
+            l.server_port = ep_.server_port;
+            l.flow_id = ep_.flow_id;
+            l.user = auth_.user;
+            l.password_masked = auth_.masked;
+            l.password_length = auth_.password_len;
+            l.mechanism = t.argument;
+            l.outcome = t.reply_code / 100 == 2   ? LoginOutcome::Accepted
+                        : t.reply_code / 100 >= 4 ? LoginOutcome::Rejected
+                                                  : LoginOutcome::Unknown;
+            l.outcome_frame = t.where;
+            ctx_.sink.on_plaintext_login(l);
+        }
+        auth_ = {};
+    }
+
+    // Commands that will get no reply (end of stream, or pairing lost).
+    void flush_pending() {
+        while (!pending_.empty()) {
+            if (pending_.front().command == SmtpCommand::Auth) finish_auth(pending_.front());
+            ctx_.sink.on_smtp(pending_.front());
+            pending_.pop_front();
+        }
+    }
+
+    AppEndpoints ep_;
+    AppContext ctx_;
+    LineReader client_{kMaxLine}, server_{kMaxLine};
+    std::deque<SmtpTransaction> pending_;
+    std::string helo_;
+    AuthState auth_;
+    bool in_body_ = false, in_headers_ = false;
+    std::uint64_t body_bytes_ = 0;
+    bool reply_open_ = false;
+    int reply_code_ = 0;
+    std::uint32_t reply_lines_ = 0;
+    std::string reply_text_, reply_status_;
+    int malformed_replies_ = 0, valid_replies_ = 0;
+    bool done_ = false;
+};
+
+std::unique_ptr<StreamConsumer> make_smtp(const AppEndpoints& ep, AppContext ctx) {
+    return std::make_unique<SmtpConsumer>(ep, ctx);
+}
+
+}  // namespace
+
+extern const AppProtocol kSmtpProtocol;
+const AppProtocol kSmtpProtocol{"smtp", {25, 587, 2525}, &make_smtp};
+
+}  // namespace netdx
