@@ -112,6 +112,11 @@ constexpr ParamDef kMtu[] = {
     {"min_size", "1200", "segments at least this large"},
     {"min_retransmissions", "3", "retransmissions of one large segment while small ones pass"}};
 
+constexpr ParamDef kSmtpRcpt[] = {{"min_count", "1", "recipients refused with a 5xx reply per mail server"}};
+constexpr ParamDef kSmtpRelay[] = {{"min_count", "1", "recipients refused as relaying per mail server"}};
+constexpr ParamDef kFtpLogin[] = {{"min_failures", "1", "failed FTP logins (530/430 to PASS or USER) per server"}};
+constexpr ParamDef kPlaintextLogin[] = {{"min_logins", "1", "logins with a password in clear per server"}};
+
 const FindingDef kDefs[] = {
     // addressing
     {"arp.duplicate_ip", "addressing", S::Error, "Duplicate IP address (ARP)",
@@ -310,6 +315,40 @@ const FindingDef kDefs[] = {
      "Check that a DHCPv6 server or relay serves this link and that the router advertisement's M/O flags "
      "match the network's addressing.",
      kDhcpv6NoAdv},
+    // application (SMTP, FTP) and credentials in clear
+    {"smtp.rcpt_rejected", "application", S::Warning, "Mail server rejected recipients",
+     "The mail server refused recipients with a permanent 5xx reply (550 5.1.1 user unknown, mailbox "
+     "unavailable, policy): the mail was not delivered to them.",
+     "Check the recipient addresses for typos; for local users check the server's recipient maps or aliases. "
+     "The server's reply text (in the finding) names the reason.",
+     kSmtpRcpt},
+    {"smtp.relay_denied", "application", S::Warning, "Mail server refused to relay",
+     "A client asked the mail server to deliver to an outside domain and was refused (Relay access denied): "
+     "the server does not consider the client trusted.",
+     "If the client should send mail through this server: add its network to the server's trusted networks "
+     "(Postfix mynetworks) or make it authenticate (SMTP AUTH on port 587 with STARTTLS). Otherwise the client "
+     "uses the wrong server as its smarthost.",
+     kSmtpRelay},
+    {"ftp.login_failed", "application", S::Warning, "FTP logins failed",
+     "The FTP server rejected logins (530 Login incorrect): wrong password, unknown or disallowed user.",
+     "Check the user name and password; on the server check the user list (vsftpd userlist, ftpusers) and its "
+     "log. Many failures for many users from one client are a password-guessing attack.",
+     kFtpLogin},
+    {"cred.plaintext_telnet", "security", S::Warning, "Telnet login with a password in clear",
+     "A user logged in over Telnet: the user name and password crossed the network unencrypted and anyone "
+     "capturing traffic can read them (netdx shows the password masked).",
+     "Use SSH instead of Telnet, disable the Telnet service, and change the password that was exposed.",
+     kPlaintextLogin},
+    {"cred.plaintext_ftp", "security", S::Warning, "FTP login with a password in clear",
+     "A user sent a user name and password to an FTP server without TLS. Anonymous logins are not counted.",
+     "Use SFTP (SSH) or FTPS (AUTH TLS, vsftpd ssl_enable); change the password that was exposed.",
+     kPlaintextLogin},
+    {"cred.plaintext_smtp", "security", S::Warning, "SMTP AUTH with a password in clear",
+     "A mail client authenticated (AUTH PLAIN/LOGIN) without STARTTLS: the base64-encoded password is readable "
+     "by anyone capturing traffic.",
+     "Require STARTTLS before AUTH (Postfix smtpd_tls_auth_only = yes) or use port 465/587 with TLS; change the "
+     "password that was exposed.",
+     kPlaintextLogin},
 };
 
 }  // namespace

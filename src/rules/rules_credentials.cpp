@@ -1,0 +1,101 @@
+// Passwords seen in clear (src/app/telnet.cpp, ftp.cpp, smtp.cpp raise
+// PlaintextLogin with the password already masked): one finding per protocol
+// and server. Anonymous FTP is not a credential (the "password" is an e-mail
+// address by convention) and is not counted.
+#include <map>
+#include <set>
+
+#include "events/login_events.hpp"
+#include "rules/bounded.hpp"
+#include "rules/format.hpp"
+#include "rules/rules_all.hpp"
+
+namespace netdx {
+
+namespace {
+
+struct Exposed {
+    std::uint64_t count = 0, accepted = 0, rejected = 0;
+    double first = 0, last = 0;
+    std::set<std::string> clients;
+    std::set<std::string> logins;  // "alice (password S*** (9 characters), accepted)"
+    Evidence ev;
+};
+
+std::string_view rule_id(LoginProtocol p) {
+    switch (p) {
+        case LoginProtocol::Telnet: return "cred.plaintext_telnet";
+        case LoginProtocol::Ftp: return "cred.plaintext_ftp";
+        case LoginProtocol::Smtp: return "cred.plaintext_smtp";
+    }
+    return "cred.plaintext_telnet";
+}
+
+std::string_view fix(LoginProtocol p) {
+    switch (p) {
+        case LoginProtocol::Telnet: return "Use SSH instead of Telnet";
+        case LoginProtocol::Ftp: return "Use SFTP or FTPS (AUTH TLS) instead of plain FTP";
+        case LoginProtocol::Smtp: return "Require STARTTLS before AUTH";
+    }
+    return "";
+}
+
+class CredentialRules final : public Rule {
+public:
+    explicit CredentialRules(const RuleConfig& c)
+        : min_{c.number("cred.plaintext_telnet", "min_logins"), c.number("cred.plaintext_ftp", "min_logins"),
+               c.number("cred.plaintext_smtp", "min_logins")} {}
+
+    void on_plaintext_login(const PlaintextLogin& l) override {
+        if (l.anonymous) return;
+        Exposed* e = exposed_.get({static_cast<int>(l.protocol), l.server});
+        if (!e) return;
+        if (!e->count) e->first = l.ts;
+        ++e->count;
+        e->last = l.ts;
+        if (l.outcome == LoginOutcome::Accepted) ++e->accepted;
+        if (l.outcome == LoginOutcome::Rejected) ++e->rejected;
+        if (e->clients.size() < 8) e->clients.insert(ip_str(l.client));
+        if (e->logins.size() < 8)
+            e->logins.insert(fmt::format("{} (password {}, {})", l.user.empty() ? "(no user name)" : l.user,
+                                         l.password_masked, login_outcome_name(l.outcome)));
+        e->ev.add(l.where);
+        if (l.outcome_frame.frame) e->ev.add(l.outcome_frame);
+    }
+
+    void finish(FinishContext& ctx) override {
+        for (auto& [key, e] : exposed_) {
+            const auto proto = static_cast<LoginProtocol>(key.first);
+            if (static_cast<double>(e.count) < min_[key.first]) continue;
+            const std::string server = ip_str(key.second);
+            Finding f;
+            f.key = server;
+            f.hosts.push_back(server);
+            f.hosts.insert(f.hosts.end(), e.clients.begin(), e.clients.end());
+            f.title = fmt::format("{} login(s) to {} from {} sent the password in clear", login_protocol_name(proto),
+                                  server, fmt::join(e.clients, ", "));
+            f.detail = fmt::format("{}. {} accepted, {} rejected. {}; change the exposed password(s).",
+                                   fmt::join(e.logins, "; "), e.accepted, e.rejected, fix(proto));
+            f.first_ts = e.first;
+            f.last_ts = e.last;
+            f.evidence = e.ev;
+            f.figures = {{"logins", static_cast<double>(e.count), ""},
+                         {"accepted", static_cast<double>(e.accepted), ""},
+                         {"rejected", static_cast<double>(e.rejected), ""}};
+            ctx.sink.raise(rule_id(proto), std::move(f));
+        }
+    }
+    [[nodiscard]] std::uint64_t dropped() const override { return exposed_.dropped(); }
+
+private:
+    double min_[3];
+    BoundedMap<std::pair<int, IpAddress>, Exposed, 4096> exposed_;
+};
+
+}  // namespace
+
+void add_credential_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c) {
+    out.push_back(std::make_unique<CredentialRules>(c));
+}
+
+}  // namespace netdx
