@@ -23,10 +23,17 @@ std::string_view login_outcome_name(LoginOutcome o) {
     return "outcome unknown";
 }
 
+namespace {
+constexpr std::size_t kMinShownLength = 4;
+}  // namespace
+
 std::string mask_password(std::string_view password) {
     if (password.empty()) return "(empty)";
+    const std::string_view unit = password.size() == 1 ? "character" : "characters";
+    // The first character of a very short password is too much of it.
+    if (password.size() < kMinShownLength) return fmt::format("*** ({} {})", password.size(), unit);
     // A fixed number of stars: the mask must not repeat the length twice over.
-    return fmt::format("{}*** ({} characters)", escaped(password.substr(0, 1)), password.size());
+    return fmt::format("{}*** ({} {})", escaped(password.substr(0, 1)), password.size(), unit);
 }
 
 }  // namespace netdx

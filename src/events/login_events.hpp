@@ -33,7 +33,8 @@ struct PlaintextLogin : EventBase {  // where/ts: the frame that carried the pas
     FrameRef outcome_frame;  // the reply that accepted or rejected it (frame 0: none)
 };
 
-// "S*** (9 characters)": the first character (escaped) and the length.
+// "S*** (9 characters)": the first character (escaped) and the length; for a
+// password shorter than 4 characters only the length ("*** (2 characters)").
 std::string mask_password(std::string_view password);
 
 }  // namespace netdx

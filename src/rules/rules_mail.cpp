@@ -46,7 +46,9 @@ public:
         : rcpt_min_(c.number("smtp.rcpt_rejected", "min_count")), relay_min_(c.number("smtp.relay_denied", "min_count")) {}
 
     void on_smtp(const SmtpTransaction& t) override {
-        if (t.command != SmtpCommand::RcptTo || t.reply_code < 500 || t.reply_code > 599) return;
+        // 550-559 refuse the recipient; 500-504 are syntax and sequence errors
+        // (503 RCPT before MAIL) that say nothing about the address.
+        if (t.command != SmtpCommand::RcptTo || t.reply_code < 550 || t.reply_code > 559) return;
         auto& table = is_relay_refusal(t) ? relay_ : rejected_;
         if (Refusals* r = table.get(t.server)) r->add(t);
     }

@@ -124,3 +124,11 @@ TEST_CASE("ftp: over-long line is malformed; gap resynchronises at the next line
     CHECK(s.rec.ftp[4].command == "NOOP");
     CHECK(s.rec.logins.empty());
 }
+
+TEST_CASE("ftp: a password shorter than 4 characters is masked to its length only") {
+    CHECK(mask_password("1") == "*** (1 character)");
+    CHECK(mask_password("abc") == "*** (3 characters)");
+    CHECK(mask_password("abcd") == "a*** (4 characters)");
+    CHECK(mask_password("") == "(empty)");
+    CHECK(mask_password("\x1b[0m") == "\\x1b*** (4 characters)");
+}

@@ -64,6 +64,7 @@ TEST_CASE("smtp.rcpt_rejected: 5xx to RCPT, threshold, not for 4xx or relay refu
         Run r({"smtp.rcpt_rejected.min_count=2"});
         r->on_smtp(rcpt("nosuchuser@lab.test", 550, "5.1.1 <nosuchuser@lab.test>: User unknown", 10));
         r->on_smtp(rcpt("x@lab.test", 450, "4.2.0 greylisted", 12));
+        r->on_smtp(rcpt("y@lab.test", 503, "5.5.1 Error: need MAIL command", 13));
         r->on_smtp(rcpt("someone@example.org", 554, "5.7.1 <someone@example.org>: Relay access denied", 14));
         auto fs = r.finish();
         CHECK(count(fs, "smtp.rcpt_rejected") == 0);  // one permanent rejection, two needed
