@@ -31,4 +31,7 @@ extern const DissectorDef ppp_dissector;
 extern const DissectorDef mpls_dissector;
 extern const DissectorDef nflog_dissector;
 extern const DissectorDef gre_dissector;
+extern const DissectorDef smtp_dissector;
+extern const DissectorDef ftp_dissector;
+extern const DissectorDef telnet_dissector;
 }  // namespace netdx

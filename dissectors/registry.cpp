@@ -37,6 +37,9 @@ const DissectorDef* const kDissectors[] = {
     &mpls_dissector,
     &nflog_dissector,
     &gre_dissector,
+    &smtp_dissector,
+    &ftp_dissector,
+    &telnet_dissector,
 };
 }  // namespace
 

@@ -35,6 +35,9 @@ enum class Proto : std::uint8_t {
     Mdns,
     Llmnr,
     Gre,
+    Smtp,
+    Ftp,
+    Telnet,
     Count_
 };
 
