@@ -76,7 +76,6 @@ std::string_view trim(std::string_view s) {
 
 // AUTH PLAIN / LOGIN in progress: what the client sent so far.
 struct AuthState {
-    bool active = false;
     bool awaiting_data = false;  // the server sent 334: the next client line answers it
     bool plain = false, login = false;
     int login_lines = 0;
@@ -202,7 +201,6 @@ private:
         const std::string mech = upper_verb(rest, &initial);
         t.argument = mech;  // never the credentials
         auth_ = {};
-        auth_.active = true;
         auth_.plain = mech == "PLAIN";
         auth_.login = mech == "LOGIN";
         initial = trim(initial);
