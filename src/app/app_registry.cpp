@@ -5,6 +5,7 @@
 namespace netdx {
 
 extern const AppProtocol kHttpProtocol;
+extern const AppProtocol kTlsProtocol;
 
 // One line per application protocol (defined in src/app/<proto>.cpp).
 extern const AppProtocol kSmtpProtocol;
@@ -17,6 +18,7 @@ const AppProtocol* const kProtocols[] = {
     &kFtpProtocol,
     &kTelnetProtocol,
     &kHttpProtocol,
+    &kTlsProtocol,
     nullptr,  // end
 };
 

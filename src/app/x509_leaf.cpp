@@ -1,0 +1,69 @@
+#include "app/x509_leaf.hpp"
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <ctime>
+#include <memory>
+
+#include "core/escape.hpp"
+
+namespace netdx {
+
+namespace {
+
+constexpr std::size_t kNameCap = 256;
+
+struct X509Free {
+    void operator()(X509* x) const { X509_free(x); }
+};
+struct BioFree {
+    void operator()(BIO* b) const { BIO_free(b); }
+};
+
+std::string capped(std::string_view s) { return escaped(s.substr(0, std::min(s.size(), kNameCap))); }
+
+std::string common_name(const X509_NAME* name) {
+    const int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+    if (i < 0) return {};
+    const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+    if (!s) return {};
+    return capped({reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<std::size_t>(ASN1_STRING_length(s))});
+}
+
+std::string rfc2253(const X509_NAME* name) {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return {};
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    if (n <= 0 || !data) return {};
+    return capped({data, static_cast<std::size_t>(n)});
+}
+
+double epoch(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+    return static_cast<double>(timegm(&tm));
+}
+
+}  // namespace
+
+void read_x509_leaf(Bytes der, TlsCertificate& out) {
+    const unsigned char* p = der.data();
+    std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+    if (!cert) {
+        ERR_clear_error();  // the queue is per thread and would keep every failure
+        return;
+    }
+    out.parsed = true;
+    out.subject_cn = common_name(X509_get_subject_name(cert.get()));
+    out.issuer = rfc2253(X509_get_issuer_name(cert.get()));
+    out.not_before = epoch(X509_get0_notBefore(cert.get()));
+    out.not_after = epoch(X509_get0_notAfter(cert.get()));
+}
+
+}  // namespace netdx
