@@ -105,6 +105,13 @@ constexpr ParamDef kSlowBrowsing[] = {
     {"min_count", "2", "delayed connections per resolver"}};
 constexpr ParamDef kDhcpv6Fail[] = {{"min_count", "1", "exchanges answered with this failure status"}};
 constexpr ParamDef kDhcpv6NoAdv[] = {{"min_solicits", "3", "Solicits without any Advertise"}};
+constexpr ParamDef kHttpErrors[] = {
+    {"min_errors", "3", "5xx responses from one server"},
+    {"min_ratio", "0.1", "share of that server's responses that are 5xx"}};
+constexpr ParamDef kHttpUnanswered[] = {
+    {"min_count", "1", "requests never answered per server"},
+    {"wait_s", "10", "a request still open when the capture ends counts only if sent this long before the end"}};
+constexpr ParamDef kTlsCount[] = {{"min_count", "1", "handshakes per server"}};
 constexpr ParamDef kHighRtt[] = {
     {"max_rtt_ms", "300", "handshake RTT above this is high"},
     {"min_samples", "2", "handshakes per server above the limit"}};
@@ -213,6 +220,33 @@ const FindingDef kDefs[] = {
     {"tcp.window_full", "performance", S::Notice, "Sender filled the receive window",
      "The sender had to wait because the receiver's window was full: throughput is limited by the receiver.",
      "Increase the receiver's buffers (window scaling) or check why it reads slowly.", kWinFull},
+    {"http.server_errors", "application", S::Warning, "HTTP server errors (5xx)",
+     "A web server answers many requests with 5xx status codes: the server or an application behind it "
+     "(backend, proxy upstream, database) is failing.",
+     "Look at the URIs and codes listed: 502/504 point at the upstream a proxy talks to, 500 at the application, "
+     "503 at overload or maintenance; check the server's error log at the times shown.",
+     kHttpErrors},
+    {"http.unanswered", "application", S::Warning, "HTTP requests never answered",
+     "Requests reached a web server (its TCP connection was up) and no response came before the connection ended.",
+     "Check the server's or the application's logs for hangs and timeouts; a proxy in front may cut long requests.",
+     kHttpUnanswered},
+    {"tls.version_mismatch", "application", S::Error, "TLS version mismatch",
+     "Client and server share no TLS version: the server refused the handshake with a protocol_version alert, "
+     "or refused a client that offers only versions below TLS 1.2.",
+     "Upgrade or reconfigure the client to TLS 1.2 or 1.3; re-enable an old version on the server only if the "
+     "client cannot change.",
+     kTlsCount},
+    {"tls.cert_expired", "application", S::Error, "TLS certificate expired or not yet valid",
+     "The server's certificate was outside its validity dates at the time of the capture (read from the "
+     "certificate sent in clear, TLS 1.2 and older), or a peer rejected it with a certificate_expired alert.",
+     "Renew the certificate (and check automatic renewal); if it is not yet valid, check the clocks.",
+     kTlsCount},
+    {"tls.handshake_failed", "application", S::Warning, "TLS handshakes failed",
+     "Handshakes ended with a fatal TLS alert (named in the finding), such as handshake_failure (no common "
+     "cipher), unknown_ca or bad_certificate (the client does not trust the certificate).",
+     "Act on the alert named: trust store and certificate chain for certificate alerts, cipher and version "
+     "settings for handshake_failure; the side that sent the alert is the one that refused.",
+     kTlsCount},
     {"tcp.high_rtt", "performance", S::Warning, "High round-trip time",
      "TCP handshakes with this server take long: the path has high latency.",
      "Check for a long or congested path, bufferbloat, or an overloaded server.", kHighRtt},

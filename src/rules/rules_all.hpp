@@ -17,6 +17,8 @@ void add_performance_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleCo
 void add_throughput_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_dns_browsing_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_dhcpv6_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_http_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_tls_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_mail_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_ftp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_credential_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);

@@ -1,0 +1,129 @@
+// TLS rules over the TLS consumer's sessions, per server: version mismatch
+// (protocol_version alert, or an old client refused right after its hello),
+// expired or not-yet-valid certificates (dates of the leaf in clear, or a
+// certificate_expired alert), and other fatal alerts ending the handshake.
+#include <ctime>
+#include <map>
+
+#include "events/tls_events.hpp"
+#include "rules/bounded.hpp"
+#include "rules/format.hpp"
+#include "rules/rules_all.hpp"
+
+namespace netdx {
+
+namespace {
+
+constexpr std::uint8_t kFatal = 2, kHandshakeFailure = 40, kCertExpired = 45, kProtocolVersion = 70;
+
+struct Tally {
+    std::uint64_t count = 0;
+    double first = 0, last = 0;
+    std::set<std::string> notes;  // capped
+    std::set<IpAddress> clients;  // capped
+    Evidence ev;
+    void add(const TlsSession& s, std::string note) {
+        if (!count || s.ts < first) first = s.ts;
+        last = std::max(last, s.ts);
+        ++count;
+        if (notes.size() < 6) notes.insert(std::move(note));
+        if (clients.size() < 8) clients.insert(s.client);
+        ev.add(s.where);
+        if (s.server_hello) ev.add(s.server_hello_frame);
+        if (s.has_certificate && s.leaf.where != s.server_hello_frame) ev.add(s.leaf.where);
+        for (const TlsAlert& a : s.alerts) ev.add(a.where);
+    }
+};
+
+struct Server {
+    Tally mismatch, expired, failed;
+};
+
+std::string date_str(double t) {
+    const auto secs = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+std::string sender(const TlsAlert& a) { return a.from_client ? "client" : "server"; }
+
+class TlsRules final : public Rule {
+public:
+    explicit TlsRules(const RuleConfig& c)
+        : mismatch_min_(c.number("tls.version_mismatch", "min_count")),
+          expired_min_(c.number("tls.cert_expired", "min_count")),
+          failed_min_(c.number("tls.handshake_failed", "min_count")) {}
+
+    void on_tls(const TlsSession& s) override {
+        const TlsAlert* fatal = nullptr;
+        for (const TlsAlert& a : s.alerts)
+            if (!a.encrypted && a.level == kFatal) {
+                fatal = &a;
+                break;
+            }
+        const bool dated = s.has_certificate && s.leaf.parsed && s.leaf.not_after > 0;
+        const bool cert_bad_date = dated && (s.leaf.not_after < s.ts || s.leaf.not_before > s.ts);
+        const bool old_client = s.client_hello && s.client_max_version < kTls12;
+        const bool refused_hello = old_client && !s.server_hello && fatal && fatal->description == kHandshakeFailure &&
+                                   !fatal->from_client;
+        if (!fatal && !cert_bad_date) return;
+        Server* srv = servers_.get(s.server);
+        if (!srv) return;
+        const std::string name = s.sni.empty() ? (s.leaf.subject_cn.empty() ? "-" : s.leaf.subject_cn) : s.sni;
+        if ((fatal && fatal->description == kProtocolVersion) || refused_hello) {
+            srv->mismatch.add(s, fmt::format("client offered up to {}{}, {} sent {}", tls_version_name(s.client_max_version),
+                                             s.server_hello ? fmt::format(", server chose {}", tls_version_name(s.version)) : "",
+                                             sender(*fatal), tls_alert_name(fatal->description)));
+            return;
+        }
+        if (cert_bad_date || (fatal && fatal->description == kCertExpired)) {
+            std::string note = fmt::format("name {}", name);
+            if (dated)
+                note += fmt::format(", certificate CN {} valid {} to {}", s.leaf.subject_cn.empty() ? "-" : s.leaf.subject_cn,
+                                    date_str(s.leaf.not_before), date_str(s.leaf.not_after));
+            if (fatal) note += fmt::format(", {} sent {}", sender(*fatal), tls_alert_name(fatal->description));
+            srv->expired.add(s, std::move(note));
+            return;
+        }
+        srv->failed.add(s, fmt::format("{} sent {} (name {})", sender(*fatal), tls_alert_name(fatal->description), name));
+    }
+
+    void finish(FinishContext& ctx) override {
+        for (auto& [ip, s] : servers_) {
+            emit(ctx, "tls.version_mismatch", ip, s.mismatch, mismatch_min_, "TLS version mismatch with {}: {} handshake(s) refused");
+            emit(ctx, "tls.cert_expired", ip, s.expired, expired_min_, "TLS certificate of {} expired or not yet valid: {} handshake(s)");
+            emit(ctx, "tls.handshake_failed", ip, s.failed, failed_min_, "TLS handshakes with {} failed: {} fatal alert(s)");
+        }
+    }
+
+    [[nodiscard]] std::uint64_t dropped() const override { return servers_.dropped(); }
+
+private:
+    static void emit(FinishContext& ctx, std::string_view id, const IpAddress& ip, const Tally& t, double min,
+                     fmt::format_string<std::string&, const std::uint64_t&> title) {
+        if (!t.count || static_cast<double>(t.count) < min) return;
+        Finding f;
+        f.key = ip_str(ip);
+        f.title = fmt::format(title, f.key, t.count);
+        f.detail = fmt::format("{}. Clients: {}.", fmt::join(t.notes, "; "), join(t.clients, ip_str));
+        f.hosts.push_back(f.key);
+        for (auto& c : t.clients) f.hosts.push_back(ip_str(c));
+        f.first_ts = t.first;
+        f.last_ts = t.last;
+        f.figures = {{"handshakes", static_cast<double>(t.count), ""}};
+        f.evidence = t.ev;
+        ctx.sink.raise(id, std::move(f));
+    }
+
+    double mismatch_min_, expired_min_, failed_min_;
+    BoundedMap<IpAddress, Server, 4096> servers_;
+};
+
+}  // namespace
+
+void add_tls_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c) {
+    out.push_back(std::make_unique<TlsRules>(c));
+}
+
+}  // namespace netdx
