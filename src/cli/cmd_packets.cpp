@@ -8,8 +8,10 @@
 #include "cli/commands.hpp"
 #include "cli/source_options.hpp"
 #include "dissectors/decode.hpp"
+#include "dns/dns_tcp_pdus.hpp"
 #include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
+#include "output/reassembled_view.hpp"
 
 namespace netdx {
 
@@ -42,12 +44,13 @@ bool apply_field_option(const std::string& opt, FieldsOptions& fo) {
 }
 
 // The summary, tree and JSON show relative TCP numbers; -T fields needs the
-// analysis only for the fields that come from it.
+// analysis only for the fields that come from it, and the stream reassembly
+// only for fields a DNS message split across TCP segments can change.
 bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::string>& names) {
     if (format != PacketFormat::Fields) return true;
     return std::any_of(names.begin(), names.end(), [](const std::string& n) {
         return n.rfind("tcp.analysis.", 0) == 0 || n == "tcp.seq" || n == "tcp.ack" || n == "tcp.stream" ||
-               n == "tcp.nxtseq" || n == "tcp.window_size";
+               n == "tcp.nxtseq" || n == "tcp.window_size" || n.rfind("dns.", 0) == 0 || n == "frame.protocols";
     });
 }
 
@@ -80,8 +83,18 @@ int run_packets(PacketsArgs& a) {
         return code(e.code());
     }
     // TCP analysis (relative seq/ack, tcp.analysis.*) only when an output needs it.
+    // DNS messages split across TCP segments show on the frame completing them.
+    DnsTcpPdus dns_pdus;
     std::unique_ptr<FlowEngine> flows;
-    if (packets_need_flow_analysis(format, fo.names)) flows = std::make_unique<FlowEngine>();
+    if (packets_need_flow_analysis(format, fo.names)) {
+        flows = std::make_unique<FlowEngine>();
+        flows->set_consumer_factory([&dns_pdus](const Flow& f) { return dns_pdus.consumer_for(f); });
+    }
+    // Without the flow stage, fragments are still reassembled so the frame that
+    // completes a datagram shows its upper layers, as tshark does.
+    IpDefrag defrag;
+    std::vector<std::uint8_t> datagram;
+    ReassembledView view;
     if (src->live()) stop_on_signals(src.get());
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -91,15 +104,25 @@ int run_packets(PacketsArgs& a) {
     const int rc = for_each_packet(
         *src, pkt,
         [&](Packet& p) {
+            Bytes reassembled;
+            dns_pdus.begin_frame();
             if (flows) {
                 const PacketFlowInfo& fi = flows->process(p);
                 p.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
+                reassembled = fi.datagram_payload;
+            } else if (p.net.fragment) {
+                if (p.ts.sec != clock.previous.sec) defrag.expire(p.ts);
+                if (defrag.add(p, datagram))
+                    reassembled = Bytes{datagram.data(), datagram.size()}.subspan(defrag.payload_offset());
             }
+            const Packet* shown = &p;
+            if (p.net.fragment && !reassembled.empty()) shown = &view.ip_datagram(p, reassembled);
+            else if (Bytes pdus = dns_pdus.completed(); !pdus.empty()) shown = &view.tcp_pdus(p, Proto::Dns, pdus);
             if (!clock.started) {
                 clock.first = clock.previous = p.ts;
                 clock.started = true;
             }
-            printer->print(p, clock);
+            printer->print(*shown, clock);
             clock.previous = p.ts;
             if (printer->failed()) return false;  // reader went away (e.g. `| head`)
             return !(a.source.count && ++seen >= a.source.count);

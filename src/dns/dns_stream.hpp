@@ -5,6 +5,7 @@
 // DnsTracker. One framer per direction; memory is one partial message at most.
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "core/cursor.hpp"
@@ -18,7 +19,8 @@ struct Flow;
 // Splits one direction of a stream into DNS messages.
 class DnsTcpFramer {
 public:
-    // Calls fn(message bytes without the prefix) for every complete message.
+    // Calls fn(message bytes without the prefix) for every complete message,
+    // or fn(message, split) when fn takes whether the message came in pieces.
     template <typename Fn>
     void feed(Bytes data, Fn&& fn);
     // `len` bytes were lost: the message in progress is gone, and where the
@@ -30,6 +32,12 @@ public:
     [[nodiscard]] std::uint64_t skipped() const { return skipped_; }  // bytes dropped while out of sync
 
 private:
+    template <typename Fn>
+    static void deliver(Fn& fn, Bytes msg, bool split) {
+        if constexpr (std::is_invocable_v<Fn&, Bytes, bool>) fn(msg, split);
+        else fn(msg);
+    }
+
     std::vector<std::uint8_t> buf_;  // the partial message, prefix included
     bool in_sync_ = true;
     std::uint64_t skipped_ = 0;
@@ -61,7 +69,7 @@ void DnsTcpFramer::feed(Bytes data, Fn&& fn) {
             // Whole messages straight from the segment, without copying.
             const std::size_t len = load_be16(data.data());
             if (data.size() - 2 >= len) {
-                fn(data.subspan(2, len));
+                deliver(fn, data.subspan(2, len), false);
                 data = data.subspan(2 + len);
                 continue;
             }
@@ -71,7 +79,7 @@ void DnsTcpFramer::feed(Bytes data, Fn&& fn) {
         buf_.insert(buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
         data = data.subspan(take);
         if (buf_.size() >= 2 && buf_.size() == 2u + load_be16(buf_.data())) {
-            fn(Bytes(buf_.data() + 2, buf_.size() - 2));
+            deliver(fn, Bytes(buf_.data() + 2, buf_.size() - 2), true);
             buf_.clear();
         }
     }

@@ -21,6 +21,7 @@ const PacketFlowInfo& FlowEngine::process(const Packet& pkt) {
     if (pkt.net.fragment) {
         // Like tshark, the datagram counts once, on the frame that completes it.
         if (!cfg_.reassemble_ip || !defrag_.add(pkt, datagram_)) return info_;
+        info_.datagram_payload = Bytes{datagram_.data(), datagram_.size()}.subspan(defrag_.payload_offset());
         inner_.number = pkt.number;
         inner_.ts = pkt.ts;
         inner_.caplen = inner_.wirelen = static_cast<std::uint32_t>(datagram_.size());

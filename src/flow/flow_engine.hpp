@@ -28,6 +28,9 @@ struct PacketFlowInfo {
     int dir = 0;            // 0 from the originator, 1 from the responder
     bool tcp = false;       // `seg` is valid
     TcpSegmentInfo seg;
+    // Set when this packet completed an IP datagram: its reassembled payload
+    // (what follows the IP headers), valid until the next call.
+    Bytes datagram_payload;
 };
 
 class FlowEngine {

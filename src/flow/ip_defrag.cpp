@@ -183,6 +183,7 @@ bool IpDefrag::add(const Packet& pkt, std::vector<std::uint8_t>& out) {
     if (covered < d.total) return false;
 
     out.assign(d.header.begin(), d.header.end());
+    payload_offset_ = d.header.size();
     out.insert(out.end(), d.payload.begin(), d.payload.begin() + d.total);
     if (k.family == 4) {
         const std::size_t len = out.size();

@@ -37,6 +37,9 @@ public:
     [[nodiscard]] const DefragStats& stats() const { return stats_; }
     [[nodiscard]] std::size_t in_progress() const { return map_.size(); }
     [[nodiscard]] std::size_t buffered() const { return bytes_; }
+    // Where the fragmentable payload starts in the datagram add() returned last
+    // (after the IPv4 header, or the IPv6 headers before the fragment header).
+    [[nodiscard]] std::size_t payload_offset() const { return payload_offset_; }
 
 private:
     struct Key {
@@ -64,6 +67,7 @@ private:
     DefragConfig cfg_;
     std::unordered_map<Key, Datagram, KeyHash> map_;
     std::size_t bytes_ = 0;
+    std::size_t payload_offset_ = 0;
     DefragStats stats_;
 };
 
