@@ -49,11 +49,14 @@ void verify_window_scaling(bool is_synack, TcpDirection& fwd, TcpDirection& rev)
     }
 }
 
+// A full ring keeps its oldest segments: the next ACKs cover those, so a bulk
+// transfer still yields a sample every few ACKs (keeping the newest instead,
+// ACKs never caught up with the ring while more than kRing were in flight).
 void remember_unacked(TcpDirection& d, std::uint32_t nextseq, const TcpSegment& seg) {
+    if (d.ring_count >= TcpDirection::kRing) return;
     const int slot = (d.ring_head + d.ring_count) % TcpDirection::kRing;
     d.ring[slot] = {nextseq, seg.ts, seg.frame};
-    if (d.ring_count < TcpDirection::kRing) ++d.ring_count;
-    else d.ring_head = static_cast<std::uint8_t>((d.ring_head + 1) % TcpDirection::kRing);
+    ++d.ring_count;
 }
 
 // Drops what `ack` acknowledges from the other side's ring; an exact match

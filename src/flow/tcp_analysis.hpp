@@ -98,7 +98,7 @@ struct TcpDirection {
     bool is_first_ack = true;
     // A few unacknowledged segments for ACK RTT samples (tshark keeps them
     // all; a small ring is enough to sample the RTT and keeps memory flat).
-    static constexpr int kRing = 4;
+    static constexpr int kRing = 8;
     struct Unacked { std::uint32_t nextseq; Timestamp ts; std::uint64_t frame; };
     Unacked ring[kRing]{};
     std::uint8_t ring_count = 0, ring_head = 0;
