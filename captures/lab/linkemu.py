@@ -17,6 +17,12 @@ Impairments (all off by default; the random choices use a fixed seed):
                      so the frames behind them overtake
   --mtu N            drop IPv4 packets longer than N bytes with DF set and send
                      no ICMP fragmentation-needed (a path MTU black hole)
+  --rate KBIT        serialise frames leaving each port at this many kbit/s,
+                     queueing them behind each other (a slow uplink)
+  --queue-ms MS      the queue of --rate holds up to MS milliseconds of frames
+                     and drops what does not fit (default 2000: a deep,
+                     bufferbloated queue whose delay grows while a download
+                     fills it)
   --wait-usr1        forward cleanly until SIGUSR1, then apply the impairments
 """
 import argparse
@@ -72,6 +78,8 @@ def main():
     ap.add_argument("--reorder", type=float, default=0.0)
     ap.add_argument("--reorder-delay", type=float, default=30.0)
     ap.add_argument("--mtu", type=int, default=0)
+    ap.add_argument("--rate", type=float, default=0.0)
+    ap.add_argument("--queue-ms", type=float, default=2000.0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--wait-usr1", action="store_true")
     a = ap.parse_args()
@@ -86,9 +94,12 @@ def main():
     by_fd = {s.fileno(): name for name, s in ports.items()}
     queue = []  # (send_at, seq, socket, frame)
     seq = 0
-    stats = {"fwd": 0, "lost": 0, "reordered": 0, "blackholed": 0}
+    # When the last frame queued on each output port finishes serialising (--rate).
+    busy_until = {ports[a.if_a]: 0.0, ports[a.if_b]: 0.0}
+    stats = {"fwd": 0, "lost": 0, "reordered": 0, "blackholed": 0, "tail_dropped": 0}
     print(f"linkemu: {a.if_a} <-> {a.if_b} delay={a.delay}ms jitter={a.jitter}ms loss={a.loss}% "
-          f"reorder={a.reorder}% mtu={a.mtu or '-'}{' (after SIGUSR1)' if a.wait_usr1 else ''}",
+          f"reorder={a.reorder}% mtu={a.mtu or '-'} rate={a.rate or '-'}kbit/s queue={a.queue_ms}ms"
+          f"{' (after SIGUSR1)' if a.wait_usr1 else ''}",
           file=sys.stderr, flush=True)
     try:
         while True:
@@ -117,6 +128,14 @@ def main():
                         if a.loss and info and info[2] == 6 and info[4] > 0 and rng.random() * 100 < a.loss:
                             stats["lost"] += 1
                             continue
+                        if a.rate:
+                            out = other[name]
+                            start = max(at, busy_until[out])
+                            if start - at > a.queue_ms / 1000.0:
+                                stats["tail_dropped"] += 1
+                                continue
+                            busy_until[out] = start + len(frame) * 8 / (a.rate * 1000.0)
+                            at = busy_until[out]
                         at += (a.delay + rng.random() * a.jitter) / 1000.0
                         if a.reorder and rng.random() * 100 < a.reorder:
                             at += a.reorder_delay / 1000.0

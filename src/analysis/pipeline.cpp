@@ -98,6 +98,7 @@ void Pipeline::packet(const Packet& pkt) {
         e.ack = pkt.net.tcp_ack;
         e.seq = pkt.net.tcp_seq;
         e.rtt = fi.seg.ack_rtt > 0 ? fi.seg.ack_rtt : -1;
+        e.acked_frame = fi.seg.acked_frame;
         engine_.on_tcp(e);
     }
 }

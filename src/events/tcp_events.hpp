@@ -27,6 +27,7 @@ struct TcpSegmentEvent : EventBase {
     std::uint32_t ack = 0;      // acknowledgement number (duplicate-ACK runs)
     std::uint32_t seq = 0;      // sequence number (the same segment retransmitted again and again)
     double rtt = -1;            // ACK RTT sample when this segment acknowledged data
+    std::uint64_t acked_frame = 0;  // the data segment that sample is timed from (0: none)
 };
 
 }  // namespace netdx

@@ -115,6 +115,10 @@ constexpr ParamDef kTlsCount[] = {{"min_count", "1", "handshakes per server"}};
 constexpr ParamDef kHighRtt[] = {
     {"max_rtt_ms", "300", "handshake RTT above this is high"},
     {"min_samples", "2", "handshakes per server above the limit"}};
+constexpr ParamDef kRisingRtt[] = {
+    {"window", "4", "samples in the early and in the late group of a connection (2-64; it needs twice this many)"},
+    {"min_factor", "3", "the late median must be at least this many times the early median"},
+    {"min_increase_ms", "100", "and at least this many milliseconds above it"}};
 constexpr ParamDef kMtu[] = {
     {"min_size", "1200", "segments at least this large"},
     {"min_retransmissions", "3", "retransmissions of one large segment while small ones pass"}};
@@ -250,6 +254,14 @@ const FindingDef kDefs[] = {
     {"tcp.high_rtt", "performance", S::Warning, "High round-trip time",
      "TCP handshakes with this server take long: the path has high latency.",
      "Check for a long or congested path, bufferbloat, or an overloaded server.", kHighRtt},
+    {"tcp.rising_rtt", "performance", S::Warning, "RTT rises during transfers (bufferbloat)",
+     "The round-trip time of a connection's data grew markedly while it ran (median of its last ACK RTT samples "
+     "against its first): packets wait in a queue that fills with the transfer, typically an oversized buffer in "
+     "front of a slow link. Interactive traffic on the same link (calls, games, page loads) suffers the same delay.",
+     "Find the slow link's router or modem on the path; enable smart queue management (fq_codel, cake) with a "
+     "shaper just below the link rate, or shrink its buffers. Seen only at the capture point: compare with a "
+     "capture nearer the receiver if in doubt.",
+     kRisingRtt},
     {"tcp.mtu_blackhole", "performance", S::Error, "MTU black hole",
      "Large TCP segments are retransmitted without success while small ones pass, or ICMP "
      "fragmentation-needed is reported: the path MTU is smaller than the hosts believe.",
