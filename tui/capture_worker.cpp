@@ -45,6 +45,7 @@ CaptureWorker::CaptureWorker(const LiveOptions& opts) : opts_(opts), convs_(opts
     popts.syn_timeout = rules_cfg_.number("conn.unanswered_syn", "syn_timeout_s");
     pipeline_ = std::make_unique<Pipeline>(*engine_, popts);
     pipeline_->begin_file(0, name_);
+    pipeline_->set_app_observer(&http_);
     // A blocking read can sit in the kernel past its timeout with the last
     // packets unpublished; non-blocking reads plus poll() below bound the wait.
     if (live_) {
@@ -201,6 +202,7 @@ void CaptureWorker::publish(bool force) {
                       [](const TalkerRow& x, const TalkerRow& y) { return x.bytes > y.bytes; });
     b->talkers.resize(top);
     dns_.snapshot(b->dns);
+    http_.snapshot(b->http);
     b->tables = true;
     last_publish_ = now;
     if (!mailbox_.offer(b)) return;  // the UI has not taken the last one: keep filling this one

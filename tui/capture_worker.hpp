@@ -16,6 +16,7 @@
 #include "rules/engine.hpp"
 #include "tui/conversations.hpp"
 #include "tui/dns_stats.hpp"
+#include "tui/http_stats.hpp"
 #include "tui/live_options.hpp"
 #include "tui/snapshot.hpp"
 
@@ -69,6 +70,7 @@ private:
     Totals totals_;
     Conversations convs_;
     DnsStats dns_;
+    HttpStats http_;
     struct PathKey {
         std::array<Proto, 8> path{};
         std::uint8_t depth = 0;

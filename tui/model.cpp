@@ -19,6 +19,7 @@ void Model::absorb(Batch& b) {
         std::swap(paths_, b.paths);
         std::swap(talkers_, b.talkers);
         std::swap(dns_, b.dns);
+        std::swap(http_, b.http);
     }
     if (b.findings_version > findings_version_) {
         std::swap(findings_, b.findings);

@@ -68,6 +68,14 @@ struct DnsServerRow {
     bool estimated = false;  // percentiles from a sample (more answers than kept)
 };
 
+// HTTP response times of one server (seconds; -1 when none answered).
+struct HttpServerRow {
+    IpAddress server;
+    std::uint64_t requests = 0, answered = 0, client_errors = 0, server_errors = 0;
+    double p50 = -1, p95 = -1, max = -1;
+    bool estimated = false;
+};
+
 // A finding of the rules engine, as the findings view shows it.
 struct FindingRow {
     int severity = 0;          // rules' Severity: 0 info .. 3 error
@@ -122,6 +130,7 @@ struct Batch {
     std::vector<ProtoPathRow> paths;
     std::vector<TalkerRow> talkers;  // top talkers by bytes
     std::vector<DnsServerRow> dns;   // per resolver
+    std::vector<HttpServerRow> http; // per web server
     bool tables = false;  // convs/paths/talkers were filled in this batch
     std::vector<FindingRow> findings;  // filled when findings_version changed
     std::uint64_t findings_version = 0;  // 0: the rules have not reported yet

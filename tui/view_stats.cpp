@@ -71,7 +71,22 @@ void draw_stats(ViewContext& ctx, Rect r) {
     }
     if (m.dns().empty()) lines.push_back({"  No DNS queries seen.", A_DIM});
     if (estimated) lines.push_back({"  * median and p95 from a uniform sample of the answers", A_DIM});
-    // HTTP response times appear here once an HTTP dissector feeds transactions.
+    lines.push_back({"", A_NORMAL});
+    // Web servers as the HTTP consumer pairs requests and responses.
+    lines.push_back({"HTTP response times per server         Requests  Answered     4xx     5xx     Median        p95        Max",
+                     s.attr(kTitle)});
+    estimated = false;
+    for (const HttpServerRow& h : m.http()) {
+        const std::string addr = format_ip(h.server);
+        std::string shown(shown_address(ctx, h.server, addr));
+        if (shown != addr) shown = fmt::format("{} ({})", shown, addr);
+        estimated |= h.estimated;
+        lines.push_back({fmt::format("  {:<35} {:>9} {:>9} {:>7} {:>7} {:>10} {:>10} {:>10}{}", shown, h.requests, h.answered,
+                                     h.client_errors, h.server_errors, ms(h.p50), ms(h.p95), ms(h.max), h.estimated ? " *" : ""),
+                         h.server_errors || h.answered < h.requests ? s.attr(kWarn) : A_NORMAL});
+    }
+    if (m.http().empty()) lines.push_back({"  No HTTP requests seen.", A_DIM});
+    if (estimated) lines.push_back({"  * median and p95 from a uniform sample of the responses", A_DIM});
 
     UiState& ui = ctx.ui;
     const int n = static_cast<int>(lines.size());

@@ -27,7 +27,10 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink, AppEventSink {
     void on_dns(const DnsTransaction& t) override { owner.engine_.on_dns(t, owner.file_); }
     void on_dhcp(const DhcpExchange& e) override { owner.engine_.on_dhcp(e, owner.file_); }
     void on_dhcpv6(const Dhcpv6Exchange& e) override { owner.engine_.on_dhcpv6(e, owner.file_); }
-    void on_http(const HttpTransaction& e) override { owner.engine_.on_http(e); }
+    void on_http(const HttpTransaction& e) override {
+        owner.engine_.on_http(e);
+        if (owner.app_observer_) owner.app_observer_->on_http(e);
+    }
     void on_tls(const TlsSession& e) override { owner.engine_.on_tls(e); }
     void on_smtp(const SmtpTransaction& e) override { owner.engine_.on_smtp(e); }
     void on_ftp(const FtpTransaction& e) override { owner.engine_.on_ftp(e); }

@@ -11,6 +11,8 @@
 
 namespace netdx {
 
+class AppEventSink;
+
 struct PipelineOptions {
     double syn_timeout = 3;
 };
@@ -25,6 +27,8 @@ public:
     void packet(const Packet& pkt);
     // Flushes the trackers; call once after the last packet of the last file.
     void end();
+    // Also receives the application transactions (the live view's HTTP stats).
+    void set_app_observer(AppEventSink* o) { app_observer_ = o; }
 
     [[nodiscard]] const CaptureSummary& summary() const { return summary_; }
     [[nodiscard]] std::uint64_t limit_drops() const;
@@ -39,6 +43,7 @@ public:
 private:
     struct Trackers;  // protocol trackers owned by the pipeline (flows, DNS, DHCP)
     Engine& engine_;
+    AppEventSink* app_observer_ = nullptr;
     PipelineOptions opts_;
     CaptureSummary summary_;
     ConnTracker conns_;

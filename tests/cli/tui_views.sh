@@ -77,4 +77,39 @@ while IFS= read -r re; do
 done <<<"$expect"
 tui_keys q
 tui_wait "\[netdx exited 0\]" || exit 1
-echo "ok: FTP payload ($server_bytes/$client_bytes bytes) and $(wc -l <<<"$expect") DNS resolvers as netdx dns reports them"
+# --- HTTP response times per server, against tshark's own request/response pairing
+HTTP5XX="$CAPTURES/http-5xx.pcap"
+expect_http=$(tshark -r "$HTTP5XX" -Y http -T fields -E separator=, -e ip.src -e ip.dst -e http.request -e http.response.code -e http.time 2>/dev/null | python3 -c '
+import math, sys
+servers = {}
+for line in sys.stdin:
+    src, dst, req, code, t = line.rstrip("\n").split(",")
+    if req:
+        servers.setdefault(dst, {"r": 0, "a": 0, "c4": 0, "c5": 0, "lat": []})["r"] += 1
+    elif code:
+        s = servers.setdefault(src, {"r": 0, "a": 0, "c4": 0, "c5": 0, "lat": []})
+        s["a"] += 1
+        s["c4"] += code.startswith("4")
+        s["c5"] += code.startswith("5")
+        s["lat"].append(float(t) * 1000)
+def rank(v, q):
+    return v[min(max(math.ceil(q * len(v)), 1), len(v)) - 1]
+for ip, s in servers.items():
+    v = sorted(s["lat"])
+    tail = " +".join("%.1f ms" % x for x in (rank(v, .5), rank(v, .95), v[-1]))
+    print(r"^  %s +%d +%d +%d +%d +%s" % (ip.replace(".", r"\."), s["r"], s["a"], s["c4"], s["c5"], tail))
+')
+[ -n "$expect_http" ] || { echo "tshark found no HTTP in $HTTP5XX"; exit 1; }
+tui_stop
+tui_start 140 50 -r "$HTTP5XX"
+tui_wait "END OF FILE" 20 || exit 1
+tui_keys 4
+tui_wait "HTTP response times per server" || exit 1
+while IFS= read -r re; do
+    tui_screen | grep -Eq -- "$re" || fail "no HTTP stats row matching /$re/"
+done <<<"$expect_http"
+tui_keys q
+tui_wait "\[netdx exited 0\]" || exit 1
+tui_stop
+
+echo "ok: FTP payload ($server_bytes/$client_bytes bytes) and $(wc -l <<<"$expect") DNS resolvers as netdx dns reports them, HTTP servers as tshark pairs them"
