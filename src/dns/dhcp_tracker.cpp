@@ -146,18 +146,25 @@ void DhcpTracker::on_v4(const Packet& pkt, Bytes m) {
     auto finish_with = [&](DhcpOutcome o) {
         if (e.done) return;  // the first answer decides (a second server's is only listed)
         ex.outcome = o;
+        ex.answer_frame = pkt.number;
         e.done = true;
         e.done_ts = pkt.ts;
     };
+    const bool from_unselected = !client && server_id && ex.selected_server.family == 4 &&
+                                 IpAddress::v4(server_id) != ex.selected_server;
     switch (type) {
         case DhcpType::Discover: ++ex.discovers; break;
         case DhcpType::Offer: ++ex.offers; break;
-        case DhcpType::Request: ++ex.requests; break;
+        case DhcpType::Request:
+            ++ex.requests;
+            if (server_id) ex.selected_server = IpAddress::v4(server_id);
+            break;
         case DhcpType::Decline: ++ex.declines; finish_with(DhcpOutcome::Declined); break;
         case DhcpType::Release: ++ex.releases; finish_with(DhcpOutcome::Released); break;
         case DhcpType::Inform: ++ex.informs; break;
         case DhcpType::Ack:
             ++ex.acks;
+            if (from_unselected) break;
             if (!e.done) {
                 ex.leased_ip = IpAddress::v4(m.data() + 16);
                 if (lease) ex.lease_time = load_be32(lease);
@@ -166,6 +173,10 @@ void DhcpTracker::on_v4(const Packet& pkt, Bytes m) {
             finish_with(ex.informs ? DhcpOutcome::Informed : DhcpOutcome::Leased);
             break;
         case DhcpType::Nak:
+            if (from_unselected) {
+                ++ex.other_server_naks;
+                break;
+            }
             ++ex.naks;
             if (msg && ex.nak_message.empty()) ex.nak_message = text_of(msg, msg_len);
             finish_with(DhcpOutcome::Nak);

@@ -58,6 +58,14 @@ struct DhcpExchange {
     double time_to_lease = -1;
     std::vector<DhcpServerReply> servers;  // several = a rogue server candidate
     std::string nak_message;               // option 56 of a NAK, escaped
+    // The frame whose ACK/NAK/DECLINE/RELEASE decided the outcome (0: none).
+    std::uint64_t answer_frame = 0;
+    // The server the client's REQUEST selected (option 54; family 0 when absent).
+    IpAddress selected_server;
+    // NAKs from servers the REQUEST did not select: with two servers on a link,
+    // an authoritative one refuses the other's lease ("wrong server-ID") while
+    // the client takes the lease it chose; that NAK is not the client's outcome.
+    std::uint32_t other_server_naks = 0;
 };
 
 // DHCPv6 (RFC 8415) message types.

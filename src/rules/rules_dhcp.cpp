@@ -28,7 +28,10 @@ struct Group {
         for (const DhcpServerReply& s : e.servers)
             if (servers.size() < 4) servers.insert(ip_str(s.server_id.family ? s.server_id : s.source));
         ev.add({file, e.first_frame});
-        if (e.last_frame != e.first_frame) ev.add({file, e.last_frame});
+        // The deciding answer (a NAK) is the evidence that matters; the last
+        // frame may be another server's reply.
+        if (e.answer_frame && e.answer_frame != e.first_frame) ev.add({file, e.answer_frame});
+        else if (e.last_frame != e.first_frame) ev.add({file, e.last_frame});
     }
 };
 
