@@ -145,6 +145,19 @@ void ndp_event(const Packet& pkt, const Layer& l, EventBase base, PacketEventSin
     out.on_ndp(e);
 }
 
+// Does a Router Advertisement carry a prefix for SLAAC (RFC 4861 4.6.2, A flag)?
+bool ra_has_autoconf_prefix(const Packet& pkt, const Layer& l) {
+    const std::size_t end = std::min<std::size_t>(pkt.limit ? pkt.limit : pkt.bytes.size(), pkt.bytes.size());
+    std::size_t pos = l.offset + 16;  // options follow the 16-byte RA header
+    while (pos + 8 <= end) {
+        const std::size_t len = pkt.bytes[pos + 1] * 8u;
+        if (len == 0 || pos + len > end) break;
+        if (pkt.bytes[pos] == 3 && len >= 32 && (pkt.bytes[pos + 3] & 0x40)) return true;
+        pos += len;
+    }
+    return false;
+}
+
 }  // namespace
 
 bool ethernet_addresses(const Packet& pkt, MacAddress& src, MacAddress& dst) {
@@ -182,6 +195,14 @@ void extract_packet_events(const Packet& pkt, std::uint32_t file, PacketEventSin
     ip.src_port = n.src_port;
     ip.dst_port = n.dst_port;
     ip.wirelen = pkt.wirelen;
+    for (const Layer& l : pkt.layers) {
+        if (l.quoted || l.proto != Proto::Icmpv6) continue;
+        if (const std::uint8_t* t = span_at(pkt, l, 0, 1)) {
+            ip.icmp6_type = *t;
+            ip.ra_autoconf_prefix = *t == 134 && ra_has_autoconf_prefix(pkt, l);
+        }
+        break;
+    }
     out.on_ip(ip);
     if (n.ip_proto == 6 && n.has_ports && !n.fragment && (n.tcp_flags & 0x12) == 0x02) {
         SynSeen s;

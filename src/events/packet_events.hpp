@@ -53,6 +53,12 @@ struct IpPacketSeen : EventBase {
     std::uint16_t src_port = 0, dst_port = 0;
     bool has_ports = false;
     std::uint32_t wirelen = 0;
+    // ICMPv6 type (0 otherwise): Router Solicitations (133) show a host
+    // looking for an IPv6 prefix.
+    std::uint8_t icmp6_type = 0;
+    // A Router Advertisement carrying a prefix hosts may autoconfigure from
+    // (Prefix Information option with the A flag).
+    bool ra_autoconf_prefix = false;
     // Outermost TCP/UDP/ICMP layer name for the protocol summary.
 };
 

@@ -17,6 +17,7 @@ std::vector<std::unique_ptr<Rule>> make_rules(const RuleConfig& c) {
     add_http_rules(out, c);
     add_tls_rules(out, c);
     add_rising_rtt_rules(out, c);
+    add_link_local6_rules(out, c);
     add_mail_rules(out, c);
     add_ftp_rules(out, c);
     add_credential_rules(out, c);

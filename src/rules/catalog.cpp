@@ -19,7 +19,10 @@ constexpr ParamDef kGratuitous[] = {
     {"window_s", "300", "how long a MAC's claim on an address is remembered"}};
 constexpr ParamDef kNdpDup[] = {
     {"window_s", "30", "two MACs advertising the address within this many seconds is a conflict"}};
-constexpr ParamDef kLinkLocal[] = {{"min_packets", "1", "packets sent from 169.254/16 by the host"}};
+constexpr ParamDef kLinkLocal[] = {
+    {"min_packets", "1", "packets sent from 169.254/16 (or from fe80::/10) by the host"},
+    {"min_solicits", "2", "IPv6: Router Solicitations plus DHCPv6 messages the fe80-only host sent unanswered"},
+    {"need_global_peers", "1", "IPv6: 1 needs other hosts on the link with global/ULA addresses; 0 judges a lone host"}};
 constexpr ParamDef kNetmask[] = {
     {"prefix_len", "24", "the LAN prefix length: ARP for a target outside the sender's prefix is off-subnet"},
     {"min_requests", "1", "off-subnet ARP requests needed per sender"}};
@@ -152,9 +155,13 @@ const FindingDef kDefs[] = {
      "Two MAC addresses advertise the same IPv6 address, or duplicate address detection was answered.",
      "Look for manually configured or cloned IPv6 addresses (same interface identifier on two machines).",
      kNdpDup},
-    {"addr.link_local_only", "addressing", S::Warning, "Host has only a link-local (169.254/16) address",
-     "A host uses a self-assigned 169.254.x.x address and no other IPv4 address: it did not get a lease from DHCP.",
-     "Check that DHCP reaches this host (cable/VLAN, DHCP relay, server running, pool not exhausted).",
+    {"addr.link_local_only", "addressing", S::Warning, "Host has only a link-local address (169.254/16 or fe80::)",
+     "A host uses a self-assigned 169.254.x.x address and no other IPv4 address: it did not get a lease from DHCP. "
+     "Or, in IPv6, a host sends only from its fe80:: address while it solicits routers and DHCPv6 servers and "
+     "nothing answers with a prefix or an address, although other hosts on the link have global addresses.",
+     "Check that DHCP reaches this host (cable/VLAN, DHCP relay, server running, pool not exhausted). For IPv6, "
+     "check that the router sends Router Advertisements with a prefix on this VLAN (or that a DHCPv6 server or "
+     "relay serves it) and that RA guard on the switch port does not drop them.",
      kLinkLocal},
     {"addr.wrong_netmask", "addressing", S::Warning, "Host ARPs for off-subnet addresses (wrong netmask?)",
      "A host asks ARP for addresses outside its subnet instead of sending to its gateway, so it believes them "

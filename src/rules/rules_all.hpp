@@ -20,6 +20,7 @@ void add_dhcpv6_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig&
 void add_http_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_tls_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_rising_rtt_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_link_local6_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_mail_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_ftp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_credential_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
