@@ -85,13 +85,17 @@ public:
         if (!e.payload || (e.flags & (kTcpEvKeepAlive | kTcpEvZeroWindowProbe))) return;
         ++d->segments;
         if (e.flags & kTcpEvWindowFull) ++d->window_full;
-        const bool resent = e.flags & (kTcpEvRetransmission | kTcpEvOutOfOrder);
         if (e.flags & (kTcpEvRetransmission | kTcpEvLostSegment)) ++d->lost;
-        if (resent) return;  // neither new bytes nor a clean packet pair
+        if (e.flags & kTcpEvRetransmission) return;  // bytes already counted
         if (!d->first) d->first = e.ts;
         d->last = e.ts;
         d->bytes += e.payload;
         if (d->ev.total < 2) d->ev.add(e.where);
+        if (e.flags & kTcpEvOutOfOrder) {
+            // New bytes filling a hole, but not a clean packet pair.
+            d->last_full_ts = -1;
+            return;
+        }
         d->max_seg = std::max(d->max_seg, e.payload);
         const bool full = static_cast<double>(e.payload) >= full_size_;
         // A pair: this full-size segment directly follows the previous one in sequence.
