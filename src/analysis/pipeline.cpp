@@ -12,16 +12,17 @@ namespace netdx {
 // because their frame numbers are per file.
 struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink, AppEventSink {
     explicit Trackers(Pipeline& p) : owner(p), dns(*this, dns_options()), dhcp(*this) {
-        // DNS over TCP comes from the flow engine's reassembly (split messages).
+        // DNS over TCP comes from the flow engine's reassembly (split messages),
+        // on port 53 or, once the first query passes the heuristic, any port.
         // Other TCP flows go to the application protocol owning their port.
         flows.set_consumer_factory([this](const Flow& f) {
-            if (auto c = make_dns_stream_consumer(dns, f)) return c;
-            return make_app_consumer(f, AppContext{*this, clock});
+            return make_dns_stream_consumer(dns, f, make_app_consumer(f, AppContext{*this, clock}));
         });
     }
     static DnsTrackerOptions dns_options() {
         DnsTrackerOptions o;
         o.tcp_from_streams = true;
+        o.udp_heuristic = true;
         return o;
     }
     void on_dns(const DnsTransaction& t) override { owner.engine_.on_dns(t, owner.file_); }

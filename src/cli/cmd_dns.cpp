@@ -249,9 +249,11 @@ int run_dns(DnsArgs& a) {
     dopts.timeout = a.timeout;
     dopts.max_pending = a.max_pending;
     dopts.tcp_from_streams = true;
+    dopts.udp_heuristic = true;  // DNS on other UDP ports, from each flow's first query
     DnsTracker dns_tracker(printer, dopts);
     // DNS over TCP comes from stream reassembly: messages split across
-    // segments, several per segment, gaps. Only port-53 flows get a consumer.
+    // segments, several per segment, gaps. Port-53 flows, and flows on other
+    // ports whose first message passes the DNS heuristic.
     FlowEngineConfig fcfg;
     fcfg.analyze_tcp = false;
     FlowEngine flows(fcfg);

@@ -17,4 +17,11 @@ bool looks_like_dns_query(Bytes msg);
 // exactly a message passing looks_like_dns_query.
 bool looks_like_dns_tcp_query(Bytes stream);
 
+// Ports the heuristic is not tried on: DNS's own (53, mDNS 5353, LLMNR 5355,
+// recognised by port) and NetBIOS name service (137: DNS message format,
+// NB-type questions of encoded names, but not DNS).
+constexpr bool dns_heuristic_skips_port(std::uint16_t port) {
+    return port == 53 || port == 5353 || port == 5355 || port == 137;
+}
+
 }  // namespace netdx

@@ -48,10 +48,22 @@ private:
 // with at most a few questions and opcode not reserved.
 bool looks_like_dns_tcp_start(Bytes data);
 
-// The stream consumer for a DNS-over-TCP flow, or null when neither port is
-// 53. Messages are stamped with the frame and time of the packet the tracker
-// saw last (call tracker.on_packet before the flow engine processes it).
-std::unique_ptr<StreamConsumer> make_dns_stream_consumer(DnsTracker& tracker, const Flow& flow);
+// The stream consumer for a DNS-over-TCP flow. Messages are stamped with the
+// frame and time of the packet the tracker saw last (call tracker.on_packet
+// before the flow engine processes it).
+//  - port 53: the DNS consumer (`other` is dropped);
+//  - port 5353/5355, or 137 (NetBIOS names): `other` (no DNS tracking);
+//  - any other port: a consumer that waits for the originator's first message
+//    (at most kDnsSniffMax bytes buffered) and, when it passes
+//    looks_like_dns_tcp_query (dns/dns_heuristic.hpp), treats the flow as DNS
+//    both ways; otherwise everything goes to `other` (or nowhere when null).
+//    Data from the responder first, a gap, or the flow closing decides "not DNS".
+// Null only for a non-TCP or non-IP flow without `other`.
+std::unique_ptr<StreamConsumer> make_dns_stream_consumer(DnsTracker& tracker, const Flow& flow,
+                                                         std::unique_ptr<StreamConsumer> other = nullptr);
+
+// The longest first message the detection on other ports waits for.
+inline constexpr std::size_t kDnsSniffMax = 1024;
 
 template <typename Fn>
 void DnsTcpFramer::feed(Bytes data, Fn&& fn) {

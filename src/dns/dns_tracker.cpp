@@ -4,6 +4,7 @@
 
 #include "core/escape.hpp"
 #include "dissectors/dns_parse.hpp"
+#include "dns/dns_heuristic.hpp"
 
 namespace netdx {
 
@@ -71,6 +72,12 @@ std::size_t DnsTracker::KeyHash::operator()(const Key& k) const noexcept {
     return h;
 }
 
+std::size_t DnsTracker::UdpPairHash::operator()(const UdpPair& k) const noexcept {
+    std::size_t h = (std::size_t{k.lo_port} << 16) ^ k.hi_port;
+    for (std::size_t i = 0; i < 16; ++i) h = h * 1099511628211ull ^ (std::size_t{k.lo.bytes[i]} << 8 | k.hi.bytes[i]);
+    return h;
+}
+
 DnsTracker::DnsTracker(DnsEventSink& sink, DnsTrackerOptions opts) : sink_(sink), opts_(opts) {}
 
 void DnsTracker::on_packet(const Packet& pkt) {
@@ -106,6 +113,32 @@ void DnsTracker::on_packet(const Packet& pkt) {
         on_message(m, msg);
         return;
     }
+    if (opts_.udp_heuristic && pkt.net.ip_proto == 17 && pkt.net.has_ports && !dns_heuristic_skips_port(m.src_port) &&
+        !dns_heuristic_skips_port(m.dst_port)) {
+        Bytes payload = pkt.bytes.subspan(std::min<std::size_t>(pkt.net.payload_offset, pkt.bytes.size()));
+        payload = payload.first(std::min<std::size_t>(payload.size(), pkt.net.payload_length));
+        if (!payload.empty() && udp_flow_is_dns(m, payload)) on_message(m, payload);
+    }
+}
+
+bool DnsTracker::udp_flow_is_dns(const DnsMessageMeta& m, Bytes payload) {
+    UdpPair k;
+    const bool src_low = m.src < m.dst || (m.src == m.dst && m.src_port < m.dst_port);
+    k.lo = src_low ? m.src : m.dst;
+    k.hi = src_low ? m.dst : m.src;
+    k.lo_port = src_low ? m.src_port : m.dst_port;
+    k.hi_port = src_low ? m.dst_port : m.src_port;
+    if (auto it = udp_flows_.find(k); it != udp_flows_.end()) return it->second;
+    // The first datagram of the flow decides: the client's query.
+    const bool dns = looks_like_dns_query(payload);
+    if (opts_.max_heuristic_flows == 0) return dns;
+    if (udp_flows_.size() >= opts_.max_heuristic_flows && !udp_order_.empty()) {
+        udp_flows_.erase(udp_order_.front());
+        udp_order_.pop_front();
+    }
+    udp_flows_.emplace(k, dns);
+    udp_order_.push_back(k);
+    return dns;
 }
 
 void DnsTracker::on_message(const DnsMessageMeta& m, Bytes msg) {

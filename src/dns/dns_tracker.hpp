@@ -13,6 +13,7 @@
 // passes. Memory is bounded by `max_pending`: the oldest entry is evicted
 // (and emitted with DnsEnd::Evicted) when a new query would exceed it.
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <string>
 #include <unordered_map>
@@ -31,6 +32,13 @@ struct DnsTrackerOptions {
     // DNS over TCP arrives through make_dns_stream_consumer (src/dns/dns_stream.hpp)
     // from the flow engine's reassembly, so on_packet leaves TCP payloads alone.
     bool tcp_from_streams = false;
+    // DNS on UDP ports other than 53/5353/5355 (and 137, NetBIOS names; see
+    // dns_heuristic_skips_port): a flow (address/port pair)
+    // whose first datagram passes looks_like_dns_query (dns/dns_heuristic.hpp)
+    // is DNS in both directions for as long as the pair is remembered. The
+    // verdict of the newest `max_heuristic_flows` pairs is kept (FIFO).
+    bool udp_heuristic = false;
+    std::size_t max_heuristic_flows = 4096;
 };
 
 // One DNS message and where it came from (UDP datagram or TCP stream).
@@ -64,6 +72,8 @@ public:
 
     [[nodiscard]] const DnsTrackerStats& stats() const { return stats_; }
     [[nodiscard]] std::size_t pending() const { return table_.size(); }
+    // UDP address/port pairs whose heuristic verdict is remembered.
+    [[nodiscard]] std::size_t heuristic_flows() const { return udp_flows_.size(); }
 
     struct Key {
         IpAddress client, server;
@@ -75,6 +85,15 @@ public:
     struct KeyHash {
         std::size_t operator()(const Key& k) const noexcept;
     };
+    // A UDP flow, lower (address, port) first.
+    struct UdpPair {
+        IpAddress lo, hi;
+        std::uint16_t lo_port = 0, hi_port = 0;
+        friend bool operator==(const UdpPair&, const UdpPair&) = default;
+    };
+    struct UdpPairHash {
+        std::size_t operator()(const UdpPair& k) const noexcept;
+    };
 
 private:
     enum class State : std::uint8_t { Pending, Answered, HeldTc };
@@ -84,6 +103,9 @@ private:
         std::list<Key>::iterator order;
     };
 
+    // Whether a UDP datagram on ports not bound to DNS belongs to a flow the
+    // heuristic recognised (deciding on the flow's first datagram seen).
+    bool udp_flow_is_dns(const DnsMessageMeta& m, Bytes payload);
     void query(const DnsMessageMeta& m, Bytes msg, const Key& key);
     void response(const DnsMessageMeta& m, Bytes msg, Key key);
     void tcp_retry(const IpAddress& client, const IpAddress& server, const std::string& qname, std::uint16_t qtype);
@@ -98,6 +120,8 @@ private:
     Timestamp now_;
     DnsMessageMeta current_;
     Timestamp next_sweep_;
+    std::unordered_map<UdpPair, bool, UdpPairHash> udp_flows_;  // pair -> is DNS
+    std::deque<UdpPair> udp_order_;                             // oldest first
 };
 
 // Seconds from a to b.

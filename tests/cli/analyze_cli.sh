@@ -98,5 +98,20 @@ n=$("$NETDX" analyze -T json -c 7 -r "$CAPTURES/dns-problems.pcap" "$CAPTURES/du
     python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["packets"])')
 [[ $n -eq 7 ]] || fail "analyze -c 7 over two files analysed $n packets"
 
+# DNS on a port not bound to it (5300): recognised by the first query of each
+# UDP/TCP flow, in both directions, by `netdx dns` and `netdx analyze`.
+"$NETDX" dns -r "$CAPTURES/dns-other-port.pcap" >"$tmp/dns5300.txt" || fail "dns on port 5300 exit $?"
+for want in 'udp .* files\.lab\.test A NOERROR \[10\.77\.1\.10\]' 'udp .* www\.lab\.test A NOERROR' \
+            'udp .* nosuch\.lab\.test A NXDOMAIN' 'udp .* www\.example\.com A REFUSED' \
+            'tcp .* lab\.test MX NOERROR \[10 mail\.lab\.test\]' 'tcp .* missing\.lab\.test A NXDOMAIN'; do
+    grep -Eq "^ +[0-9]+ 10\.77\.1\.101:[0-9]+ -> 10\.77\.1\.53:5300 $want .* answered$" "$tmp/dns5300.txt" ||
+        fail "dns on port 5300: no line matching $want"
+done
+grep -q '^# 6 DNS transactions: 6 answered, 0 unanswered, 0 unsolicited; 0 malformed' "$tmp/dns5300.txt" ||
+    fail "dns on port 5300: summary $(tail -1 "$tmp/dns5300.txt")"
+n=$("$NETDX" analyze -T json -r "$CAPTURES/dns-other-port.pcap" |
+    python3 -c 'import json, sys; print(sum(f["id"] == "dns.nxdomain" for f in json.load(sys.stdin)["findings"]))')
+[[ $n -eq 1 ]] || fail "analyze of dns-other-port: $n dns.nxdomain findings, want 1"
+
 [[ $fails -eq 0 ]] && echo "all analyze CLI checks passed"
 exit $((fails > 0))

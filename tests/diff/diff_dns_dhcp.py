@@ -46,7 +46,9 @@ def compare_file(path, netdx, verbose):
     efields = [a for f in FIELDS for a in ("-e", f)]
     tfields = [a for f in TSHARK_FIELDS for a in ("-e", f)]
     opts = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
-    ts, _ = run(["tshark", "-n", "-r", path] + opts + tfields, TSHARK_FIELDS)
+    # `netdx packets` is port-based (DNS on other ports only in `netdx dns`/`analyze`):
+    # tshark's DNS-over-UDP heuristic, on by default, is turned off to compare alike.
+    ts, _ = run(["tshark", "-n", "--disable-heuristic", "dns_udp", "-r", path] + opts + tfields, TSHARK_FIELDS)
     nd, rc = run([netdx, "packets", "-r", path] + opts + efields, FIELDS)
     res = {"path": path, "packets": 0, "agree": 0, "tcp": 0, "first": None, "extra": 0,
            "by_field": collections.Counter(), "compared": collections.Counter(), "same": collections.Counter(),

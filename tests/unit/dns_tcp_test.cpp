@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <string>
 
 #include "dns/dns_stream.hpp"
 #include "dns/dns_tracker.hpp"
@@ -168,6 +169,18 @@ struct Collect final : DnsEventSink {
     void on_dns(const DnsTransaction& t) override { dns.push_back(t); }
 };
 
+// The consumer that would follow DNS in the factory chain (an application protocol).
+struct Recorder final : StreamConsumer {
+    explicit Recorder(std::string& l) : log(l) {}
+    void on_data(int dir, Bytes data) override {
+        log += dir ? "<" : ">";
+        log.append(reinterpret_cast<const char*>(data.data()), data.size());
+    }
+    void on_gap(int, std::uint64_t) override { log += "[gap]"; }
+    void on_close(EndReason) override { log += "[close]"; }
+    std::string& log;
+};
+
 // A client/server TCP conversation fed through the tracker and the flow
 // engine the way `netdx dns` does.
 struct Conversation {
@@ -177,6 +190,8 @@ struct Conversation {
     std::uint64_t frame = 0;
     std::uint32_t cseq = 1000, sseq = 5000;
     std::int64_t ms = 0;
+    std::uint16_t port = 53;  // the port of the side that opens the connection
+    std::string other;        // what the next consumer of the chain received
 
     static DnsTrackerOptions opts() {
         DnsTrackerOptions o;
@@ -184,7 +199,8 @@ struct Conversation {
         return o;
     }
     Conversation() : tracker(sink, opts()) {
-        flows.set_consumer_factory([this](const Flow& f) { return make_dns_stream_consumer(tracker, f); });
+        flows.set_consumer_factory(
+            [this](const Flow& f) { return make_dns_stream_consumer(tracker, f, std::make_unique<Recorder>(other)); });
     }
     void feed(std::vector<std::uint8_t> bytes) {
         Decoded d = decode(std::move(bytes));
@@ -198,7 +214,7 @@ struct Conversation {
                                   std::uint32_t skip = 0) {
         std::uint32_t& seq = from_client ? cseq : sseq;
         seq += skip;  // bytes the capture lost before this segment
-        Tins::TCP t(from_client ? 53 : 40000, from_client ? 40000 : 53);
+        Tins::TCP t(from_client ? port : 40000, from_client ? 40000 : port);
         t.seq(seq);
         t.ack_seq(from_client ? sseq : cseq);
         t.flags(flags);
@@ -321,4 +337,61 @@ TEST_CASE("dns/tcp tracker: TC over UDP, then the same question split over TCP s
     REQUIRE(!o.sink.dns.empty());
     CHECK(o.sink.dns[0].truncated);
     CHECK_FALSE(o.sink.dns[0].retried_over_tcp);
+}
+
+TEST_CASE("dns/tcp tracker: another port, a first query split over segments makes the flow DNS both ways") {
+    Conversation c;
+    c.port = 5300;
+    c.handshake();
+    const auto q = framed(query(0x66, "files.lab.test")), r = framed(answer(0x66, "files.lab.test"));
+    c.feed(c.tcp(true, slice(q, 0, 1), kPshAck));  // one byte of the length first
+    c.feed(c.tcp(true, slice(q, 1, 14), kPshAck));
+    c.feed(c.tcp(true, slice(q, 14, q.size()), kPshAck));
+    c.feed(c.tcp(false, r, kPshAck));
+    c.close();
+    c.flows.finish();
+    c.tracker.finish();
+    REQUIRE(c.sink.dns.size() == 1);
+    CHECK(c.sink.dns[0].transport == DnsTransport::Tcp);
+    CHECK(c.sink.dns[0].qname == "files.lab.test");
+    CHECK(c.sink.dns[0].rcode == 0);
+    CHECK(c.sink.dns[0].answers.size() == 1);
+    CHECK(c.sink.dns[0].end == DnsEnd::Answered);
+    CHECK(c.other.empty());  // the next consumer was dropped
+}
+
+TEST_CASE("dns/tcp tracker: another port, a first message that is not a query goes to the next consumer intact") {
+    const std::string req = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    Conversation c;
+    c.port = 5300;
+    c.handshake();
+    c.feed(c.tcp(true, std::vector<std::uint8_t>(req.begin(), req.end()), kPshAck));
+    // A DNS answer later on the same flow does not make it DNS.
+    c.feed(c.tcp(false, framed(answer(1)), kPshAck));
+    c.close();
+    c.flows.finish();
+    c.tracker.finish();
+    CHECK(c.sink.dns.empty());
+    std::string want(1, '>');
+    want.append(req);
+    CHECK(c.other.substr(0, want.size()) == want);
+    CHECK(c.other.find('<') == 1 + req.size());
+    CHECK(c.other.ends_with("[close]"));
+
+    // A response first (capture started mid-conversation) is not a query either.
+    Conversation d;
+    d.port = 5300;
+    d.handshake();
+    const auto q = framed(query(2));
+    d.feed(d.tcp(true, slice(q, 0, 2), kPshAck));  // the length only: undecided
+    CHECK(d.other.empty());
+    d.feed(d.tcp(false, framed(answer(9)), kPshAck));  // the responder speaks first
+    std::string held(1, '>');
+    held.append(reinterpret_cast<const char*>(q.data()), 2);
+    CHECK(d.other.substr(0, 3) == held);
+    d.feed(d.tcp(true, slice(q, 2, q.size()), kPshAck));
+    d.close();
+    d.flows.finish();
+    d.tracker.finish();
+    CHECK(d.sink.dns.empty());
 }

@@ -1,6 +1,7 @@
 // DNS and DHCP transaction tracking on crafted packet sequences.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "dns/dhcp_tracker.hpp"
@@ -282,4 +283,61 @@ TEST_CASE("dhcpv6 tracker: solicit, advertise, request, reply with NoAddrsAvail"
     CHECK(c.v6[0].time_to_reply == doctest::Approx(0.03));
     REQUIRE(c.v6[0].servers.size() == 1);
     CHECK(ip(c.v6[0].servers[0]) == "fe80::fe");
+}
+
+// ---- DNS on ports not bound to it (the first-query heuristic) ----
+
+TEST_CASE("dns tracker: a UDP flow on another port whose first datagram is a query is DNS both ways") {
+    for (const bool on : {true, false}) {
+        CAPTURE(on);
+        Collect c;
+        DnsTrackerOptions o;
+        o.udp_heuristic = on;
+        DnsTracker t(c, o);
+        Feed f;
+        f(t, udp_packet(query(7, "files.lab.test").b, "10.0.0.1", "10.0.0.53", 40000, 5300), 1000);
+        f(t, udp_packet(answer(7, "files.lab.test", 3).b, "10.0.0.53", "10.0.0.1", 5300, 40000), 1002);
+        t.finish();
+        if (!on) {
+            CHECK(c.dns.empty());
+            CHECK(t.heuristic_flows() == 0);
+            continue;
+        }
+        REQUIRE(c.dns.size() == 1);
+        CHECK(c.dns[0].end == DnsEnd::Answered);
+        CHECK(c.dns[0].qname == "files.lab.test");
+        CHECK(c.dns[0].server_port == 5300);
+        CHECK(c.dns[0].rcode == 3);
+        CHECK(t.heuristic_flows() == 1);
+    }
+}
+
+TEST_CASE("dns tracker: a UDP flow whose first datagram is not a query stays non-DNS; the table is bounded") {
+    Collect c;
+    DnsTrackerOptions o;
+    o.udp_heuristic = true;
+    o.max_heuristic_flows = 2;
+    DnsTracker t(c, o);
+    Feed f;
+    // The answer comes first (capture started late): the pair is pinned as not DNS.
+    f(t, udp_packet(answer(1).b, "10.0.0.53", "10.0.0.1", 5300, 40001), 1000);
+    f(t, udp_packet(query(2).b, "10.0.0.1", "10.0.0.53", 40001, 5300), 1001);
+    f(t, udp_packet(answer(2).b, "10.0.0.53", "10.0.0.1", 5300, 40001), 1002);
+    // Other protocols' payloads never pass.
+    f(t, udp_packet({0x17, 0x03, 0x03, 0x00, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13},
+                    "10.0.0.1", "10.0.0.9", 40002, 443), 1003);
+    CHECK(t.heuristic_flows() == 2);
+    // Port 53 traffic never enters the table, nor NetBIOS name queries (DNS format, not DNS).
+    f(t, q_pkt(query(3)), 1004);
+    f(t, udp_packet(query(6, "FHFAEBEECACACACACACACACACACACAAA", 32).b, "10.0.0.1", "10.0.0.255", 137, 137), 1004);
+    CHECK(t.heuristic_flows() == 2);
+    // A third pair evicts the oldest (40001): its next query decides afresh.
+    f(t, udp_packet(query(4).b, "10.0.0.1", "10.0.0.53", 40003, 5300), 1005);
+    CHECK(t.heuristic_flows() == 2);
+    f(t, udp_packet(query(5).b, "10.0.0.1", "10.0.0.53", 40001, 5300), 1006);
+    t.finish();
+    std::vector<unsigned> ids;
+    for (const DnsTransaction& tx : c.dns) ids.push_back(tx.id);
+    std::sort(ids.begin(), ids.end());
+    CHECK(ids == std::vector<unsigned>{3, 4, 5});
 }
