@@ -31,7 +31,7 @@ Proto tcp_payload_proto(const Packet& pkt, const Layer& tcp, std::uint32_t offse
 
 }  // namespace
 
-void decode_from(Packet& pkt, Proto next, std::uint32_t offset, bool quoted) {
+void decode_from(Packet& pkt, Proto next, std::uint32_t offset, bool quoted, DecodeDepth depth) {
     const Registry& reg = Registry::get();
     while (next != Proto::None) {
         const DissectorDef* d = reg.def(next);
@@ -51,17 +51,19 @@ void decode_from(Packet& pkt, Proto next, std::uint32_t offset, bool quoted) {
             break;
         // A decoder may move its layer past a framing header (DNS over TCP's length prefix).
         offset = layer->offset + layer->length;
+        if (depth == DecodeDepth::Transport && !quoted && (layer->proto == Proto::Tcp || layer->proto == Proto::Udp))
+            break;
         if (layer->proto == Proto::Tcp && next == Proto::Data) next = tcp_payload_proto(pkt, *layer, offset);
         if (layer->length == 0 && next != Proto::None && next == layer->proto) break;  // no progress
     }
 }
 
-void decode_packet(Packet& pkt) {
+void decode_packet(Packet& pkt, DecodeDepth depth) {
     pkt.layers.clear();
     pkt.net = NetSummary{};
     pkt.limit = static_cast<std::uint32_t>(pkt.bytes.size());
     Proto first = Registry::get().for_link_type(pkt.linktype);
-    decode_from(pkt, first, 0, false);
+    decode_from(pkt, first, 0, false, depth);
 }
 
 }  // namespace netdx

@@ -342,7 +342,7 @@ int run_flows(FlowsArgs& a) {
             eng.process(p);
             return !(a.source.count && ++seen >= a.source.count);
         },
-        [] {});
+        [] {}, DecodeDepth::Transport);  // the table needs nothing above TCP/UDP
     eng.finish();
     auto print = [&](std::size_t count, auto&& row_at) {
         if (a.format == "json") print_json(stdout, count, row_at, eng);

@@ -31,7 +31,8 @@ void stop_on_signals(PacketSource* src);
 // before it has been handed on. on_flush runs when a live read times out and
 // before that error, so the output so far comes out first.
 template <typename OnPacket, typename OnFlush>
-int for_each_packet(PacketSource& src, Packet& pkt, OnPacket&& on_packet, OnFlush&& on_flush) {
+int for_each_packet(PacketSource& src, Packet& pkt, OnPacket&& on_packet, OnFlush&& on_flush,
+                    DecodeDepth depth = DecodeDepth::All) {
     for (;;) {
         const PacketSource::Result r = src.next(pkt);
         if (r == PacketSource::Result::Timeout) {
@@ -44,7 +45,7 @@ int for_each_packet(PacketSource& src, Packet& pkt, OnPacket&& on_packet, OnFlus
             fmt::print(stderr, "netdx: {}\n", src.error());
             return code(src.error_code());
         }
-        decode_packet(pkt);
+        decode_packet(pkt, depth);
         if (!on_packet(pkt)) return code(ExitCode::Ok);
     }
 }
