@@ -1,6 +1,7 @@
 #!/bin/bash
 # Scenario 8: application protocol failures, office LAN, server srv 10.77.1.10,
-# workstation pc1 10.77.1.101. Usage: protocol-failures.sh tls|http|smtp|ftp|telnet
+# workstation pc1 10.77.1.101.
+# Usage: protocol-failures.sh tls|http|smtp|ftp|telnet|tls-handshake|http-hang
 #  tls:    an old client offering only TLS 1.0 (openssl s_client -tls1) against
 #          nginx allowing TLS 1.2/1.3 (server answers a protocol_version alert);
 #          then curl to a TLS 1.2 server whose certificate expired 30 days ago
@@ -15,8 +16,14 @@
 #          then anonymously (works).                             -> ftp-login-failed
 #  telnet: inetutils telnet logs in to telnetd as alice, and curl logs in to
 #          vsftpd as alice: both passwords cross the LAN in clear.  -> plaintext-logins
+#  tls-handshake: nginx allowing only ECDHE-RSA-AES128-GCM-SHA256 (TLS 1.2);
+#          openssl s_client -tls1_2 offering only AES128-SHA: no shared cipher,
+#          the server answers a handshake_failure alert (twice). -> tls-handshake-failed
+#  http-hang: socat on srv:80 accepts and reads the request but never answers;
+#          curl --max-time 15 gives up; the capture keeps running until the
+#          request is ~15.5 s old.                              -> http-unanswered
 . "$(dirname "$0")/lib.sh"
-MODE=${1:?usage: protocol-failures.sh tls|http|smtp|ftp|telnet}
+MODE=${1:?usage: protocol-failures.sh tls|http|smtp|ftp|telnet|tls-handshake|http-hang}
 lab_init "proto-$MODE"
 case "$MODE" in
   tls) OUT="$LAB_OUT/tls-failures.pcap" ;;
@@ -24,6 +31,8 @@ case "$MODE" in
   smtp) OUT="$LAB_OUT/smtp-rejected.pcap" ;;
   ftp) OUT="$LAB_OUT/ftp-login-failed.pcap" ;;
   telnet) OUT="$LAB_OUT/plaintext-logins.pcap" ;;
+  tls-handshake) OUT="$LAB_OUT/tls-handshake-failed.pcap" ;;
+  http-hang) OUT="$LAB_OUT/http-unanswered.pcap" ;;
   *) lab_die "unknown mode $MODE" ;;
 esac
 
@@ -95,6 +104,28 @@ case "$MODE" in
         grep -q 'uid=' "$LAB_TMP/telnet.log" || lab_die "telnet login failed: $(tail -5 "$LAB_TMP/telnet.log")"
         [ ! -s "$LAB_TMP/curl-pc1.log" ] || lab_die "ftp login failed: $(cat "$LAB_TMP/curl-pc1.log")"
     fi
+    ;;
+  tls-handshake)
+    cert=$(lab_tls_cert www www.lab.test 365)
+    lab_nginx srv tlsfail "    server { listen 443 ssl; ssl_certificate $cert.crt; ssl_certificate_key $cert.key;
+        ssl_protocols TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256; return 200 'ok\n'; }"
+    lab_wait_port srv tcp 443
+    lab_capture sw br0 "$OUT"
+    for i in 1 2; do
+        on pc1 timeout 5 openssl s_client -connect www.lab.test:443 -servername www.lab.test -tls1_2 \
+            -cipher AES128-SHA </dev/null >>"$LAB_TMP/s_client.log" 2>&1 || true
+        sleep 0.5
+    done
+    grep -q -i 'handshake failure' "$LAB_TMP/s_client.log" || lab_die "no handshake failure: $(tail -5 "$LAB_TMP/s_client.log")"
+    ;;
+  http-hang)
+    # A listener that reads the request and never writes a byte back.
+    lab_bg srv socat-hang socat TCP-LISTEN:80,fork,reuseaddr EXEC:'sleep 60'
+    lab_wait_port srv tcp 80
+    lab_capture sw br0 "$OUT"
+    on pc1 curl -sS -o /dev/null --connect-timeout 4 --max-time 15 http://www.lab.test/status \
+        >>"$LAB_TMP/curl-pc1.log" 2>&1 || true
+    grep -q -i 'timed out' "$LAB_TMP/curl-pc1.log" || lab_die "curl did not time out: $(cat "$LAB_TMP/curl-pc1.log")"
     ;;
 esac
 lab_finish "$OUT"
