@@ -2,14 +2,14 @@
 // DNS response times per resolver for the stats view: the project's DNS
 // tracker pairs queries with responses (UDP and TCP), this keeps per server
 // the query/answer counts and a bounded sample of latencies. Memory is
-// capped: at most kMaxServers resolvers and kMaxSamples latencies each
-// (a uniform reservoir beyond that, so percentiles become estimates).
+// capped: at most kMaxServers resolvers and LatencySample's bound each.
 #include <cstdint>
 #include <map>
 #include <random>
 #include <vector>
 
 #include "dns/dns_tracker.hpp"
+#include "tui/latency_sample.hpp"
 #include "tui/snapshot.hpp"
 
 namespace netdx::tui {
@@ -17,7 +17,6 @@ namespace netdx::tui {
 class DnsStats final : public DnsEventSink {
 public:
     static constexpr std::size_t kMaxServers = 256;
-    static constexpr std::size_t kMaxSamples = 4096;
 
     DnsStats() : tracker_(*this) {}
     void on_packet(const Packet& pkt) { tracker_.on_packet(pkt); }
@@ -31,9 +30,7 @@ public:
 private:
     struct Server {
         std::uint64_t queries = 0, answered = 0, unanswered = 0, errors = 0;
-        std::uint64_t latencies_seen = 0;
-        double max = 0;
-        std::vector<double> sample;
+        LatencySample latency;
     };
     struct Less {
         bool operator()(const IpAddress& a, const IpAddress& b) const {
@@ -45,8 +42,5 @@ private:
     std::uint64_t dropped_ = 0;
     std::minstd_rand rng_{12345};
 };
-
-// Nearest-rank percentile (q in 0..1) of a sorted sample; -1 when empty.
-double nearest_rank(const std::vector<double>& sorted, double q);
 
 }  // namespace netdx::tui

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "events/http_events.hpp"
-#include "tui/dns_stats.hpp"
 
 namespace netdx::tui {
 
@@ -21,21 +20,11 @@ void HttpStats::on_http(const HttpTransaction& t) {
     ++s.answered;
     if (t.status / 100 == 4) ++s.client_errors;
     if (t.status / 100 == 5) ++s.server_errors;
-    if (t.latency < 0) return;
-    s.max = std::max(s.max, t.latency);
-    ++s.latencies_seen;
-    if (s.sample.size() < kMaxSamples) {
-        s.sample.push_back(t.latency);
-    } else {
-        std::uniform_int_distribution<std::uint64_t> pick(0, s.latencies_seen - 1);
-        const std::uint64_t j = pick(rng_);
-        if (j < kMaxSamples) s.sample[j] = t.latency;
-    }
+    if (t.latency >= 0) s.latency.add(t.latency, rng_);
 }
 
 void HttpStats::snapshot(std::vector<HttpServerRow>& out) const {
     out.clear();
-    std::vector<double> v;
     for (const auto& [ip, s] : servers_) {
         HttpServerRow r;
         r.server = ip;
@@ -43,12 +32,11 @@ void HttpStats::snapshot(std::vector<HttpServerRow>& out) const {
         r.answered = s.answered;
         r.client_errors = s.client_errors;
         r.server_errors = s.server_errors;
-        v = s.sample;
-        std::sort(v.begin(), v.end());
-        r.p50 = nearest_rank(v, 0.5);
-        r.p95 = nearest_rank(v, 0.95);
-        r.max = s.latencies_seen ? s.max : -1;
-        r.estimated = s.latencies_seen > s.sample.size();
+        const LatencySample::Summary l = s.latency.summary();
+        r.p50 = l.p50;
+        r.p95 = l.p95;
+        r.max = l.max;
+        r.estimated = l.estimated;
         out.push_back(r);
     }
     std::sort(out.begin(), out.end(), [](const HttpServerRow& a, const HttpServerRow& b) { return a.requests > b.requests; });
