@@ -51,6 +51,17 @@ struct AppEndpoints {
     int client_dir = 0;
 };
 
+// Copies the flow's endpoints into an application event (every event type
+// names them alike), so a consumer fills only what is its own.
+template <typename Event>
+void set_endpoints(Event& e, const AppEndpoints& ep) {
+    e.client = ep.client;
+    e.server = ep.server;
+    e.client_port = ep.client_port;
+    e.server_port = ep.server_port;
+    e.flow_id = ep.flow_id;
+}
+
 struct AppContext {
     AppEventSink& sink;
     const AppClock& clock;

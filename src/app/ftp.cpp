@@ -146,11 +146,7 @@ private:
         FtpTransaction t;
         t.where = ctx_.clock.where;
         t.ts = ctx_.clock.ts;
-        t.client = ep_.client;
-        t.server = ep_.server;
-        t.client_port = ep_.client_port;
-        t.server_port = ep_.server_port;
-        t.flow_id = ep_.flow_id;
+        set_endpoints(t, ep_);
         t.user = user_;
         return t;
     }
@@ -269,11 +265,7 @@ private:
         l.where = t.command_frame;
         l.ts = t.command_ts;
         l.protocol = LoginProtocol::Ftp;
-        l.client = ep_.client;
-        l.server = ep_.server;
-        l.client_port = ep_.client_port;
-        l.server_port = ep_.server_port;
-        l.flow_id = ep_.flow_id;
+        set_endpoints(l, ep_);
         l.user = t.user;
         l.anonymous = user_anonymous_;
         l.password_masked = p.password_mask;

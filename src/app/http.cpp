@@ -289,11 +289,7 @@ private:
 
     HttpTransaction base() const {
         HttpTransaction t;
-        t.client = ep_.client;
-        t.server = ep_.server;
-        t.client_port = ep_.client_port;
-        t.server_port = ep_.server_port;
-        t.flow_id = ep_.flow_id;
+        set_endpoints(t, ep_);
         return t;
     }
 

@@ -129,11 +129,7 @@ private:
         SmtpTransaction t;
         t.where = ctx_.clock.where;
         t.ts = ctx_.clock.ts;
-        t.client = ep_.client;
-        t.server = ep_.server;
-        t.client_port = ep_.client_port;
-        t.server_port = ep_.server_port;
-        t.flow_id = ep_.flow_id;
+        set_endpoints(t, ep_);
         t.helo = helo_;
         return t;
     }
@@ -347,11 +343,7 @@ private:
             l.where = auth_.password_frame;
             l.ts = auth_.password_ts;
             l.protocol = LoginProtocol::Smtp;
-            l.client = ep_.client;
-            l.server = ep_.server;
-            l.client_port = ep_.client_port;
-            l.server_port = ep_.server_port;
-            l.flow_id = ep_.flow_id;
+            set_endpoints(l, ep_);
             l.user = auth_.user;
             l.password_masked = auth_.masked;
             l.password_length = auth_.password_len;

@@ -209,11 +209,7 @@ private:
         l.where = password_frame_;
         l.ts = password_ts_;
         l.protocol = LoginProtocol::Telnet;
-        l.client = ep_.client;
-        l.server = ep_.server;
-        l.client_port = ep_.client_port;
-        l.server_port = ep_.server_port;
-        l.flow_id = ep_.flow_id;
+        set_endpoints(l, ep_);
         l.user = user_;
         l.password_masked = masked_;
         l.password_length = password_len_;

@@ -52,11 +52,7 @@ bool looks_like_tls_start(Bytes data) {
 class TlsConsumer final : public StreamConsumer {
 public:
     TlsConsumer(const AppEndpoints& ep, AppContext ctx) : ctx_(ctx), client_dir_(ep.client_dir) {
-        s_.client = ep.client;
-        s_.server = ep.server;
-        s_.client_port = ep.client_port;
-        s_.server_port = ep.server_port;
-        s_.flow_id = ep.flow_id;
+        set_endpoints(s_, ep);
     }
 
     void on_data(int dir, Bytes data) override {
