@@ -3,6 +3,7 @@
 // (bounded), reads the hellos and the leaf certificate, collects alerts, and
 // emits one TlsSession when the flow ends. Once the handshake has completed
 // nothing more is read: the rest is encrypted application data.
+#include <algorithm>
 #include <vector>
 
 #include "app/app_stream.hpp"

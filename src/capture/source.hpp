@@ -66,6 +66,9 @@ public:
 
 private:
     PacketSource() = default;
+    // stdio's buffer for the capture file; declared first so it outlives the
+    // pcap_close() in the destructor.
+    std::unique_ptr<char[]> read_buffer_;
     pcap_t* pcap_ = nullptr;
     int linktype_ = 0;
     bool live_ = false;

@@ -1,6 +1,7 @@
 #include "flow/flow_key.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace netdx {
 

@@ -10,7 +10,6 @@ double seconds_between(const Timestamp& later, const Timestamp& earlier) {
 
 FlowTable::FlowTable(FlowTableConfig cfg) : cfg_(cfg) {
     if (cfg_.max_flows == 0) throw std::invalid_argument("flow table needs room for at least one flow");
-    map_.reserve(std::min<std::size_t>(cfg_.max_flows, 1 << 16));
     for (int c = 0; c < kClasses; ++c) head_[c] = tail_[c] = kNil;
 }
 
@@ -63,7 +62,7 @@ void FlowTable::release(std::uint32_t i, EndReason why, bool override_reason) {
     Flow& f = pool_[i];
     if (override_reason || f.end == EndReason::Open) f.end = why;
     unlink(i);
-    map_.erase(f.key);
+    index_.erase(flow_key_hash(f.key), i);
     if (f.streams) f.streams->close(f.end);
     if (on_end_) on_end_(f);
     f = Flow{};
@@ -71,9 +70,11 @@ void FlowTable::release(std::uint32_t i, EndReason why, bool override_reason) {
 }
 
 Flow& FlowTable::get(const FlowKey& key, const Timestamp& now, bool& created) {
-    if (auto it = map_.find(key); it != map_.end()) {
+    const std::uint32_t hash = flow_key_hash(key);
+    if (const std::uint32_t slot = index_.find(key, hash, [this](std::uint32_t s) -> const FlowKey& { return pool_[s].key; });
+        slot != FlowIndex::kNone) {
         created = false;
-        return pool_[it->second];
+        return pool_[slot];
     }
     if (free_.empty() && pool_.size() < cfg_.max_flows) {
         pool_.emplace_back();
@@ -92,16 +93,15 @@ Flow& FlowTable::get(const FlowKey& key, const Timestamp& now, bool& created) {
     }
     const std::uint32_t i = free_.back();
     free_.pop_back();
-    Flow& f = pool_[i];
-    f = Flow{};
+    Flow& f = pool_[i];  // already reset by release(), or new
     f.slot = i;
     f.key = key;
     f.id = stats_.created++;
     f.first = f.last = now;
     f.live = true;
-    map_.emplace(key, i);
+    index_.insert(hash, i);
     link(i, class_of(f));
-    if (map_.size() > stats_.peak_live) stats_.peak_live = map_.size();
+    if (index_.size() > stats_.peak_live) stats_.peak_live = index_.size();
     created = true;
     return f;
 }

@@ -1,15 +1,15 @@
 #pragma once
-// The live flows: a hash map from canonical key to a slot in a fixed pool,
+// The live flows: an index from canonical key to a slot in a fixed pool,
 // with one LRU list per timeout class so idle flows expire in order and the
 // oldest flow is evicted when the table is full. Memory is bounded by
 // max_flows, never by the number of packets; every flow that leaves the table
 // goes through the end callback with its reason.
 #include <functional>
 #include <deque>
-#include <unordered_map>
 #include <vector>
 
 #include "flow/flow.hpp"
+#include "flow/flow_index.hpp"
 
 namespace netdx {
 
@@ -54,7 +54,7 @@ public:
     // Ends every live flow (end of capture): reason Open unless already set.
     void end_all();
 
-    [[nodiscard]] std::size_t live() const { return map_.size(); }
+    [[nodiscard]] std::size_t live() const { return index_.size(); }
     [[nodiscard]] const FlowTableStats& stats() const { return stats_; }
     [[nodiscard]] const FlowTableConfig& config() const { return cfg_; }
 
@@ -72,7 +72,7 @@ private:
     EndFn on_end_;
     std::deque<Flow> pool_;  // grows up to max_flows; addresses stay put
     std::vector<std::uint32_t> free_;
-    std::unordered_map<FlowKey, std::uint32_t, FlowKeyHash> map_;
+    FlowIndex index_;
     std::uint32_t head_[kClasses], tail_[kClasses];  // head: most recent
     FlowTableStats stats_;
 };
