@@ -15,7 +15,7 @@ namespace netdx {
 
 namespace {
 
-constexpr std::size_t kReadBuffer = 1 << 20;
+constexpr std::size_t kReadBuffer = 1 << 18;
 
 bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
@@ -84,7 +84,7 @@ std::unique_ptr<PacketSource> PacketSource::open(const SourceOptions& opts) {
             static char stdin_buffer[kReadBuffer];
             buffer = stdin_buffer;
         } else {
-            src->read_buffer_ = std::make_unique<char[]>(kReadBuffer);
+            src->read_buffer_ = std::make_unique_for_overwrite<char[]>(kReadBuffer);
             buffer = src->read_buffer_.get();
         }
         std::setvbuf(fp, buffer, _IOFBF, kReadBuffer);

@@ -166,7 +166,7 @@ FlowRecordStore::Ref FlowRecordStore::add(const FlowRecord& r) {
     std::uint8_t tmp[kMaxRecord];
     const std::size_t n = encode(r, tmp);
     if (used_ + n > kChunk) {
-        chunks_.push_back(std::make_unique<std::uint8_t[]>(kChunk));
+        chunks_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(kChunk));
         used_ = 0;
     }
     std::memcpy(chunks_.back().get() + used_, tmp, n);

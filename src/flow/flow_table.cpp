@@ -40,26 +40,26 @@ double FlowTable::timeout_of(int cls) const {
 }
 
 void FlowTable::link(std::uint32_t i, int cls) {
-    Flow& f = pool_[i];
+    Flow& f = at(i);
     f.lru_class = static_cast<std::uint8_t>(cls);
     f.lru_prev = kNil;
     f.lru_next = head_[cls];
-    if (head_[cls] != kNil) pool_[head_[cls]].lru_prev = i;
+    if (head_[cls] != kNil) at(head_[cls]).lru_prev = i;
     head_[cls] = i;
     if (tail_[cls] == kNil) tail_[cls] = i;
 }
 
 void FlowTable::unlink(std::uint32_t i) {
-    Flow& f = pool_[i];
+    Flow& f = at(i);
     const int cls = f.lru_class;
-    if (f.lru_prev != kNil) pool_[f.lru_prev].lru_next = f.lru_next;
+    if (f.lru_prev != kNil) at(f.lru_prev).lru_next = f.lru_next;
     else head_[cls] = f.lru_next;
-    if (f.lru_next != kNil) pool_[f.lru_next].lru_prev = f.lru_prev;
+    if (f.lru_next != kNil) at(f.lru_next).lru_prev = f.lru_prev;
     else tail_[cls] = f.lru_prev;
 }
 
 void FlowTable::release(std::uint32_t i, EndReason why, bool override_reason) {
-    Flow& f = pool_[i];
+    Flow& f = at(i);
     if (override_reason || f.end == EndReason::Open) f.end = why;
     unlink(i);
     index_.erase(flow_key_hash(f.key), i);
@@ -71,14 +71,14 @@ void FlowTable::release(std::uint32_t i, EndReason why, bool override_reason) {
 
 Flow& FlowTable::get(const FlowKey& key, const Timestamp& now, bool& created) {
     const std::uint32_t hash = flow_key_hash(key);
-    if (const std::uint32_t slot = index_.find(key, hash, [this](std::uint32_t s) -> const FlowKey& { return pool_[s].key; });
+    if (const std::uint32_t slot = index_.find(key, hash, [this](std::uint32_t s) -> const FlowKey& { return at(s).key; });
         slot != FlowIndex::kNone) {
         created = false;
-        return pool_[slot];
+        return at(slot);
     }
-    if (free_.empty() && pool_.size() < cfg_.max_flows) {
-        pool_.emplace_back();
-        free_.push_back(static_cast<std::uint32_t>(pool_.size() - 1));
+    if (free_.empty() && pool_size_ < cfg_.max_flows) {
+        if (pool_size_ % kChunkFlows == 0) chunks_.push_back(std::make_unique<Flow[]>(kChunkFlows));
+        free_.push_back(pool_size_++);
     }
     if (free_.empty()) {
         // Full: evict the least recently active flow, preferring flows already
@@ -86,14 +86,14 @@ Flow& FlowTable::get(const FlowKey& key, const Timestamp& now, bool& created) {
         std::uint32_t victim = tail_[2] != kNil ? tail_[2] : tail_[0];
         if (victim == kNil)
             for (int c : {1, 3, 4})
-                if (tail_[c] != kNil && (victim == kNil || seconds_between(pool_[victim].last, pool_[tail_[c]].last) > 0))
+                if (tail_[c] != kNil && (victim == kNil || seconds_between(at(victim).last, at(tail_[c]).last) > 0))
                     victim = tail_[c];
         ++stats_.evicted;
         release(victim, EndReason::Evicted, true);
     }
     const std::uint32_t i = free_.back();
     free_.pop_back();
-    Flow& f = pool_[i];  // already reset by release(), or new
+    Flow& f = at(i);  // already reset by release(), or new
     f.slot = i;
     f.key = key;
     f.id = stats_.created++;
@@ -109,15 +109,17 @@ Flow& FlowTable::get(const FlowKey& key, const Timestamp& now, bool& created) {
 void FlowTable::touch(Flow& f, const Timestamp& now) {
     const std::uint32_t i = index_of(f);
     f.last = now;
+    const int cls = class_of(f);
+    if (head_[cls] == i) return;  // already the freshest of its class
     unlink(i);
-    link(i, class_of(f));
+    link(i, cls);
 }
 
 void FlowTable::expire(const Timestamp& now) {
     for (int c = 0; c < kClasses; ++c) {
         const double limit = timeout_of(c);
         while (tail_[c] != kNil) {
-            Flow& f = pool_[tail_[c]];
+            Flow& f = at(tail_[c]);
             if (seconds_between(now, f.last) <= limit) break;
             ++stats_.timed_out;
             const bool attempt = f.state == FlowState::Attempt;

@@ -5,7 +5,7 @@
 // max_flows, never by the number of packets; every flow that leaves the table
 // goes through the end callback with its reason.
 #include <functional>
-#include <deque>
+#include <memory>
 #include <vector>
 
 #include "flow/flow.hpp"
@@ -70,7 +70,12 @@ private:
 
     FlowTableConfig cfg_;
     EndFn on_end_;
-    std::deque<Flow> pool_;  // grows up to max_flows; addresses stay put
+    // The pool grows up to max_flows in chunks (addresses stay put; one
+    // allocation per kChunkFlows flows instead of one per flow).
+    static constexpr std::uint32_t kChunkFlows = 256;
+    Flow& at(std::uint32_t i) { return chunks_[i / kChunkFlows][i % kChunkFlows]; }
+    std::vector<std::unique_ptr<Flow[]>> chunks_;
+    std::uint32_t pool_size_ = 0;
     std::vector<std::uint32_t> free_;
     FlowIndex index_;
     std::uint32_t head_[kClasses], tail_[kClasses];  // head: most recent
