@@ -38,6 +38,11 @@ enum class Proto : std::uint8_t {
     Smtp,
     Ftp,
     Telnet,
+    Http,
+    Tls,
+    Ssh,
+    Pop3,
+    Imap,
     Count_
 };
 
