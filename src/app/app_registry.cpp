@@ -11,12 +11,16 @@ extern const AppProtocol kTlsProtocol;
 extern const AppProtocol kSmtpProtocol;
 extern const AppProtocol kFtpProtocol;
 extern const AppProtocol kTelnetProtocol;
+extern const AppProtocol kPop3Protocol;
+extern const AppProtocol kImapProtocol;
 
 namespace {
 const AppProtocol* const kProtocols[] = {
     &kSmtpProtocol,
     &kFtpProtocol,
     &kTelnetProtocol,
+    &kPop3Protocol,
+    &kImapProtocol,
     &kHttpProtocol,
     &kTlsProtocol,
     nullptr,  // end

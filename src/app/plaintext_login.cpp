@@ -10,6 +10,8 @@ std::string_view login_protocol_name(LoginProtocol p) {
         case LoginProtocol::Telnet: return "Telnet";
         case LoginProtocol::Ftp: return "FTP";
         case LoginProtocol::Smtp: return "SMTP";
+        case LoginProtocol::Pop3: return "POP3";
+        case LoginProtocol::Imap: return "IMAP";
     }
     return "?";
 }

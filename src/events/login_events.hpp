@@ -1,6 +1,7 @@
 #pragma once
 // A user name and password seen crossing the network in clear (Telnet, FTP
-// USER/PASS, SMTP AUTH without STARTTLS). The password itself never leaves the
+// USER/PASS, SMTP AUTH without STARTTLS, POP3 USER/PASS and AUTH, IMAP LOGIN
+// and AUTHENTICATE). The password itself never leaves the
 // consumer that saw it: events carry only its masked form and length, so no
 // report, log or JSON output can leak it.
 #include <cstdint>
@@ -11,7 +12,7 @@
 
 namespace netdx {
 
-enum class LoginProtocol : std::uint8_t { Telnet, Ftp, Smtp };
+enum class LoginProtocol : std::uint8_t { Telnet, Ftp, Smtp, Pop3, Imap };
 enum class LoginOutcome : std::uint8_t { Unknown, Accepted, Rejected };
 
 std::string_view login_protocol_name(LoginProtocol p);
@@ -25,7 +26,7 @@ struct PlaintextLogin : EventBase {  // where/ts: the frame that carried the pas
     std::string user;             // escaped, capped
     std::string password_masked;  // mask_password(): first character and length only
     std::size_t password_length = 0;
-    std::string mechanism;        // SMTP AUTH mechanism (PLAIN, LOGIN); empty otherwise
+    std::string mechanism;        // SASL mechanism (PLAIN, LOGIN) of SMTP/POP3 AUTH, IMAP AUTHENTICATE
     // Anonymous FTP (user anonymous/ftp): the "password" is an e-mail address by
     // convention, not a secret.
     bool anonymous = false;

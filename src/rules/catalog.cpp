@@ -130,6 +130,8 @@ constexpr ParamDef kSmtpRcpt[] = {{"min_count", "1", "recipients refused with a 
 constexpr ParamDef kSmtpRelay[] = {{"min_count", "1", "recipients refused as relaying per mail server"}};
 constexpr ParamDef kFtpLogin[] = {{"min_failures", "1", "failed FTP logins (530/430 to PASS or USER) per server"}};
 constexpr ParamDef kPlaintextLogin[] = {{"min_logins", "1", "logins with a password in clear per server"}};
+constexpr ParamDef kMailLogin[] = {
+    {"min_failures", "3", "POP3/IMAP logins rejected per client and server (-ERR to PASS/AUTH, NO/BAD to LOGIN/AUTHENTICATE)"}};
 
 const FindingDef kDefs[] = {
     // addressing
@@ -402,6 +404,24 @@ const FindingDef kDefs[] = {
      "Require STARTTLS before AUTH (Postfix smtpd_tls_auth_only = yes) or use port 465/587 with TLS; change the "
      "password that was exposed.",
      kPlaintextLogin},
+    {"cred.plaintext_pop3", "security", S::Warning, "POP3 login with a password in clear",
+     "A mail client logged in to a POP3 server (USER/PASS or AUTH PLAIN/LOGIN) without STLS: the password is "
+     "readable by anyone capturing traffic (netdx shows it masked). APOP sends a digest and is not counted.",
+     "Use POP3S on port 995 or require STLS before login (Dovecot disable_plaintext_auth = yes, ssl = required); "
+     "change the password that was exposed.",
+     kPlaintextLogin},
+    {"cred.plaintext_imap", "security", S::Warning, "IMAP login with a password in clear",
+     "A mail client logged in to an IMAP server (LOGIN or AUTHENTICATE PLAIN/LOGIN) without STARTTLS: the "
+     "password is readable by anyone capturing traffic (netdx shows it masked).",
+     "Use IMAPS on port 993 or require STARTTLS before login (Dovecot disable_plaintext_auth = yes, ssl = "
+     "required); change the password that was exposed.",
+     kPlaintextLogin},
+    {"mail.login_failed", "application", S::Warning, "POP3/IMAP logins failed",
+     "A mail server refused repeated logins from one client (-ERR to PASS or AUTH, NO or BAD to LOGIN or "
+     "AUTHENTICATE): the client cannot read its mail. Only logins sent in clear are seen.",
+     "Check the password stored in the mail client (a changed password makes every poll fail) and the server's "
+     "log (Dovecot auth). Many users tried from one client is password guessing: block the client.",
+     kMailLogin},
 };
 
 }  // namespace

@@ -24,5 +24,6 @@ void add_link_local6_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleCo
 void add_mail_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_ftp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_credential_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_mail_login_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 
 }  // namespace netdx

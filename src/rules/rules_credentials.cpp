@@ -1,4 +1,4 @@
-// Passwords seen in clear (src/app/telnet.cpp, ftp.cpp, smtp.cpp raise
+// Passwords seen in clear (src/app/telnet.cpp, ftp.cpp, smtp.cpp, pop3.cpp, imap.cpp raise
 // PlaintextLogin with the password already masked): one finding per protocol
 // and server. Anonymous FTP is not a credential (the "password" is an e-mail
 // address by convention) and is not counted.
@@ -27,6 +27,8 @@ std::string_view rule_id(LoginProtocol p) {
         case LoginProtocol::Telnet: return "cred.plaintext_telnet";
         case LoginProtocol::Ftp: return "cred.plaintext_ftp";
         case LoginProtocol::Smtp: return "cred.plaintext_smtp";
+        case LoginProtocol::Pop3: return "cred.plaintext_pop3";
+        case LoginProtocol::Imap: return "cred.plaintext_imap";
     }
     return "cred.plaintext_telnet";
 }
@@ -36,6 +38,8 @@ std::string_view fix(LoginProtocol p) {
         case LoginProtocol::Telnet: return "Use SSH instead of Telnet";
         case LoginProtocol::Ftp: return "Use SFTP or FTPS (AUTH TLS) instead of plain FTP";
         case LoginProtocol::Smtp: return "Require STARTTLS before AUTH";
+        case LoginProtocol::Pop3: return "Use POP3S (995) or require STLS before USER/PASS and AUTH";
+        case LoginProtocol::Imap: return "Use IMAPS (993) or require STARTTLS before LOGIN and AUTHENTICATE";
     }
     return "";
 }
@@ -44,7 +48,8 @@ class CredentialRules final : public Rule {
 public:
     explicit CredentialRules(const RuleConfig& c)
         : min_{c.number("cred.plaintext_telnet", "min_logins"), c.number("cred.plaintext_ftp", "min_logins"),
-               c.number("cred.plaintext_smtp", "min_logins")} {}
+               c.number("cred.plaintext_smtp", "min_logins"), c.number("cred.plaintext_pop3", "min_logins"),
+               c.number("cred.plaintext_imap", "min_logins")} {}
 
     void on_plaintext_login(const PlaintextLogin& l) override {
         if (l.anonymous) return;
@@ -88,7 +93,7 @@ public:
     [[nodiscard]] std::uint64_t dropped() const override { return exposed_.dropped(); }
 
 private:
-    double min_[3];
+    double min_[5];  // by LoginProtocol
     BoundedMap<std::pair<int, IpAddress>, Exposed, 4096> exposed_;
 };
 

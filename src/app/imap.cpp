@@ -1,0 +1,215 @@
+// IMAP (RFC 9051 / 3501) over reassembled TCP: pairs each tagged command with
+// its tagged OK / NO / BAD (commands may complete out of order), passes over
+// untagged "*" data and "+" continuations, skips literals by byte count
+// (src/app/imap_reader.hpp), and reports the passwords sent in clear (LOGIN
+// with atoms, quoted strings or literals; AUTHENTICATE PLAIN / LOGIN) as
+// PlaintextLogin. Reading stops after OK to STARTTLS and after a successful
+// AUTHENTICATE whose mechanism it cannot follow (it may install a security
+// layer).
+#include <deque>
+
+#include "app/app_stream.hpp"
+#include "app/imap_reader.hpp"
+#include "app/line_text.hpp"
+#include "app/sasl_credentials.hpp"
+#include "events/login_events.hpp"
+
+namespace netdx {
+
+namespace {
+
+constexpr std::size_t kMaxLine = 8192;
+constexpr std::size_t kLiteralCap = 256;  // enough for a user name or password
+constexpr std::size_t kMaxPending = 64;
+constexpr int kGiveUpMalformed = 8;
+
+std::string upper(std::string_view s) {
+    std::string out(s.substr(0, 32));
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
+struct Pending {
+    std::string tag, command;
+    // LOGIN only.
+    std::string user, password_masked;
+    std::size_t password_len = 0;
+    FrameRef frame;
+    double ts = 0;
+};
+
+class ImapConsumer final : public StreamConsumer {
+public:
+    ImapConsumer(const AppEndpoints& ep, AppContext ctx) : ep_(ep), ctx_(ctx) {}
+
+    void on_data(int dir, Bytes data) override {
+        if (done_) return;
+        if (dir == ep_.client_dir) client_.feed(data, [this](const ImapMessage& m) { client_message(m); });
+        else server_.feed(data, [this](const ImapMessage& m) { server_message(m); });
+    }
+
+    void on_gap(int dir, std::uint64_t n) override {
+        if (done_) return;
+        if (dir == ep_.client_dir) client_.gap(n);
+        else server_.gap(n);
+        // Tags still pair commands with replies after a gap; only an
+        // AUTHENTICATE exchange in progress is lost.
+        if (auth_tag_.size()) {
+            flush_auth();
+            auth_tag_.clear();
+        }
+    }
+
+    void on_close(EndReason) override {
+        if (done_) return;
+        for (const Pending& p : pending_)
+            if (p.command == "LOGIN") login(p, LoginOutcome::Unknown);
+        flush_auth();
+        pending_.clear();
+        done_ = true;
+    }
+
+private:
+    void client_message(const ImapMessage& m) {
+        if (!auth_tag_.empty()) {
+            // A response to the server's "+" challenge (base64, or "*" to cancel).
+            sasl_.response(m.first_line, ctx_.clock.where, ctx_.clock.ts);
+            return;
+        }
+        if (m.overlong || m.tokens.size() < 2) return;  // e.g. DONE ending IDLE
+        Pending p;
+        p.tag = capped_text(m.tokens[0], 64);
+        p.command = upper(m.tokens[1]);
+        p.frame = ctx_.clock.where;
+        p.ts = ctx_.clock.ts;
+        if (p.command == "LOGIN" && m.tokens.size() >= 4) {
+            p.user = capped_text(m.tokens[2], 64);
+            p.password_masked = mask_password(m.tokens[3]);
+            p.password_len = m.tokens[3].size();
+        } else if (p.command == "LOGIN") {
+            p.command = "LOGIN?";  // arguments missing: a BAD will follow, nothing was exposed
+        } else if (p.command == "AUTHENTICATE" && m.tokens.size() >= 3) {
+            // SASL-IR (RFC 4959): the initial response may follow the mechanism.
+            sasl_.start(m.tokens[2], m.tokens.size() >= 4 ? std::string_view(m.tokens[3]) : std::string_view{},
+                        ctx_.clock.where, ctx_.clock.ts);
+            auth_tag_ = p.tag;
+        }
+        if (pending_.size() >= kMaxPending) pending_.pop_front();  // a server that never answers
+        pending_.push_back(std::move(p));
+    }
+
+    void server_message(const ImapMessage& m) {
+        if (m.overlong) return;  // long untagged data (FETCH, LIST) is not a reply we pair
+        if (m.tokens.empty()) {
+            malformed();
+            return;
+        }
+        const std::string_view tag = m.tokens[0];
+        if (tag == "*" || tag == "+") {
+            ++valid_replies_;
+            return;
+        }
+        const std::string status = m.tokens.size() >= 2 ? upper(m.tokens[1]) : std::string();
+        if (status != "OK" && status != "NO" && status != "BAD") {
+            malformed();
+            return;
+        }
+        ++valid_replies_;
+        const std::string escaped_tag = capped_text(tag, 64);
+        for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+            if (it->tag != escaped_tag) continue;
+            Pending p = std::move(*it);
+            pending_.erase(it);
+            complete(p, status == "OK");
+            return;
+        }
+    }
+
+    void complete(const Pending& p, bool ok) {
+        const LoginOutcome outcome = ok ? LoginOutcome::Accepted : LoginOutcome::Rejected;
+        if (p.command == "LOGIN") {
+            login(p, outcome);
+        } else if (p.command == "AUTHENTICATE" && p.tag == auth_tag_) {
+            auth_tag_.clear();
+            if (sasl_.have_password()) sasl_login(outcome);
+            if (ok && sasl_.mechanism() == SaslCredentials::Mechanism::Other) stop();
+        } else if (p.command == "STARTTLS" && ok) {
+            stop();  // TLS from here on
+        }
+    }
+
+    void malformed() {
+        ++malformed_lines_;
+        if (!valid_replies_ && malformed_lines_ >= kGiveUpMalformed) stop();  // not IMAP
+    }
+
+    void stop() {
+        pending_.clear();
+        auth_tag_.clear();
+        done_ = true;
+        client_.stop();
+        server_.stop();
+    }
+
+    PlaintextLogin base_login(LoginOutcome outcome) const {
+        PlaintextLogin l;
+        l.protocol = LoginProtocol::Imap;
+        set_endpoints(l, ep_);
+        l.outcome = outcome;
+        if (outcome != LoginOutcome::Unknown) l.outcome_frame = ctx_.clock.where;
+        return l;
+    }
+
+    void login(const Pending& p, LoginOutcome outcome) {
+        PlaintextLogin l = base_login(outcome);
+        l.where = p.frame;
+        l.ts = p.ts;
+        l.user = p.user;
+        l.password_masked = p.password_masked;
+        l.password_length = p.password_len;
+        ctx_.sink.on_plaintext_login(l);
+    }
+
+    void sasl_login(LoginOutcome outcome) {
+        PlaintextLogin l = base_login(outcome);
+        l.where = sasl_.password_frame();
+        l.ts = sasl_.password_ts();
+        l.user = sasl_.user();
+        l.password_masked = sasl_.password_masked();
+        l.password_length = sasl_.password_length();
+        l.mechanism = sasl_.mechanism_name();
+        ctx_.sink.on_plaintext_login(l);
+    }
+
+    // An AUTHENTICATE that will get no reply we can read.
+    void flush_auth() {
+        if (!auth_tag_.empty() && sasl_.have_password()) sasl_login(LoginOutcome::Unknown);
+        for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+            if (it->tag == auth_tag_ && it->command == "AUTHENTICATE") {
+                pending_.erase(it);
+                break;
+            }
+        }
+    }
+
+    AppEndpoints ep_;
+    AppContext ctx_;
+    ImapReader client_{kMaxLine, kLiteralCap}, server_{kMaxLine, 0};
+    std::deque<Pending> pending_;
+    SaslCredentials sasl_;
+    std::string auth_tag_;  // the AUTHENTICATE in progress
+    bool done_ = false;
+    int malformed_lines_ = 0, valid_replies_ = 0;
+};
+
+std::unique_ptr<StreamConsumer> make_imap(const AppEndpoints& ep, AppContext ctx) {
+    return std::make_unique<ImapConsumer>(ep, ctx);
+}
+
+}  // namespace
+
+extern const AppProtocol kImapProtocol;
+const AppProtocol kImapProtocol{"imap", {143}, &make_imap};
+
+}  // namespace netdx
