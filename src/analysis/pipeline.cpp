@@ -36,6 +36,7 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink, AppEventSink {
     void on_smtp(const SmtpTransaction& e) override { owner.engine_.on_smtp(e); }
     void on_ftp(const FtpTransaction& e) override { owner.engine_.on_ftp(e); }
     void on_plaintext_login(const PlaintextLogin& e) override { owner.engine_.on_plaintext_login(e); }
+    void on_ssh(const SshSession& e) override { owner.engine_.on_ssh(e); }
     Pipeline& owner;
     DnsTracker dns;
     DhcpTracker dhcp;

@@ -6,6 +6,7 @@ namespace netdx {
 
 extern const AppProtocol kHttpProtocol;
 extern const AppProtocol kTlsProtocol;
+extern const AppProtocol kSshProtocol;
 
 // One line per application protocol (defined in src/app/<proto>.cpp).
 extern const AppProtocol kSmtpProtocol;
@@ -23,6 +24,7 @@ const AppProtocol* const kProtocols[] = {
     &kImapProtocol,
     &kHttpProtocol,
     &kTlsProtocol,
+    &kSshProtocol,
     nullptr,  // end
 };
 

@@ -19,6 +19,7 @@ struct TlsSession;
 struct SmtpTransaction;
 struct FtpTransaction;
 struct PlaintextLogin;
+struct SshSession;
 
 // Receives what the application consumers learn. Every hook defaults to
 // nothing so a sink implements only what it uses.
@@ -30,6 +31,7 @@ public:
     virtual void on_smtp(const SmtpTransaction&) {}
     virtual void on_ftp(const FtpTransaction&) {}
     virtual void on_plaintext_login(const PlaintextLogin&) {}
+    virtual void on_ssh(const SshSession&) {}
 };
 
 // The frame being processed while a consumer runs: stream data is delivered

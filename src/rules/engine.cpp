@@ -25,6 +25,7 @@ void Engine::on_tls(const TlsSession& e) { for (auto& r : rules_) r->on_tls(e); 
 void Engine::on_smtp(const SmtpTransaction& e) { for (auto& r : rules_) r->on_smtp(e); }
 void Engine::on_ftp(const FtpTransaction& e) { for (auto& r : rules_) r->on_ftp(e); }
 void Engine::on_plaintext_login(const PlaintextLogin& e) { for (auto& r : rules_) r->on_plaintext_login(e); }
+void Engine::on_ssh(const SshSession& e) { for (auto& r : rules_) r->on_ssh(e); }
 
 std::uint64_t Engine::limit_drops() const {
     std::uint64_t n = 0;

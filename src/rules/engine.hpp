@@ -30,6 +30,7 @@ public:
     void on_smtp(const SmtpTransaction& e);
     void on_ftp(const FtpTransaction& e);
     void on_plaintext_login(const PlaintextLogin& e);
+    void on_ssh(const SshSession& e);
 
     // Runs every rule's finish once; findings most severe first.
     std::vector<Finding> finish(double capture_first, double capture_last);

@@ -21,6 +21,7 @@ struct TlsSession;
 struct SmtpTransaction;
 struct FtpTransaction;
 struct PlaintextLogin;
+struct SshSession;
 }  // namespace netdx
 
 namespace netdx {
@@ -66,6 +67,7 @@ public:
     virtual void on_smtp(const SmtpTransaction&) {}
     virtual void on_ftp(const FtpTransaction&) {}
     virtual void on_plaintext_login(const PlaintextLogin&) {}
+    virtual void on_ssh(const SshSession&) {}
     virtual void finish(FinishContext& ctx) = 0;
     // Keys dropped because a table of this rule was full (reported as a limit).
     [[nodiscard]] virtual std::uint64_t dropped() const { return 0; }
