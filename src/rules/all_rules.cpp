@@ -16,6 +16,7 @@ std::vector<std::unique_ptr<Rule>> make_rules(const RuleConfig& c) {
     add_dhcpv6_rules(out, c);
     add_http_rules(out, c);
     add_tls_rules(out, c);
+    add_ssh_rules(out, c);
     add_rising_rtt_rules(out, c);
     add_link_local6_rules(out, c);
     add_mail_rules(out, c);

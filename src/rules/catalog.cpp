@@ -115,6 +115,7 @@ constexpr ParamDef kHttpUnanswered[] = {
     {"min_count", "1", "requests never answered per server"},
     {"wait_s", "10", "a request still open when the capture ends counts only if sent this long before the end"}};
 constexpr ParamDef kTlsCount[] = {{"min_count", "1", "handshakes per server"}};
+constexpr ParamDef kSshCount[] = {{"min_count", "1", "connections per server"}};
 constexpr ParamDef kHighRtt[] = {
     {"max_rtt_ms", "300", "handshake RTT above this is high"},
     {"min_samples", "2", "handshakes per server above the limit"}};
@@ -260,6 +261,36 @@ const FindingDef kDefs[] = {
      "Act on the alert named: trust store and certificate chain for certificate alerts, cipher and version "
      "settings for handshake_failure; the side that sent the alert is the one that refused.",
      kTlsCount},
+    {"ssh.no_common_algorithm", "application", S::Error, "SSH client and server share no algorithm",
+     "The KEXINIT messages of client and server have no algorithm in common in one category (key exchange, "
+     "host key, cipher, MAC or compression, named in the finding with both lists), or a side sent DISCONNECT "
+     "KEY_EXCHANGE_FAILED. Typically an old client or server that offers only legacy algorithms "
+     "(diffie-hellman-group1-sha1, ssh-dss, 3des-cbc) against a current OpenSSH that no longer enables them.",
+     "Upgrade the old side; meanwhile enable a common algorithm explicitly on one side (KexAlgorithms, "
+     "HostKeyAlgorithms, Ciphers, MACs in ssh_config or sshd_config), preferably a modern one the old side "
+     "still has rather than re-enabling a broken one on the server for everyone.",
+     kSshCount},
+    {"ssh.version_mismatch", "application", S::Error, "SSH protocol version mismatch",
+     "One side speaks only SSH protocol 1 (identification SSH-1.x other than 1.99), or the server answered "
+     "\"Protocol major versions differ.\" or DISCONNECT PROTOCOL_VERSION_NOT_SUPPORTED. Current OpenSSH "
+     "speaks only SSH-2.",
+     "Replace or upgrade the SSH-1 client or device (SSH-1 is broken and unsupported); there is no safe way "
+     "to re-enable SSH-1 on a current server.",
+     kSshCount},
+    {"ssh.handshake_failed", "application", S::Warning, "SSH connections ended before key exchange completed",
+     "SSH connections were closed, reset or timed out before both sides sent NEWKEYS, for a reason other than "
+     "a version or algorithm mismatch: the finding says how far they got and any DISCONNECT sent. Causes are "
+     "a server refusing the client (MaxStartups, tcp wrappers, fail2ban), a middlebox cutting the connection, "
+     "or a scanner (ssh-keyscan also stops after the server's key).",
+     "Look at the server's log (journalctl -u ssh) at the times shown; check MaxStartups and firewall or IPS "
+     "rules between the hosts; if the client is a scanner, nothing is wrong with the server.",
+     kSshCount},
+    {"ssh.weak_algorithm", "application", S::Notice, "SSH negotiated a weak algorithm",
+     "Client and server agreed on a broken or deprecated algorithm (diffie-hellman-group1-sha1, SHA-1 group "
+     "exchange, ssh-dss, 3des/arcfour/blowfish/CBC DES, hmac-md5, no cipher or MAC): the connection works but "
+     "its protection is weaker than it should be.",
+     "Remove the algorithm from the server's and the client's configuration and upgrade the side that needs it.",
+     kSshCount},
     {"tcp.high_rtt", "performance", S::Warning, "High round-trip time",
      "TCP handshakes with this server take long: the path has high latency.",
      "Check for a long or congested path, bufferbloat, or an overloaded server.", kHighRtt},

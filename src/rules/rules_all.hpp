@@ -19,6 +19,7 @@ void add_dns_browsing_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleC
 void add_dhcpv6_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_http_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_tls_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_ssh_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_rising_rtt_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_link_local6_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_mail_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
