@@ -40,6 +40,8 @@ const DissectorDef* const kDissectors[] = {
     &smtp_dissector,
     &ftp_dissector,
     &telnet_dissector,
+    &pop3_dissector,
+    &imap_dissector,
 };
 }  // namespace
 

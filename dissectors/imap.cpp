@@ -1,0 +1,154 @@
+// IMAP (RFC 9051 / 3501) for the packet view, as tshark 4.0 shows it:
+// "Request: a1 LOGIN ..." for a segment sent to port 143, "Response: ..."
+// from it, naming the segment's last line (tshark writes the column once per
+// line). Segments inside a literal (a FETCHed message) are shown the same
+// way; tshark hands those to its mail dissector. The password of a LOGIN is
+// masked in the info column and no field carries it.
+#include "core/escape.hpp"
+#include "dissectors/common.hpp"
+#include "dissectors/text_lines.hpp"
+#include "events/login_events.hpp"
+
+namespace netdx {
+
+namespace {
+
+constexpr std::uint16_t kPortImap = 143;
+constexpr std::size_t kMaxShown = 256;
+constexpr std::size_t kMaxLines = 256;  // a segment holds a few dozen at most; the bound keeps the walk short
+
+Proto decode(Cursor& c, Packet&, Layer& layer) {
+    layer.length = static_cast<std::uint32_t>(c.remaining());
+    return Proto::None;
+}
+
+std::string_view first_line(const Packet& pkt, const Layer& l) {
+    std::string_view line;
+    TextLines lines(layer_text(pkt, l));
+    if (!lines.next(line)) return {};
+    return line;
+}
+
+std::string_view last_line(const Packet& pkt, const Layer& l) {
+    std::string_view line, last;
+    TextLines lines(layer_text(pkt, l));
+    for (std::size_t n = 0; n < kMaxLines && lines.next(line); ++n) last = line;
+    return last;
+}
+
+// The next word of a line: an atom, or a quoted string with its quotes.
+std::string_view word(std::string_view& s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    std::size_t end = 0;
+    if (!s.empty() && s.front() == '"') {
+        for (end = 1; end < s.size() && s[end] != '"'; ++end)
+            if (s[end] == '\\') ++end;
+        end = std::min(end + 1, s.size());
+    } else {
+        end = std::min(s.find(' '), s.size());
+    }
+    const std::string_view w = s.substr(0, end);
+    s.remove_prefix(end);
+    return w;
+}
+
+bool is_login(std::string_view verb) {
+    constexpr std::string_view kLogin = "login";
+    if (verb.size() != kLogin.size()) return false;
+    for (std::size_t i = 0; i < verb.size(); ++i)
+        if ((verb[i] | 0x20) != kLogin[i]) return false;
+    return true;
+}
+
+// "tag LOGIN user password": everything up to the password, and the password
+// without its quotes; false for any other line.
+bool login_parts(std::string_view line, std::string_view& shown, std::string_view& password) {
+    std::string_view rest = line;
+    word(rest);
+    if (!is_login(word(rest))) return false;
+    word(rest);
+    shown = line.substr(0, line.size() - rest.size());
+    password = word(rest);
+    if (password.size() >= 2 && password.front() == '"' && password.back() == '"')
+        password = password.substr(1, password.size() - 2);
+    return !password.empty();
+}
+
+void imap_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
+    const std::string_view line = last_line(pkt, l).substr(0, kMaxShown);
+    const bool request = sent_to(pkt, kPortImap);
+    if (request) info(out, "Request: ");
+    else info(out, "Response: ");
+    std::string_view shown, password;
+    if (request && login_parts(line, shown, password)) {
+        append_escaped(out, shown);
+        out.push_back(' ');
+        const std::string masked = mask_password(password);
+        out.append(masked.data(), masked.data() + masked.size());
+        return;
+    }
+    append_escaped(out, line);
+}
+
+void f_isrequest(const FieldContext& c, FieldOut& out) { out.boolean(sent_to(c.pkt, kPortImap)); }
+
+void f_request_tag(const FieldContext& c, FieldOut& out) {
+    if (!sent_to(c.pkt, kPortImap)) return;
+    std::string_view rest = first_line(c.pkt, *c.layer);
+    const std::string_view tag = word(rest);
+    if (!tag.empty()) out.text(tag);
+}
+void f_request_command(const FieldContext& c, FieldOut& out) {
+    if (!sent_to(c.pkt, kPortImap)) return;
+    std::string_view rest = first_line(c.pkt, *c.layer);
+    word(rest);
+    const std::string_view cmd = word(rest);
+    if (!cmd.empty()) out.text(cmd);
+}
+void f_username(const FieldContext& c, FieldOut& out) {
+    if (!sent_to(c.pkt, kPortImap)) return;
+    std::string_view rest = first_line(c.pkt, *c.layer);
+    word(rest);
+    if (!is_login(word(rest))) return;
+    const std::string_view user = word(rest);
+    if (!user.empty()) out.text(user);
+}
+
+// The first tagged line of a response: its tag and status.
+bool tagged(const FieldContext& c, std::string_view& tag, std::string_view& status) {
+    if (sent_to(c.pkt, kPortImap)) return false;
+    std::string_view line;
+    TextLines lines(layer_text(c.pkt, *c.layer));
+    for (std::size_t n = 0; n < kMaxLines && lines.next(line); ++n) {
+        std::string_view rest = line;
+        tag = word(rest);
+        if (tag.empty() || tag == "*" || tag == "+") continue;
+        status = word(rest);
+        return true;
+    }
+    return false;
+}
+void f_response_tag(const FieldContext& c, FieldOut& out) {
+    std::string_view tag, status;
+    if (tagged(c, tag, status)) out.text(tag);
+}
+void f_response_status(const FieldContext& c, FieldOut& out) {
+    std::string_view tag, status;
+    if (tagged(c, tag, status) && !status.empty()) out.text(status);
+}
+
+const FieldDef kFields[] = {
+    {"imap.isrequest", "Request", f_isrequest},
+    {"imap.request_tag", "Request Tag", f_request_tag},
+    {"imap.request.command", "Request Command", f_request_command},
+    {"imap.request.username", "Request Username (LOGIN)", f_username},
+    {"imap.response_tag", "Response Tag", f_response_tag},
+    {"imap.response.status", "Response Status", f_response_status},
+};
+const Binding kBindings[] = {{Binding::TcpPort, kPortImap}};
+
+}  // namespace
+
+const DissectorDef imap_dissector = {Proto::Imap, "imap", "IMAP", decode, imap_info, kFields, kBindings};
+
+}  // namespace netdx

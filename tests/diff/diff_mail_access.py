@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Differential test: netdx's POP3 and IMAP packet view against tshark 4.0.
+
+Every frame either tool shows as POP or IMAP, in $CAPTURES and (when present)
+$SHARED/corpus/public, is compared on the Protocol and Info columns. A frame
+whose password netdx masks on purpose (PASS, LOGIN) is counted apart, not as
+agreement. Known differences, by design of a per-segment view: tshark
+reassembles POP3 bodies and IMAP literals and names them by their mail headers.
+Fails when fewer than THRESHOLD % of the compared frames agree.
+Usage: diff_mail_access.py [-v] [FILE...]. Exit 77 when tshark is missing or no
+capture has POP3/IMAP.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from diff_common import default_captures
+
+THRESHOLD = 50.0  # 52.4% on 2026-12-04: the rest is TLS after STLS/STARTTLS and reassembled bodies
+KINDS = {"POP": "pop", "IMAP": "imap"}
+SUMMARY = re.compile(r"^\s*(\d+)\s+\S+\s+(.*?)\s+(\S+)\s+(\d+) (.*)$")
+MASK = re.compile(r"\*\*\* \(\d+ characters?\)")
+TCP_PREFIX = re.compile(r"^(\[TCP [^\]]*\] )+")
+
+
+def tshark_rows(path):
+    out = subprocess.run(["tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.number", "-e",
+                          "_ws.col.Protocol", "-e", "_ws.col.Info"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    rows = {}
+    for line in out.decode("utf-8", "replace").splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 3 and cols[0].isdigit():
+            rows[int(cols[0])] = (cols[1], TCP_PREFIX.sub("", cols[2]))
+    return rows
+
+
+def netdx_rows(netdx, path):
+    out = subprocess.run([netdx, "packets", "-r", path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    rows = {}
+    for line in out.decode("utf-8", "replace").splitlines():
+        m = SUMMARY.match(line)
+        if m:
+            rows[int(m.group(1))] = (m.group(3), m.group(5))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-v", action="store_true")
+    ap.add_argument("files", nargs="*")
+    args = ap.parse_args()
+    if not shutil.which("tshark"):
+        print("tshark not found")
+        return 77
+    netdx = os.environ.get("NETDX", "netdx")
+    files = args.files or default_captures((".pcap", ".pcapng"))
+    total = agree = masked = 0
+    for path in files:
+        t, n = tshark_rows(path), netdx_rows(netdx, path)
+        frames = [f for f in sorted(set(t) | set(n))
+                  if t.get(f, ("", ""))[0] in KINDS or n.get(f, ("", ""))[0] in KINDS]
+        if not frames:
+            continue
+        ok = hidden = 0
+        for f in frames:
+            tr, nr = t.get(f, ("", "")), n.get(f, ("", ""))
+            if tr == nr:
+                ok += 1
+            elif tr[0] == nr[0] and MASK.search(nr[1]):
+                hidden += 1
+            elif args.v:
+                print(f"  {os.path.basename(path)} #{f}: {tr[0]} {tr[1][:90]!r} | {nr[0]} {nr[1][:90]!r}")
+        print(f"{os.path.basename(path):<55} {ok}/{len(frames)} equal, {hidden} password masked")
+        total += len(frames)
+        agree += ok
+        masked += hidden
+    if not total:
+        print("no POP3/IMAP frames in the captures")
+        return 77
+    compared = total - masked
+    share = 100.0 * agree / compared if compared else 100.0
+    print(f"total: {agree}/{compared} frames equal ({share:.1f}%), {masked} more differ only by the masked password")
+    return 0 if share >= THRESHOLD else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
