@@ -14,7 +14,7 @@ namespace netdx {
 namespace {
 
 constexpr std::uint16_t kPortImap = 143;
-constexpr std::size_t kMaxShown = 256;
+constexpr std::size_t kMaxShown = 1024;  // IMAP greetings list every capability on one line
 constexpr std::size_t kMaxLines = 256;  // a segment holds a few dozen at most; the bound keeps the walk short
 
 Proto decode(Cursor& c, Packet&, Layer& layer) {

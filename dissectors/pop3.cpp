@@ -15,7 +15,7 @@ namespace netdx {
 namespace {
 
 constexpr std::uint16_t kPortPop3 = 110;
-constexpr std::size_t kMaxShown = 256;
+constexpr std::size_t kMaxShown = 1024;
 
 Proto decode(Cursor& c, Packet&, Layer& layer) {
     layer.length = static_cast<std::uint32_t>(c.remaining());
