@@ -34,6 +34,7 @@ extern const DissectorDef gre_dissector;
 extern const DissectorDef smtp_dissector;
 extern const DissectorDef ftp_dissector;
 extern const DissectorDef telnet_dissector;
+extern const DissectorDef ssh_dissector;
 extern const DissectorDef pop3_dissector;
 extern const DissectorDef imap_dissector;
 }  // namespace netdx

@@ -40,6 +40,7 @@ const DissectorDef* const kDissectors[] = {
     &smtp_dissector,
     &ftp_dissector,
     &telnet_dissector,
+    &ssh_dissector,
     &pop3_dissector,
     &imap_dissector,
 };
