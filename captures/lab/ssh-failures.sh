@@ -6,7 +6,9 @@
 #  3. a client forced to ssh-dss host keys only (no common host key algorithm);
 #  4. a connection cut during key exchange: the client's ProxyCommand passes only
 #     its first 600 bytes (identification and part of its KEXINIT), then closes;
-#  5. a client that speaks only SSH-1: socat sends the identification line
+#  5. (against legacy 10.77.1.12, an sshd that also allows 3des-cbc) a key login
+#     with a client forced to 3des-cbc: it works, with a weak cipher.
+#  6. a client that speaks only SSH-1: socat sends the identification line
 #     "SSH-1.5-Legacy_1.0" (no SSH-1 client is packaged any more) and sshd
 #     answers "Protocol major versions differ.".
 #                                                            -> ssh-failures
@@ -14,12 +16,17 @@
 lab_init ssh-failures
 OUT="$LAB_OUT/ssh-failures.pcap"
 
-lab_office srv pc1
+lab_office srv pc1 legacy
 lab_wan_bridge
 lab_host srv 02:77:00:00:00:10 10.77.1.10
 lab_host pc1 02:77:00:00:01:01 10.77.1.101
+lab_host legacy 02:77:00:00:00:12 10.77.1.12
 lab_sshd srv
 lab_wait_port srv tcp 22
+sed -e "s|^PidFile .*|PidFile $LAB_TMP/ssh/sshd-legacy.pid|" "$LAB_TMP/ssh/sshd_config" >"$LAB_TMP/ssh/sshd_legacy_config"
+echo 'Ciphers +3des-cbc' >>"$LAB_TMP/ssh/sshd_legacy_config"
+lab_bg legacy sshd-legacy /usr/sbin/sshd -D -e -f "$LAB_TMP/ssh/sshd_legacy_config"
+lab_wait_port legacy tcp 22
 lab_capture sw br0 "$OUT"
 
 d="$LAB_TMP/ssh"
@@ -36,6 +43,8 @@ on pc1 ssh "${opts[@]}" -o HostKeyAlgorithms=ssh-dss root@10.77.1.10 true >>"$lo
 sleep 0.5
 on pc1 ssh "${opts[@]}" -o ProxyCommand='sh -c "head -c 600 | socat -t 2 - TCP:%h:%p"' root@10.77.1.10 true \
     >>"$log" 2>&1 && lab_die "cut connection worked"
+sleep 0.5
+on pc1 ssh "${opts[@]}" -o Ciphers=3des-cbc root@10.77.1.12 true >>"$log" 2>&1 || lab_die "3des-cbc login failed: $(tail -3 "$log")"
 sleep 0.5
 { printf 'SSH-1.5-Legacy_1.0\r\n'; sleep 1; } | on pc1 socat -t 2 - TCP:10.77.1.10:22 >"$LAB_TMP/ssh1.log" 2>&1 || true
 grep -q 'no matching key exchange' "$log" || lab_die "no kex failure: $(cat "$log")"
