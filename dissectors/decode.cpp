@@ -4,6 +4,7 @@
 
 #include "dissectors/dns_parse.hpp"
 #include "dissectors/registry.hpp"
+#include "dissectors/tls_framing.hpp"
 
 namespace netdx {
 
@@ -12,8 +13,9 @@ namespace {
 // TCP payload goes to the protocol bound to its port (the lower port first, as
 // for UDP) only when the segment starts a whole PDU of it: a PDU split across
 // segments needs stream reassembly, and tshark shows no layer for its pieces
-// either ("TCP segment of a reassembled PDU"). DNS is the only TCP-bound
-// protocol so far; its framing is the 2-byte length prefix.
+// either ("TCP segment of a reassembled PDU"). DNS (2-byte length prefix) and
+// TLS (5-byte record header) have framing to check; the text protocols take
+// any segment (HTTP shows a body segment as "Continuation").
 Proto tcp_payload_proto(const Packet& pkt, const Layer& tcp, std::uint32_t offset) {
     if (tcp.quoted || tcp.length < 4) return Proto::Data;
     const std::size_t end = std::min<std::size_t>(pkt.limit, pkt.bytes.size());
@@ -26,6 +28,7 @@ Proto tcp_payload_proto(const Packet& pkt, const Layer& tcp, std::uint32_t offse
     if (app == Proto::None) return Proto::Data;
     const Bytes payload{pkt.bytes.data() + offset, end - offset};
     if (app == Proto::Dns) return dns::tcp_whole_message(payload) ? Proto::Dns : Proto::None;
+    if (app == Proto::Tls) return tls_starts_whole_record(payload) ? Proto::Tls : Proto::None;
     return app;
 }
 

@@ -20,6 +20,8 @@ namespace netdx {
 using DecodeFn = Proto (*)(Cursor& c, Packet& pkt, Layer& layer);
 
 using InfoFn = void (*)(const Packet& pkt, const Layer& layer, fmt::memory_buffer& out);
+// The Protocol column when it depends on the packet (TLSv1.2 / TLSv1.3).
+using ColumnFn = std::string_view (*)(const Packet& pkt, const Layer& layer);
 
 // Per-capture facts some fields need (relative times).
 struct CaptureClock {
@@ -55,6 +57,7 @@ struct DissectorDef {
     InfoFn info;  // may be null: the layer below writes the info column
     std::span<const FieldDef> fields;
     std::span<const Binding> bindings;
+    ColumnFn column_of = nullptr;  // null: `column` for every packet
 };
 
 // Collects the values of one field for one packet; tshark joins repeated

@@ -16,42 +16,68 @@ std::string tls_version_name(std::uint16_t v) {
     }
 }
 
+namespace {
+
+// RFC 8446 6.2 name and the title tshark's info column uses.
+struct AlertName {
+    std::uint8_t code;
+    const char* rfc;
+    const char* title;
+};
+
+constexpr AlertName kAlerts[] = {
+    {0, "close_notify", "Close Notify"},
+    {10, "unexpected_message", "Unexpected Message"},
+    {20, "bad_record_mac", "Bad Record MAC"},
+    {21, "decryption_failed", "Decryption Failed"},
+    {22, "record_overflow", "Record Overflow"},
+    {30, "decompression_failure", "Decompression Failure"},
+    {40, "handshake_failure", "Handshake Failure"},
+    {41, "no_certificate", "No Certificate"},
+    {42, "bad_certificate", "Bad Certificate"},
+    {43, "unsupported_certificate", "Unsupported Certificate"},
+    {44, "certificate_revoked", "Certificate Revoked"},
+    {45, "certificate_expired", "Certificate Expired"},
+    {46, "certificate_unknown", "Certificate Unknown"},
+    {47, "illegal_parameter", "Illegal Parameter"},
+    {48, "unknown_ca", "Unknown CA"},
+    {49, "access_denied", "Access Denied"},
+    {50, "decode_error", "Decode Error"},
+    {51, "decrypt_error", "Decrypt Error"},
+    {60, "export_restriction", "Export Restriction"},
+    {70, "protocol_version", "Protocol Version"},
+    {71, "insufficient_security", "Insufficient Security"},
+    {80, "internal_error", "Internal Error"},
+    {86, "inappropriate_fallback", "Inappropriate Fallback"},
+    {90, "user_canceled", "User Canceled"},
+    {100, "no_renegotiation", "No Renegotiation"},
+    {109, "missing_extension", "Missing Extension"},
+    {110, "unsupported_extension", "Unsupported Extension"},
+    {111, "certificate_unobtainable", "Certificate Unobtainable"},
+    {112, "unrecognized_name", "Unrecognized Name"},
+    {113, "bad_certificate_status_response", "Bad Certificate Status Response"},
+    {114, "bad_certificate_hash_value", "Bad Certificate Hash Value"},
+    {115, "unknown_psk_identity", "Unknown PSK Identity"},
+    {116, "certificate_required", "Certificate Required"},
+    {120, "no_application_protocol", "No application Protocol"},
+};
+
+const AlertName* find_alert(std::uint8_t d) {
+    for (const AlertName& a : kAlerts)
+        if (a.code == d) return &a;
+    return nullptr;
+}
+
+}  // namespace
+
 std::string tls_alert_name(std::uint8_t d) {
-    switch (d) {
-        case 0: return "close_notify";
-        case 10: return "unexpected_message";
-        case 20: return "bad_record_mac";
-        case 21: return "decryption_failed";
-        case 22: return "record_overflow";
-        case 30: return "decompression_failure";
-        case 40: return "handshake_failure";
-        case 41: return "no_certificate";
-        case 42: return "bad_certificate";
-        case 43: return "unsupported_certificate";
-        case 44: return "certificate_revoked";
-        case 45: return "certificate_expired";
-        case 46: return "certificate_unknown";
-        case 47: return "illegal_parameter";
-        case 48: return "unknown_ca";
-        case 49: return "access_denied";
-        case 50: return "decode_error";
-        case 51: return "decrypt_error";
-        case 60: return "export_restriction";
-        case 70: return "protocol_version";
-        case 71: return "insufficient_security";
-        case 80: return "internal_error";
-        case 86: return "inappropriate_fallback";
-        case 90: return "user_canceled";
-        case 100: return "no_renegotiation";
-        case 109: return "missing_extension";
-        case 110: return "unsupported_extension";
-        case 112: return "unrecognized_name";
-        case 113: return "bad_certificate_status_response";
-        case 115: return "unknown_psk_identity";
-        case 116: return "certificate_required";
-        case 120: return "no_application_protocol";
-        default: return fmt::format("alert {}", d);
-    }
+    if (const AlertName* a = find_alert(d)) return a->rfc;
+    return fmt::format("alert {}", d);
+}
+
+const char* tls_alert_title(std::uint8_t d) {
+    const AlertName* a = find_alert(d);
+    return a ? a->title : nullptr;
 }
 
 }  // namespace netdx

@@ -69,5 +69,7 @@ inline constexpr std::size_t kTlsAlertCap = 4;
 std::string tls_version_name(std::uint16_t v);
 // RFC 8446 6.2 names ("protocol_version", "certificate_expired", ...).
 std::string tls_alert_name(std::uint8_t description);
+// tshark's title for the info column ("Handshake Failure"); null when unknown.
+const char* tls_alert_title(std::uint8_t description);
 
 }  // namespace netdx

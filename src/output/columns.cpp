@@ -30,7 +30,9 @@ const Layer* problem_layer(const Packet& pkt) {
 
 std::string_view protocol_column(const Packet& pkt) {
     const Layer* l = top_layer(pkt, false);
-    return l ? Registry::get().def(l->proto)->column : std::string_view("Frame");
+    if (!l) return "Frame";
+    const DissectorDef* d = Registry::get().def(l->proto);
+    return d->column_of ? d->column_of(pkt, *l) : d->column;
 }
 
 void append_info_column(const Packet& pkt, fmt::memory_buffer& out) {
