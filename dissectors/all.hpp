@@ -37,4 +37,6 @@ extern const DissectorDef telnet_dissector;
 extern const DissectorDef ssh_dissector;
 extern const DissectorDef pop3_dissector;
 extern const DissectorDef imap_dissector;
+extern const DissectorDef http_dissector;
+extern const DissectorDef tls_dissector;
 }  // namespace netdx

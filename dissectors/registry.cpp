@@ -43,6 +43,8 @@ const DissectorDef* const kDissectors[] = {
     &ssh_dissector,
     &pop3_dissector,
     &imap_dissector,
+    &http_dissector,
+    &tls_dissector,
 };
 }  // namespace
 
