@@ -103,6 +103,7 @@ bool clear_handshake(const Record& r) {
         const std::uint8_t* m = r.body.data() + off;
         const std::size_t len = (std::size_t{m[1]} << 16) | load_be16(m + 2);
         if (handshake_name(m[0]) == nullptr || len > r.body.size() - off - 4) return false;
+        if (m[0] == 0 && r.body.size() != 4) return false;  // a HelloRequest travels alone
         off += 4 + len;
     }
     return off == r.body.size();

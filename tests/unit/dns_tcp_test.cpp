@@ -91,7 +91,7 @@ TEST_CASE("dns/tcp: pieces of a split message get no DNS (or data) layer in the 
     const Decoded both = decode(tcp_packet(cat(whole, slice(whole, 0, 5)), "10.0.0.53", "10.0.0.1", 53, 40000));
     CHECK(stack(both) == "eth:ip:tcp:dns");
     // Other TCP ports still show their payload as data.
-    CHECK(stack(decode(tcp_packet(whole, "10.0.0.53", "10.0.0.1", 8080, 40000))) == "eth:ip:tcp:data");
+    CHECK(stack(decode(tcp_packet(whole, "10.0.0.53", "10.0.0.1", 8081, 40000))) == "eth:ip:tcp:data");
 }
 
 TEST_CASE("dns/tcp: every cut of a two-message segment decodes without crashing") {
