@@ -26,7 +26,7 @@ std::vector<Sample> samples() {
     syn.sack_permitted();
     syn.timestamp(7, 0);
     syn.winscale(7);
-    TCP sack(80, 40000);
+    TCP sack(8081, 40000);  // no dissector on 8081: the payload stays data
     sack.flags(TCP::ACK);
     sack.sack({1, 2, 3, 4});
     ICMP unreach(ICMP::DEST_UNREACHABLE);
