@@ -78,7 +78,7 @@ TEST_CASE("http display: 5xx, continuation, credentials and escaping") {
     CHECK(field(body, "http.response").empty());
     auto auth = segment(80, 40000, "GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YWxpY2U6U2VjcmV0LTc3\r\n\r\n");
     CHECK(field(auth, "netdx.http.authorization_scheme") == "Basic");
-    auto bad = segment(80, 40000, std::string("GET /\x1b[2J HTTP/1.1\r\nHost: a\x07\r\n\r\n", 36));
+    auto bad = segment(80, 40000, std::string("GET /\x1b[2J HTTP/1.1\r\nHost: a\x07\r\n\r\n"));
     CHECK(info(bad) == "GET /\\x1b[2J HTTP/1.1 ");
     CHECK(field(bad, "http.host") == "a\\x07");
     // Not a known method, or no version: not a request line.
