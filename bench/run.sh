@@ -10,7 +10,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 build=${BUILD:-$root/build}
 [[ $build = /* ]] || build=$root/$build
-shared=${SHARED:-$root/../shared}
 n=${N:-1000000}
 
 if [[ ! -f $build/build.ninja ]]; then
@@ -25,14 +24,10 @@ if [[ $# -ge 1 && $1 != -* ]]; then
 else
     file=$here/out/bench-$n.pcap
     if [[ ! -f $file ]]; then
-        if [[ ! -f $shared/bench/gen_bench_pcap.py ]]; then
-            echo "bench: $shared/bench/gen_bench_pcap.py not found; give a capture file" >&2
-            exit 1
-        fi
         mkdir -p "$here/out"
         echo "bench: generating $n packets into $file (about 30 s per million)" >&2
         # The generator reads its certs/ folder relative to itself.
-        (cd "$shared/bench" && python3 gen_bench_pcap.py -n "$n" -o "$file.tmp") >&2
+        (cd "$here" && python3 gen_bench_pcap.py -n "$n" -o "$file.tmp") >&2
         mv "$file.tmp" "$file"
     fi
 fi

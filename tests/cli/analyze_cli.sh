@@ -1,13 +1,12 @@
 #!/bin/bash
 # `netdx analyze` and `netdx rules` end to end: output formats parse, --fail-on
 # exit code, --evidence writes exactly the evidence frames, config errors get
-# their exit code, NO_COLOR is respected. Uses a shared-corpus capture (skips
-# when ../shared is absent).
+# their exit code, NO_COLOR is respected. Uses a capture of the bundled corpus.
 set -u
 : "${NETDX:?}" "${SOURCE_ROOT:?}"
-SHARED=${SHARED:-$SOURCE_ROOT/../shared}
-cap=$SHARED/corpus/public/chrissanders__packets__tcp_refuseconnection.pcapng
-[[ -f $cap ]] || { echo "skip: $cap absent"; exit 77; }
+CORPUS=${CORPUS:-$SOURCE_ROOT/tests/corpus/public}
+cap=$CORPUS/chrissanders__packets__tcp_refuseconnection.pcapng
+[[ -f $cap ]] || { echo "FAIL: $cap absent"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0

@@ -15,11 +15,8 @@ add_dir() {
         < <(find "$1" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -print0 | sort -z)
 }
 add_dir "$CAPTURES"
-if [ -n "${SHARED:-}" ] && [ -d "$SHARED/corpus/public" ]; then
-    add_dir "$SHARED/corpus/public"
-else
-    echo "note: no \$SHARED/corpus/public, smoke-testing captures/ only"
-fi
+[ -d "${CORPUS:-}" ] || { echo "FAIL: reference corpus missing: ${CORPUS:-unset}"; exit 1; }
+add_dir "$CORPUS"
 if [ ${#files[@]} -eq 0 ]; then
     echo "SKIP: no capture to run"
     exit 77

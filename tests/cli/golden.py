@@ -3,9 +3,9 @@
 expectation file, checked line by line (docs/rules-and-expectations.md).
 
 Sources: captures/<name>.expect next to captures/<name>.pcap(ng), and
-tests/golden_shared/<name>.expect for files of the shared corpus
-(../shared/corpus/public/<name>.pcap(ng)), skipped when ../shared is absent.
-Prints a per-capture pass/fail table; exit 0 all pass, 1 a failure, 77 nothing to check.
+tests/golden_corpus/<name>.expect for files of the bundled reference corpus
+(tests/corpus/public/<name>.pcap(ng)).
+Prints a per-capture pass/fail table; exit 0 all pass, 1 a failure.
 """
 import fnmatch
 import json
@@ -74,25 +74,20 @@ def main():
     netdx = os.environ.get("NETDX", "netdx")
     root = os.environ.get("SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
     captures = os.environ.get("CAPTURES", os.path.join(root, "captures"))
-    shared = os.environ.get("SHARED", os.path.join(root, "..", "shared"))
+    corpus = os.environ.get("CORPUS", os.path.join(root, "tests", "corpus", "public"))
     cases = []
     if os.path.isdir(captures):
         for name in sorted(os.listdir(captures)):
             if name.endswith(".expect"):
                 cases.append((os.path.join(captures, name), captures))
-    golden_shared = os.path.join(root, "tests", "golden_shared")
-    corpus = os.path.join(shared, "corpus", "public")
-    skipped_shared = 0
-    if os.path.isdir(golden_shared):
-        for name in sorted(os.listdir(golden_shared)):
+    golden_corpus = os.path.join(root, "tests", "golden_corpus")
+    if os.path.isdir(golden_corpus):
+        for name in sorted(os.listdir(golden_corpus)):
             if name.endswith(".expect"):
-                if os.path.isdir(corpus):
-                    cases.append((os.path.join(golden_shared, name), corpus))
-                else:
-                    skipped_shared += 1
+                cases.append((os.path.join(golden_corpus, name), corpus))
     if not cases:
-        print("no capture with an expectation file (and no shared corpus): skipped")
-        return 77
+        print("FAIL: no capture with an expectation file")
+        return 1
     failed = 0
     rows = []
     for expect, folder in cases:
@@ -118,8 +113,6 @@ def main():
         print(f"{stem:<{width}}  {status:<6}  {notes[0]}")
         for n in notes[1:]:
             print(f"{'':<{width}}          {n}")
-    if skipped_shared:
-        print(f"({skipped_shared} shared-corpus expectation(s) skipped: {corpus} absent)")
     print(f"{len(rows) - failed}/{len(rows)} captures pass")
     return 1 if failed else 0
 

@@ -6,8 +6,8 @@
 set -u
 . "$(dirname "$0")/tui_lib.sh"
 tui_need
-CAP="$SHARED/corpus/public/chrissanders__packets__http_espn.pcapng"
-[ -f "$CAP" ] || { echo "corpus capture absent: $CAP"; exit 77; }
+CAP="${CORPUS:?}/chrissanders__packets__http_espn.pcapng"
+[ -f "$CAP" ] || { echo "FAIL: corpus capture absent: $CAP"; exit 1; }
 trap tui_stop EXIT
 
 total=$("$NETDX" packets -r "$CAP" | wc -l)

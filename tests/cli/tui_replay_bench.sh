@@ -4,16 +4,15 @@
 # several times, findings "so far" appear), and at the end the packet count
 # equals `netdx packets` and the findings per severity equal `netdx analyze`
 # (the rules re-evaluated every 200 ms during the replay do not change them).
-# The capture is made here with the benchmark generator (../shared/bench):
+# The capture is made here with the benchmark generator (bench/gen_bench_pcap.py):
 # 50k generated packets repeated 4 times with shifted timestamps (200k
 # packets), which keeps the generation short on a loaded 2-core box.
 # Then --realtime with a speed factor: a bundled capture replays at its pace.
 set -u
 . "$(dirname "$0")/tui_lib.sh"
 tui_need
-GEN="$SHARED/bench/gen_bench_pcap.py"
-[ -f "$GEN" ] || { echo "benchmark generator absent: $GEN"; exit 77; }
-command -v python3 >/dev/null || { echo "no python3"; exit 77; }
+GEN="${SOURCE_ROOT:?}/bench/gen_bench_pcap.py"
+[ -f "$GEN" ] || { echo "FAIL: benchmark generator absent: $GEN"; exit 1; }
 TMP=$(mktemp -d)
 trap 'tui_stop; rm -rf "$TMP"' EXIT
 

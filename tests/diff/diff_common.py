@@ -12,13 +12,17 @@ def list_captures(folder, extensions):
     return sorted(out)
 
 
+def corpus_dir():
+    """The reference corpus bundled with the project (tests/corpus/public)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.environ.get("CORPUS") or os.path.join(here, "..", "corpus", "public")
+
+
 def default_captures(extensions):
-    """The project's captures ($CAPTURES) plus, when present, the shared corpus."""
+    """The project's captures ($CAPTURES) plus the bundled reference corpus.
+    Both are part of the project: a missing folder is an error, not a skip."""
     files = list_captures(os.environ.get("CAPTURES"), extensions)
-    shared = os.environ.get("SHARED")
-    corpus = os.path.join(shared, "corpus", "public") if shared else None
-    if corpus and os.path.isdir(corpus):
-        files += list_captures(corpus, extensions)
-    else:
-        print("note: no $SHARED/corpus/public, comparing captures/ only")
-    return files
+    corpus = corpus_dir()
+    if not os.path.isdir(corpus):
+        raise SystemExit(f"reference corpus missing: {corpus}")
+    return files + list_captures(corpus, extensions)

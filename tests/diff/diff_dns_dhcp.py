@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: netdx's DNS and DHCP fields against tshark, per packet.
 
-For every capture in $CAPTURES and (when present) $SHARED/corpus/public, the
+For every capture in $CAPTURES and $CORPUS (tests/corpus/public), the
 packets tshark dissects as DNS (dns, mdns, llmnr) or DHCP are compared on the
 fields below (-T fields, all occurrences). DNS over TCP is compared too, both
 whole length-prefixed messages in a segment and messages reassembled from

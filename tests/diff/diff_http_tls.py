@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: netdx's HTTP and TLS packet view against tshark 4.0.
 
-For every capture in $CAPTURES and (when present) $SHARED/corpus/public, the
+For every capture in $CAPTURES and $CORPUS (tests/corpus/public), the
 frames either tool shows as HTTP or TLS are compared on the Protocol column,
 the Info column and the fields below (-T fields, all occurrences).
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: netdx's L2-L4 decode against tshark, packet by packet.
 
-For every capture in $CAPTURES and (when present) $SHARED/corpus/public, both
+For every capture in $CAPTURES and $CORPUS (tests/corpus/public), both
 tools print the same -T fields columns; a packet agrees when every compared
 column is equal. frame.protocols is compared only up to the first protocol that
 is not an L2-L4 protocol (L2L4_PROTOCOLS below), since application dissectors

@@ -2,7 +2,7 @@
 """Differential test: netdx's POP3 and IMAP packet view against tshark 4.0.
 
 Every frame either tool shows as POP or IMAP, in $CAPTURES and (when present)
-$SHARED/corpus/public, is compared on the Protocol and Info columns. A frame
+$CORPUS (tests/corpus/public), is compared on the Protocol and Info columns. A frame
 whose password netdx masks on purpose (PASS, LOGIN) is counted apart, not as
 agreement. Known differences, by design of a per-segment view: tshark
 reassembles POP3 bodies and IMAP literals and names them by their mail headers.

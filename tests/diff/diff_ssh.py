@@ -2,7 +2,7 @@
 """Differential test: netdx's SSH packet view against tshark 4.0.
 
 Every frame either tool shows as SSH, in $CAPTURES and (when present)
-$SHARED/corpus/public, is compared on the Protocol and Info columns. Known
+$CORPUS (tests/corpus/public), is compared on the Protocol and Info columns. Known
 differences, by design of a per-segment view (dissectors/ssh.cpp): tshark
 reassembles packets split over segments, knows from the stream which bytes are
 encrypted and names key-exchange messages after the negotiated method, and

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: netdx's TCP analysis flags and TCP conversations vs tshark.
 
-For every capture in captures/ and ../shared/corpus/public/ (when present):
+For every capture in captures/ and tests/corpus/public/:
   * per tcp.analysis.* flag, the number of frames tshark marks (single pass,
     as `tshark -r F -Y tcp.analysis.X` counts them) against netdx
     (`netdx packets -T fields -e tcp.analysis.X`);
@@ -137,11 +137,11 @@ def main():
     caps = Path(os.environ.get("CAPTURES", ""))
     if caps.is_dir():
         files += sorted(p for p in caps.iterdir() if p.suffix in (".pcap", ".pcapng", ".cap"))
-    shared = Path(os.environ.get("SHARED", "")) / "corpus" / "public"
-    if shared.is_dir():
-        files += sorted(p for p in shared.iterdir() if p.is_file())
-    else:
-        print("note: ../shared/corpus/public absent, corpus part skipped")
+    corpus = Path(os.environ.get("CORPUS") or Path(__file__).resolve().parent.parent / "corpus" / "public")
+    if not corpus.is_dir():
+        print(f"reference corpus missing: {corpus}")
+        return 1
+    files += sorted(p for p in corpus.iterdir() if p.is_file())
     if not files:
         print("skip: no captures")
         return 77
