@@ -8,7 +8,7 @@
 #include <set>
 #include <sys/stat.h>
 
-#include "analysis/pipeline.hpp"
+#include "analysis/session.hpp"
 #include "cli/commands.hpp"
 #include "cli/source_options.hpp"
 #include "dissectors/decode.hpp"
@@ -101,10 +101,7 @@ int run_analyze(AnalyzeArgs& a) {
         return code(ExitCode::Usage);
     }
 
-    Engine engine(config);
-    PipelineOptions popts;
-    popts.syn_timeout = config.number("conn.unanswered_syn", "syn_timeout_s");
-    Pipeline pipeline(engine, popts);
+    AnalysisSession session(config);
     std::signal(SIGPIPE, SIG_IGN);
     int rc = code(ExitCode::Ok);
     std::vector<std::string> inputs = live ? std::vector<std::string>{a.source.opts.interface} : a.files;
@@ -126,22 +123,21 @@ int run_analyze(AnalyzeArgs& a) {
             stop_on_signals(src.get());
             fmt::print(stderr, "netdx analyze: capturing on {}; press Ctrl-C to stop and report\n", inputs[i]);
         }
-        pipeline.begin_file(i, inputs[i]);
+        session.begin_file(i, inputs[i]);
         Progress progress(*src, inputs[i]);
         // A damaged file ends the reading; what was read before it is reported.
         rc = for_each_packet(
             *src, pkt,
             [&](const Packet& p) {
-                pipeline.packet(p);
+                session.packet(p);
                 progress.tick(++total);
                 return !count_reached();
             },
             [] {});
     }
-    pipeline.end();
-    const CaptureSummary& sum = pipeline.summary();
-    std::vector<Finding> findings = engine.finish(sum.first, sum.last);
-    AnalysisReport report{sum, findings, pipeline.limit_drops() + engine.limit_drops()};
+    AnalysisResult result = session.finish();
+    const std::vector<Finding>& findings = result.findings;
+    AnalysisReport report{result.summary, findings, result.limit_drops};
 
     std::FILE* out = stdout;
     if (!a.output.empty() && a.output != "-") {

@@ -17,5 +17,7 @@ CommandRunner add_flows_command(CLI::App& app);
 CommandRunner add_analyze_command(CLI::App& app);
 CommandRunner add_rules_command(CLI::App& app);
 CommandRunner add_live_command(CLI::App& app);
+CommandRunner add_probe_command(CLI::App& app);   // src/cli/cmd_probe.cpp
+CommandRunner add_doctor_command(CLI::App& app);  // src/cli/cmd_doctor.cpp
 
 }  // namespace netdx

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
         netdx::add_analyze_command(app),
         netdx::add_rules_command(app),
         netdx::add_live_command(app),
+        netdx::add_probe_command(app),
+        netdx::add_doctor_command(app),
     };
     try {
         app.parse(argc, argv);

@@ -19,6 +19,9 @@ struct AnalysisReport {
 };
 
 void write_text_report(std::FILE* out, const AnalysisReport& r, bool color);
+// One finding as the text and JSON reports show it (also used by `netdx doctor`).
+void write_text_finding(std::FILE* out, const Finding& f, const CaptureSummary& s, bool color);
+nlohmann::json finding_json(const Finding& f, const CaptureSummary& s);
 nlohmann::json report_json(const AnalysisReport& r);
 void write_ndjson_report(std::FILE* out, const AnalysisReport& r);
 // Findings at or above `failure` are <failure> elements; the rest go to system-out.

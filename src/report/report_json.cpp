@@ -23,6 +23,8 @@ namespace {
 
 std::string file_name(const CaptureSummary& s, std::uint32_t i) { return i < s.files.size() ? s.files[i] : "?"; }
 
+}  // namespace
+
 nlohmann::json finding_json(const Finding& f, const CaptureSummary& s) {
     nlohmann::json j;
     j["id"] = f.def->id;
@@ -50,6 +52,8 @@ nlohmann::json finding_json(const Finding& f, const CaptureSummary& s) {
     j["evidence"] = {{"frames", frames}, {"total", f.evidence.total}};
     return j;
 }
+
+namespace {
 
 std::string xml_escape(std::string_view s) {
     std::string out;

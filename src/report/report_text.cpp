@@ -64,6 +64,33 @@ void wrapped(std::FILE* out, std::string_view indent, std::string_view text, std
 
 }  // namespace
 
+void write_text_finding(std::FILE* out, const Finding& f, const CaptureSummary& s, bool color) {
+    const Style st{color};
+    fmt::print(out, "\n{}{:<7}{} {}{}{}  [{}]\n", st.sev(f.severity), severity_name(f.severity), st.reset(), st.bold(),
+               f.title, st.reset(), f.def->id);
+    wrapped(out, "        ", f.def->explanation);
+    if (!f.detail.empty()) wrapped(out, "        ", "Seen: " + f.detail);
+    if (!f.hosts.empty()) wrapped(out, "        ", fmt::format("Hosts: {}", fmt::join(f.hosts, ", ")));
+    for (const std::string& fl : f.flows) fmt::print(out, "        Flow: {}\n", fl);
+    if (!f.figures.empty()) wrapped(out, "        ", fmt::format("Figures: {}", join(f.figures, figure_text)));
+    if (f.evidence.total) {
+        const std::size_t show = std::min<std::size_t>(f.evidence.frames.size(), 10);
+        std::string frames;
+        for (std::size_t i = 0; i < show; ++i) {
+            const FrameRef& fr = f.evidence.frames[i];
+            if (i) frames += ", ";
+            frames += s.files.size() > 1 ? fmt::format("{}:{}", fr.file < s.files.size() ? s.files[fr.file] : "?", fr.frame)
+                                         : std::to_string(fr.frame);
+        }
+        wrapped(out, "        ", fmt::format("Evidence: frame{} {}{} ({} in total)", f.evidence.total > 1 ? "s" : "",
+                                             frames, f.evidence.total > show ? ", ..." : "", f.evidence.total));
+    }
+    if (s.packets)
+        fmt::print(out, "        {}Time: +{:.3f} s .. +{:.3f} s{}\n", st.dim(), f.first_ts - s.first, f.last_ts - s.first,
+                   st.reset());
+    wrapped(out, "        ", "Next: " + std::string(f.def->remediation));
+}
+
 void write_text_report(std::FILE* out, const AnalysisReport& r, bool color) {
     const Style st{color};
     const CaptureSummary& s = r.summary;
@@ -95,31 +122,7 @@ void write_text_report(std::FILE* out, const AnalysisReport& r, bool color) {
     fmt::print(out, "\n{}Findings{}: {} error, {} warning, {} notice, {} info\n", st.bold(), st.reset(), counts[3], counts[2],
                counts[1], counts[0]);
     if (r.findings.empty()) fmt::print(out, "  No problems found.\n");
-    for (const Finding& f : r.findings) {
-        fmt::print(out, "\n{}{:<7}{} {}{}{}  [{}]\n", st.sev(f.severity), severity_name(f.severity), st.reset(), st.bold(),
-                   f.title, st.reset(), f.def->id);
-        wrapped(out, "        ", f.def->explanation);
-        if (!f.detail.empty()) wrapped(out, "        ", "Seen: " + f.detail);
-        if (!f.hosts.empty()) wrapped(out, "        ", fmt::format("Hosts: {}", fmt::join(f.hosts, ", ")));
-        for (const std::string& fl : f.flows) fmt::print(out, "        Flow: {}\n", fl);
-        if (!f.figures.empty()) wrapped(out, "        ", fmt::format("Figures: {}", join(f.figures, figure_text)));
-        if (f.evidence.total) {
-            const std::size_t show = std::min<std::size_t>(f.evidence.frames.size(), 10);
-            std::string frames;
-            for (std::size_t i = 0; i < show; ++i) {
-                const FrameRef& fr = f.evidence.frames[i];
-                if (i) frames += ", ";
-                frames += s.files.size() > 1 ? fmt::format("{}:{}", fr.file < s.files.size() ? s.files[fr.file] : "?", fr.frame)
-                                             : std::to_string(fr.frame);
-            }
-            wrapped(out, "        ", fmt::format("Evidence: frame{} {}{} ({} in total)", f.evidence.total > 1 ? "s" : "",
-                                                 frames, f.evidence.total > show ? ", ..." : "", f.evidence.total));
-        }
-        if (s.packets)
-            fmt::print(out, "        {}Time: +{:.3f} s .. +{:.3f} s{}\n", st.dim(), f.first_ts - s.first, f.last_ts - s.first,
-                       st.reset());
-        wrapped(out, "        ", "Next: " + std::string(f.def->remediation));
-    }
+    for (const Finding& f : r.findings) write_text_finding(out, f, s, color);
 }
 
 }  // namespace netdx

@@ -453,6 +453,55 @@ const FindingDef kDefs[] = {
      "Check the password stored in the mail client (a changed password makes every poll fail) and the server's "
      "log (Dovecot auth). Many users tried from one client is password guessing: block the client.",
      kMailLogin},
+    // Raised only by the active checks (`netdx doctor`, `netdx probe`): a capture cannot show them.
+    {"link.down", "link", S::Error, "Interface is administratively down",
+     "The interface is switched off in software (ip link set IF down, ifdown, NetworkManager): nothing is sent or "
+     "received on it.",
+     "Bring it up (ip link set IF up, nmcli device connect IF) and find out what took it down (logs of "
+     "NetworkManager, systemd-networkd or ifupdown).",
+     {}},
+    {"link.no_carrier", "link", S::Error, "No link on the interface (no carrier)",
+     "The interface is up but sees no link partner: the cable is unplugged or broken, the switch port is down or "
+     "disabled (port security, err-disabled), Wi-Fi is not associated, or the peer of a virtual link is down.",
+     "Check the cable and the switch port's LEDs and status; for Wi-Fi the association (iw dev IF link); for a "
+     "VM or container, the host side of the link.",
+     {}},
+    {"addr.no_ipv4", "addressing", S::Error, "Interface has no IPv4 address",
+     "The interface carries no IPv4 address at all: DHCP never completed and no static address is configured, "
+     "so the host cannot talk IPv4 beyond its own link.",
+     "Check the DHCP client (journalctl for dhclient, NetworkManager, systemd-networkd) or the static "
+     "configuration; `netdx probe dhcp -i IF` shows whether a DHCP server answers.",
+     {}},
+    {"route.no_default", "connectivity", S::Error, "No default route",
+     "The host has no default gateway: only the networks directly attached to its interfaces are reachable.",
+     "Check the gateway in the DHCP answer (option 3, `netdx probe dhcp`) or in the static configuration "
+     "(ip route add default via GATEWAY).",
+     {}},
+    {"conn.host_unreachable", "connectivity", S::Warning, "Destination unreachable from this host",
+     "Connecting failed before the destination answered: this host has no route to it, nobody on the local link "
+     "answered ARP for it (or for the next hop), or a router returned host or network unreachable.",
+     "Check the route to the destination (ip route get ADDR), that the destination (or the gateway) is up on the "
+     "expected subnet, and the netmask.",
+     {}},
+    {"path.no_reply", "connectivity", S::Notice, "Host does not answer ping",
+     "Echo requests got neither a reply nor an error: the host is down or unreachable, or it (or a firewall on the "
+     "way) drops ICMP echo, which is common and harmless on its own.",
+     "Test the service itself (`netdx probe tcp HOST:PORT`); if that fails too, check that the host is up and "
+     "routable.",
+     {}},
+    {"dns.no_resolver", "dns", S::Error, "No DNS resolver configured",
+     "resolv.conf names no nameserver: the host cannot resolve any name, so everything addressed by name fails.",
+     "Check the DNS servers handed out by DHCP (option 6) or the static configuration (resolv.conf, "
+     "systemd-resolved, NetworkManager).",
+     {}},
+    {"dns.resolvers_disagree", "dns", S::Warning, "Resolvers disagree on a name",
+     "The configured resolvers give different verdicts for the same question: one says the name (or the record "
+     "type) exists, another that it does not. The host uses whichever answers first, so the name works only some "
+     "of the time. Different addresses for an existing name are normal (load balancing) and are not reported.",
+     "Typical causes: a VPN or internal resolver that knows internal names next to a public one (split DNS), a "
+     "stale or misconfigured zone on one resolver, or a resolver that filters names. Configure resolvers that "
+     "serve the same view.",
+     {}},
 };
 
 }  // namespace

@@ -1,0 +1,43 @@
+#pragma once
+// What `netdx analyze` runs over its inputs, as one object: the analysis
+// pipeline feeding the rules engine. `netdx analyze` and `netdx doctor -w`
+// both use it, so a capture gets the same findings from either.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/summary.hpp"
+#include "core/packet.hpp"
+#include "rules/config.hpp"
+#include "rules/finding.hpp"
+
+namespace netdx {
+
+class Engine;
+class Pipeline;
+
+struct AnalysisResult {
+    CaptureSummary summary;
+    std::vector<Finding> findings;
+    std::uint64_t limit_drops = 0;  // state entries refused because a table was full
+};
+
+class AnalysisSession {
+public:
+    explicit AnalysisSession(const RuleConfig& config);
+    ~AnalysisSession();
+    AnalysisSession(const AnalysisSession&) = delete;
+    AnalysisSession& operator=(const AnalysisSession&) = delete;
+
+    void begin_file(std::uint32_t index, const std::string& name);
+    // pkt must be decoded (decode_packet).
+    void packet(const Packet& pkt);
+    // Once, after the last packet of the last input.
+    AnalysisResult finish();
+
+private:
+    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<Pipeline> pipeline_;
+};
+
+}  // namespace netdx
