@@ -131,6 +131,8 @@ CommandRunner add_doctor_command(CLI::App& app) {
     cmd->add_option("--dhcp-wait", a->dhcp_wait_s, "Seconds to listen for DHCP offers")->check(CLI::Range(0.5, 60.0));
     cmd->add_option("--timeout", a->opts.tcp_timeout_ms, "Milliseconds before a silent target port counts as filtered")
         ->check(CLI::Range(50, 60000));
+    cmd->add_option("--dns-timeout", a->opts.dns_timeout_ms, "Milliseconds per DNS try (2 tries) before a resolver counts as silent")
+        ->check(CLI::Range(50, 60000));
     cmd->add_option("-w,--write", a->write, "Record the interface to this pcap file while checking, and analyse it too");
     cmd->add_option("-o,--output", a->output, "Write the report to this file instead of standard output");
     add_report_options(*cmd, a->report,

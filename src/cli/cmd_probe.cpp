@@ -36,6 +36,7 @@ struct ProbeArgs {
     // tcp
     std::vector<std::string> targets;
     int timeout_ms = 3000;
+    int dns_timeout_ms = 2000;
     // path
     std::string host;
 };
@@ -113,7 +114,7 @@ int run_probe(ProbeArgs& a, const std::string& kind) {
                 if (auto rev = reverse_name(name)) name = *rev;
             const auto servers = a.servers.empty() ? resolv_conf_servers(a.resolv_conf) : a.servers;
             DnsProbeOptions o;
-            o.timeout_ms = a.timeout_ms;
+            o.timeout_ms = a.dns_timeout_ms;
             const DnsProbeResult r = dns_probe(name, *type, servers, o);
             v.dns_results(r);
             return report(a, "dns", [&](std::FILE* out) { print_dns(out, r); }, [&] { return dns_json(r); }, v.findings());
@@ -178,7 +179,7 @@ CommandRunner add_probe_command(CLI::App& app) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     dns->add_option("--type", a->type, "Record type: A, AAAA, MX, NS, TXT, PTR, SRV, SOA, CNAME, ... or TYPEn");
     dns->add_option("--resolv-conf", a->resolv_conf, "Read the resolvers from this file");
-    dns->add_option("--timeout", a->timeout_ms, "Milliseconds per try (2 tries)")->check(CLI::Range(50, 60000));
+    dns->add_option("--timeout", a->dns_timeout_ms, "Milliseconds per try (2 tries)")->check(CLI::Range(50, 60000));
     CLI::App* arp = cmd->add_subcommand("arp", "RFC 5227 ARP probe: which MACs answer for IP (two = duplicate address)");
     arp->add_option("address", a->address, "The IPv4 address to probe")->required();
     arp->add_option("-i,--interface", a->interface, "Interface (default: the one whose subnet holds the address)");

@@ -50,6 +50,9 @@ BackgroundCapture::Result BackgroundCapture::stop(int linger_ms) {
     if (!thread_.joinable()) return result_;
     std::this_thread::sleep_for(std::chrono::milliseconds(linger_ms));
     stop_ = true;
+    // libpcap may block in poll() until a packet comes (TPACKET_V3 on a quiet
+    // link): breakloop wakes it.
+    src_->interrupt();
     thread_.join();
     if (pcap_dump_flush(dump_) != 0 && result_.rc == 0) {
         result_.rc = code(ExitCode::WriteFailed);

@@ -31,6 +31,24 @@ struct Pending {
     probe_clock::TimePoint start;
 };
 
+// TXT data as quoted, escaped character-strings (tshark's info column shows
+// only the type, but here the text is the answer).
+bool append_txt(fmt::memory_buffer& out, Bytes msg, const dns::Record& rec) {
+    if (rec.type != 16 || rec.rdata_off + rec.rdlen > msg.size()) return false;
+    const Bytes rd = msg.subspan(rec.rdata_off, rec.rdlen);
+    std::size_t off = 0;
+    while (off < rd.size()) {
+        const std::size_t len = rd[off];
+        if (off + 1 + len > rd.size()) return false;
+        if (off) out.push_back(' ');
+        out.push_back('"');
+        append_escaped(out, {reinterpret_cast<const char*>(rd.data() + off + 1), len});
+        out.push_back('"');
+        off += 1 + len;
+    }
+    return true;
+}
+
 void read_response(DnsServerResult& r, std::uint16_t qtype, Bytes msg) {
     dns::Header h;
     if (!dns::read_header(msg, h)) {
@@ -44,7 +62,7 @@ void read_response(DnsServerResult& r, std::uint16_t qtype, Bytes msg) {
     const dns::WalkResult w = dns::walk(msg, [&](const dns::Record& rec) {
         if (rec.section != dns::Section::Answer) return rec.section == dns::Section::Question;
         fmt::memory_buffer data;
-        const bool has_text = dns::append_rdata_text(data, msg, rec);
+        const bool has_text = dns::append_rdata_text(data, msg, rec) || append_txt(data, msg, rec);
         const std::string text = fmt::to_string(data);
         r.answers.push_back(has_text ? fmt::format("{} {}", dns_type_text(rec.type), text) : dns_type_text(rec.type));
         if (rec.type == qtype) r.matching.push_back(has_text ? text : std::string("?"));

@@ -301,7 +301,13 @@ private:
             name = ".";
             type = 2;  // NS of the root: any working recursive resolver answers it
         }
-        const DnsProbeResult r = dns_probe(name, type, servers, {});
+        DnsProbeOptions dopts;
+        dopts.timeout_ms = opts_.dns_timeout_ms;
+        const DnsProbeResult r = dns_probe(name, type, servers, dopts);
+        if (asks_target_)  // the target check connects to what the checked resolvers say
+            for (const DnsServerResult& s : r.servers)
+                for (const std::string& a : s.matching)
+                    if (auto ip = parse_ip(a); ip && !target_addr_.family) target_addr_ = *ip;
         const std::size_t before = verdicts_.findings().size();
         verdicts_.dns_results(r);
         unsigned verdicts = 0, nx = 0;
@@ -347,11 +353,14 @@ private:
             c.summary = "no --target HOST:PORT given";
             return;
         }
-        const std::vector<TcpProbeResult> rs = tcp_probe({{target_host_, target_port_}}, {opts_.tcp_timeout_ms});
+        const std::string host = target_addr_.family ? ip_str(target_addr_) : target_host_;
+        std::vector<TcpProbeResult> rs = tcp_probe({{host, target_port_}}, {opts_.tcp_timeout_ms});
+        rs.front().target.host = target_host_;
         const TcpProbeResult& r = rs.front();
         verdicts_.tcp_results(rs);
-        const std::string ep = r.address.family ? endpoint_str(r.address, r.target.port)
-                                                : fmt::format("{}:{}", escaped(target_host_), target_port_);
+        std::string ep = r.address.family ? endpoint_str(r.address, r.target.port)
+                                          : fmt::format("{}:{}", escaped(target_host_), target_port_);
+        if (r.address.family && ip_str(r.address) != target_host_) ep = fmt::format("{} ({})", escaped(target_host_), ep);
         c.summary = fmt::format("{} {} after {:.0f} ms", ep, tcp_state_text(r.state), r.ms);
         if (!r.error.empty()) c.summary += fmt::format(" ({})", escaped(r.error));
         c.status = r.state == TcpState::Open ? CheckStatus::Ok : CheckStatus::Fail;

@@ -33,6 +33,7 @@ struct DoctorOptions {
     std::string resolv_conf;  // default /etc/resolv.conf
     int dhcp_wait_ms = 3000;
     int tcp_timeout_ms = 3000;
+    int dns_timeout_ms = 2000;  // per try, 2 tries
 };
 
 struct DoctorReport {

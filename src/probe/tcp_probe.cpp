@@ -56,10 +56,12 @@ std::vector<TcpProbeResult> tcp_probe(const std::vector<TcpTarget>& targets, con
         TcpProbeResult& r = out[i];
         r.target = targets[i];
         r.started = probe_clock::wall();
+        starts[i] = probe_clock::now();
         const HostLookup hl = lookup_host(targets[i].host);
         if (hl.addresses.empty()) {
             r.state = TcpState::NotResolved;
             r.error = hl.error;
+            r.ms = probe_clock::ms_between(starts[i], probe_clock::now());
             continue;
         }
         r.address = hl.addresses.front();

@@ -92,7 +92,7 @@ lab_dnsmasq() {  # NAME NS IFACE dnsmasq-options...
     local name=$1 ns=$2 dev=$3
     shift 3
     command -v dnsmasq >/dev/null || { echo "skip: needs dnsmasq"; exit 77; }
-    : >"$lab_tmp/$name.leases"
+    [[ -f $lab_tmp/$name.leases ]] || : >"$lab_tmp/$name.leases"  # a test may prepare leases
     in_ns "$ns" dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --interface="$dev" --bind-interfaces \
         --except-interface=lo --pid-file="$lab_tmp/$name.pid" --dhcp-leasefile="$lab_tmp/$name.leases" \
         --log-facility="$lab_tmp/$name.log" --user=root --group=root "$@" ||
@@ -101,7 +101,8 @@ lab_dnsmasq() {  # NAME NS IFACE dnsmasq-options...
 
 # A TCP listener (python3, accepts and closes) in a namespace; waits until it listens.
 lab_listen() {  # NS PORT
-    in_ns "$1" python3 -c '
+    # ip netns exec execs the program, so $! is the listener itself (a function would be a subshell).
+    ip netns exec "$LAB-$1" python3 -c '
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(16)
@@ -114,6 +115,19 @@ while True:
         sleep 0.05
     done
     fail "listener on port $2 in $1 did not start"
+}
+
+# The DNS stub (tests/cli/dns_stub.py) on ADDR:53 in a namespace; waits until it is bound.
+lab_dns_stub() {  # NS ADDR RULE...
+    local ns=$1 addr=$2
+    shift 2
+    ip netns exec "$LAB-$ns" python3 "$SOURCE_ROOT/tests/cli/dns_stub.py" "$addr" 53 "$@" >"$lab_tmp/stub-$ns.out" &
+    lab_pids+=($!)
+    for _ in $(seq 100); do
+        grep -q READY "$lab_tmp/stub-$ns.out" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    fail "DNS stub in $ns did not start"
 }
 
 # The client's resolv.conf as `ip netns exec` shows it (/etc/netns/NS/resolv.conf).
