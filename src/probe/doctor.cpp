@@ -361,7 +361,7 @@ private:
         std::string ep = r.address.family ? endpoint_str(r.address, r.target.port)
                                           : fmt::format("{}:{}", escaped(target_host_), target_port_);
         if (r.address.family && ip_str(r.address) != target_host_) ep = fmt::format("{} ({})", escaped(target_host_), ep);
-        c.summary = fmt::format("{} {} after {:.0f} ms", ep, tcp_state_text(r.state), r.ms);
+        c.summary = fmt::format("{} {} after {:.1f} ms", ep, tcp_state_text(r.state), r.ms);
         if (!r.error.empty()) c.summary += fmt::format(" ({})", escaped(r.error));
         c.status = r.state == TcpState::Open ? CheckStatus::Ok : CheckStatus::Fail;
         if (r.address.family) target_addr_ = r.address;

@@ -65,8 +65,9 @@ void write_doctor_text(std::FILE* out, const DoctorReport& rep, const CaptureFin
     }
     if (rep.stopped_at >= 0) {
         const CheckResult& c = rep.checks[static_cast<std::size_t>(rep.stopped_at)];
-        fmt::print(out, "\n{}Broken layer{}: {} ({}). The checks after it depend on this layer: fix it first.\n", bold,
-                   reset, c.title, c.summary);
+        const bool last = rep.stopped_at + 1 == static_cast<int>(rep.checks.size());
+        fmt::print(out, "\n{}Broken layer{}: {} ({}).{}\n", bold, reset, c.title, c.summary,
+                   last ? "" : " The checks after it depend on this layer: fix it first.");
     } else {
         fmt::print(out, "\nNo layer is broken.\n");
     }
