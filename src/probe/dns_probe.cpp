@@ -145,10 +145,8 @@ DnsProbeResult dns_probe(const std::string& name, std::uint16_t type, const std:
     for (std::size_t i = 0; i < servers.size(); ++i) {
         res.servers[i].server = servers[i];
         // One channel per resolver so each is asked (and judged) on its own.
-        std::string spec = servers[i];
-        if (spec.find(':') != std::string::npos && spec.front() != '[' && std::count(spec.begin(), spec.end(), ':') > 1)
-            spec = "[" + spec + "]";  // bare IPv6: c-ares' CSV needs brackets only with a port, but accepts them always
-        channels.push_back(std::make_unique<AresChannel>(spec, opts.timeout_ms, opts.tries));
+        // c-ares' CSV form: "IP", "IP:PORT", bare IPv6, or "[IPv6]:PORT".
+        channels.push_back(std::make_unique<AresChannel>(servers[i], opts.timeout_ms, opts.tries));
     }
     unsigned char* query = nullptr;
     int qlen = 0;

@@ -88,7 +88,11 @@ public:
             CheckResult c;
             c.id = id;
             c.title = check_title(id);
-            if (rep_.stopped_at < 0) {
+            if (rep_.stopped_at < 0 && !rep_.nif.has_mac && (id == "gateway" || id == "duplicate" || id == "dhcp")) {
+                // A tunnel or point-to-point link has no ARP and usually no DHCP.
+                c.status = CheckStatus::Skipped;
+                c.summary = fmt::format("{} is not an Ethernet-like link", rep_.nif.name);
+            } else if (rep_.stopped_at < 0) {
                 const std::size_t before = verdicts_.findings().size();
                 const auto t0 = probe_clock::now();
                 fn(c);
@@ -320,7 +324,7 @@ private:
                 if (s.rcode == 3) ++nx;
             } else {
                 line += s.outcome == DnsOutcome::Timeout   ? fmt::format("no answer in {:.0f} ms", s.ms)
-                        : s.outcome == DnsOutcome::Refused ? std::string("port 53 unreachable")
+                        : s.outcome == DnsOutcome::Refused ? std::string("DNS port unreachable")
                                                            : escaped(s.error);
             }
             c.notes.push_back(line);

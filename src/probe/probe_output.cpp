@@ -74,7 +74,7 @@ void print_dns(std::FILE* out, const DnsProbeResult& r) {
         if (s.outcome == DnsOutcome::Answered && s.rcode == 0 && s.answers.empty())
             fmt::print(out, "    (no {} record: the name exists without one)\n", dns_type_text(r.type));
         if (s.outcome == DnsOutcome::Timeout) fmt::print(out, "    no response: the resolver is down, unreachable, or drops the query\n");
-        if (s.outcome == DnsOutcome::Refused) fmt::print(out, "    nothing listens on port 53 there (ICMP port unreachable)\n");
+        if (s.outcome == DnsOutcome::Refused) fmt::print(out, "    nothing listens on its DNS port (ICMP port unreachable)\n");
         if (s.outcome == DnsOutcome::Answered && s.rcode == 2)
             fmt::print(out, "    SERVFAIL: the resolver could not get an answer (its upstream or DNSSEC validation failed)\n");
         if (s.outcome == DnsOutcome::Answered && s.rcode == 5)

@@ -120,7 +120,7 @@ void Verdicts::dns_results(const DnsProbeResult& r) {
     for (const DnsServerResult* s : unanswered)
         why += fmt::format("{}{}: {}", why.empty() ? "" : "; ", escaped(s->server),
                            s->outcome == DnsOutcome::Timeout   ? fmt::format("no response in {:.0f} ms", s->ms)
-                           : s->outcome == DnsOutcome::Refused ? std::string("nothing listens on port 53 (port unreachable)")
+                           : s->outcome == DnsOutcome::Refused ? std::string("nothing listens on its DNS port (ICMP port unreachable)")
                                                                : escaped(s->error));
     group("dns.unanswered", unanswered,
           fmt::format("{} of {} resolvers do not answer", unanswered.size(), r.servers.size()),
