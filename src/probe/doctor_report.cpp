@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "report/report.hpp"
 #include "rules/format.hpp"
 
@@ -38,8 +40,14 @@ void merge_capture(DoctorReport& rep, std::vector<Finding> capture_findings, Cap
             ++cap.own_probes;
             continue;
         }
-        auto same = std::find_if(rep.findings.begin(), rep.findings.end(),
-                                 [&](const Finding& p) { return p.def->id == probe_equivalent(f.def->id); });
+        // The same problem: the same (or equivalent) rule id about a host the check named too.
+        auto same = std::find_if(rep.findings.begin(), rep.findings.end(), [&](const Finding& p) {
+            if (p.def->id != probe_equivalent(f.def->id)) return false;
+            if (p.hosts.empty() || f.hosts.empty()) return true;
+            return std::any_of(f.hosts.begin(), f.hosts.end(), [&](const std::string& h) {
+                return std::find(p.hosts.begin(), p.hosts.end(), h) != p.hosts.end();
+            });
+        });
         if (same != rep.findings.end()) {
             same->evidence.merge(f.evidence);
             for (const std::string& h : f.hosts)

@@ -196,3 +196,25 @@ TEST_CASE("a -w capture's findings: repeats become evidence, the path check's ow
     CHECK(rep.findings[0].evidence.frames[0].frame == 7);
     CHECK(rep.findings[0].hosts == std::vector<std::string>{"02:00:00:00:00:09"});
 }
+
+TEST_CASE("a -w capture finding about another host stays a finding of its own") {
+    RuleConfig config;
+    Verdicts v(config);
+    Finding* mine = v.raise("conn.refused", "refused", "", 1);
+    REQUIRE(mine);
+    mine->hosts = {"192.0.2.5"};
+    DoctorReport rep;
+    rep.findings = v.take();
+    Finding other;
+    other.def = find_def("conn.refused");
+    other.hosts = {"198.51.100.9", "192.0.2.77"};
+    other.evidence.add({0, 3});
+    Finding same = other;
+    same.hosts = {"192.0.2.5", "192.0.2.77"};
+    CaptureFindings cap;
+    merge_capture(rep, {other, same}, cap);
+    CHECK(cap.merged == 1);
+    REQUIRE(cap.findings.size() == 1);
+    CHECK(cap.findings[0].hosts.front() == "198.51.100.9");
+    CHECK(rep.findings[0].evidence.total == 1);
+}
