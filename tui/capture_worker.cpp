@@ -43,9 +43,9 @@ CaptureWorker::CaptureWorker(const LiveOptions& opts) : opts_(opts), convs_(opts
     engine_ = std::make_unique<Engine>(rules_cfg_);
     PipelineOptions popts;
     popts.syn_timeout = rules_cfg_.number("conn.unanswered_syn", "syn_timeout_s");
-    pipeline_ = std::make_unique<Pipeline>(*engine_, popts);
+    pipeline_ = std::make_unique<Pipeline>(engine_->bus(), popts);
     pipeline_->begin_file(0, name_);
-    pipeline_->set_app_observer(&http_);
+    engine_->bus().subscribe<&HttpStats::on_http>(&http_);
     // A blocking read can sit in the kernel past its timeout with the last
     // packets unpublished; non-blocking reads plus poll() below bound the wait.
     if (live_) {

@@ -8,17 +8,17 @@
 #include <random>
 #include <vector>
 
-#include "app/app_stream.hpp"
+#include "events/http_events.hpp"
 #include "tui/latency_sample.hpp"
 #include "tui/snapshot.hpp"
 
 namespace netdx::tui {
 
-class HttpStats final : public AppEventSink {
+class HttpStats {
 public:
     static constexpr std::size_t kMaxServers = 256;
 
-    void on_http(const HttpTransaction& t) override;
+    void on_http(const HttpTransaction& t);
     // Rows by requests, most first.
     void snapshot(std::vector<HttpServerRow>& out) const;
 

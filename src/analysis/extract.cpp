@@ -15,7 +15,7 @@ const std::uint8_t* span_at(const Packet& pkt, const Layer& l, std::size_t off, 
 
 void copy_mac(MacAddress& m, const std::uint8_t* p) { std::memcpy(m.data(), p, 6); }
 
-void arp_event(const Packet& pkt, const Layer& l, EventBase base, PacketEventSink& out) {
+void arp_event(const Packet& pkt, const Layer& l, EventBase base, const EventBus& out) {
     const std::uint8_t* p = span_at(pkt, l, 0, 28);
     if (!p || p[0] != 0 || p[1] != 1 || p[2] != 0x08 || p[3] != 0 || p[4] != 6 || p[5] != 4) return;
     ArpObservation e;
@@ -30,7 +30,7 @@ void arp_event(const Packet& pkt, const Layer& l, EventBase base, PacketEventSin
     ethernet_addresses(pkt, e.eth_src, dst);
     e.probe = std::memcmp(p + 14, "\0\0\0\0", 4) == 0;
     e.gratuitous = !e.probe && std::memcmp(p + 14, p + 24, 4) == 0;
-    out.on_arp(e);
+    out.publish(e);
 }
 
 // The first quoted IP header after layer index `i` and the transport after it.
@@ -67,7 +67,7 @@ void quoted_header(const Packet& pkt, std::size_t i, IcmpError& e) {
     }
 }
 
-void icmp_event(const Packet& pkt, std::size_t i, EventBase base, PacketEventSink& out) {
+void icmp_event(const Packet& pkt, std::size_t i, EventBase base, const EventBus& out) {
     const Layer& l = pkt.layers[i];
     const std::uint8_t* p = span_at(pkt, l, 0, 8);
     if (!p) return;
@@ -78,7 +78,7 @@ void icmp_event(const Packet& pkt, std::size_t i, EventBase base, PacketEventSin
         static_cast<EventBase&>(e) = base;
         e.src = pkt.net.src;
         e.dst = pkt.net.dst;
-        out.on_echo(e);
+        out.publish(e);
         return;
     }
     if (v6 && type == 128) {
@@ -86,7 +86,7 @@ void icmp_event(const Packet& pkt, std::size_t i, EventBase base, PacketEventSin
         static_cast<EventBase&>(e) = base;
         e.src = pkt.net.src;
         e.dst = pkt.net.dst;
-        out.on_echo(e);
+        out.publish(e);
         return;
     }
     IcmpError e;
@@ -109,10 +109,10 @@ void icmp_event(const Packet& pkt, std::size_t i, EventBase base, PacketEventSin
     e.reporter = pkt.net.src;
     e.reported_to = pkt.net.dst;
     quoted_header(pkt, i, e);
-    out.on_icmp_error(e);
+    out.publish(e);
 }
 
-void ndp_event(const Packet& pkt, const Layer& l, EventBase base, PacketEventSink& out) {
+void ndp_event(const Packet& pkt, const Layer& l, EventBase base, const EventBus& out) {
     const std::uint8_t* p = span_at(pkt, l, 0, 24);
     if (!p || (p[0] != 135 && p[0] != 136)) return;
     NdpObservation e;
@@ -142,7 +142,7 @@ void ndp_event(const Packet& pkt, const Layer& l, EventBase base, PacketEventSin
         MacAddress dst;
         e.has_lladdr = ethernet_addresses(pkt, e.lladdr, dst);
     }
-    out.on_ndp(e);
+    out.publish(e);
 }
 
 // Does a Router Advertisement carry a prefix for SLAAC (RFC 4861 4.6.2, A flag)?
@@ -169,7 +169,7 @@ bool ethernet_addresses(const Packet& pkt, MacAddress& src, MacAddress& dst) {
     return true;
 }
 
-void extract_packet_events(const Packet& pkt, std::uint32_t file, PacketEventSink& out) {
+void extract_packet_events(const Packet& pkt, std::uint32_t file, const EventBus& out) {
     EventBase base;
     base.where = FrameRef{file, pkt.number};
     base.ts = pkt.ts.seconds();
@@ -203,7 +203,7 @@ void extract_packet_events(const Packet& pkt, std::uint32_t file, PacketEventSin
         }
         break;
     }
-    out.on_ip(ip);
+    out.publish(ip);
     if (n.ip_proto == 6 && n.has_ports && !n.fragment && (n.tcp_flags & 0x12) == 0x02) {
         SynSeen s;
         static_cast<EventBase&>(s) = base;
@@ -211,7 +211,7 @@ void extract_packet_events(const Packet& pkt, std::uint32_t file, PacketEventSin
         s.dst = n.dst;
         s.src_port = n.src_port;
         s.dst_port = n.dst_port;
-        out.on_syn(s);
+        out.publish(s);
     }
 }
 

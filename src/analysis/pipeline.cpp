@@ -4,19 +4,20 @@
 #include "dns/dhcp_tracker.hpp"
 #include "dns/dns_stream.hpp"
 #include "dns/dns_tracker.hpp"
+#include "events/tcp_events.hpp"
 #include "flow/flow_engine.hpp"
 
 namespace netdx {
 
-// The DNS/DHCP trackers report through sinks; the file index is added here
-// because their frame numbers are per file.
-struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink, AppEventSink {
+// The DNS/DHCP trackers report through their sinks; they are published on
+// the bus as they come (stamped with the file by the trackers themselves).
+struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
     explicit Trackers(Pipeline& p) : owner(p), dns(*this, dns_options()), dhcp(*this) {
         // DNS over TCP comes from the flow engine's reassembly (split messages),
         // on port 53 or, once the first query passes the heuristic, any port.
         // Other TCP flows go to the application protocol owning their port.
         flows.set_consumer_factory([this](const Flow& f) {
-            return make_dns_stream_consumer(dns, f, make_app_consumer(f, AppContext{*this, clock}));
+            return make_dns_stream_consumer(dns, f, make_app_consumer(f, AppContext{owner.bus_, clock}));
         });
     }
     static DnsTrackerOptions dns_options() {
@@ -25,18 +26,9 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink, AppEventSink {
         o.udp_heuristic = true;
         return o;
     }
-    void on_dns(const DnsTransaction& t) override { owner.engine_.on_dns(t, owner.file_); }
-    void on_dhcp(const DhcpExchange& e) override { owner.engine_.on_dhcp(e, owner.file_); }
-    void on_dhcpv6(const Dhcpv6Exchange& e) override { owner.engine_.on_dhcpv6(e, owner.file_); }
-    void on_http(const HttpTransaction& e) override {
-        owner.engine_.on_http(e);
-        if (owner.app_observer_) owner.app_observer_->on_http(e);
-    }
-    void on_tls(const TlsSession& e) override { owner.engine_.on_tls(e); }
-    void on_smtp(const SmtpTransaction& e) override { owner.engine_.on_smtp(e); }
-    void on_ftp(const FtpTransaction& e) override { owner.engine_.on_ftp(e); }
-    void on_plaintext_login(const PlaintextLogin& e) override { owner.engine_.on_plaintext_login(e); }
-    void on_ssh(const SshSession& e) override { owner.engine_.on_ssh(e); }
+    void on_dns(const DnsTransaction& t) override { owner.bus_.publish(t); }
+    void on_dhcp(const DhcpExchange& e) override { owner.bus_.publish(e); }
+    void on_dhcpv6(const Dhcpv6Exchange& e) override { owner.bus_.publish(e); }
     Pipeline& owner;
     DnsTracker dns;
     DhcpTracker dhcp;
@@ -44,11 +36,15 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink, AppEventSink {
     AppClock clock;  // the frame being processed, for application events
 };
 
-Pipeline::Pipeline(Engine& engine, PipelineOptions opts)
-    : engine_(engine),
+Pipeline::Pipeline(EventBus& bus, PipelineOptions opts)
+    : bus_(bus),
       opts_(opts),
-      conns_(opts.syn_timeout, [this](const ConnAttempt& a) { engine_.on_conn(a); }),
-      trackers_(std::make_unique<Trackers>(*this)) {}
+      conns_(opts.syn_timeout, [this](const ConnAttempt& a) { bus_.publish(a); }),
+      trackers_(std::make_unique<Trackers>(*this)) {
+    // An ICMP error quoting a SYN closes that attempt: its ConnAttempt reaches
+    // the readers before the IcmpError itself.
+    bus_.subscribe<&Pipeline::on_icmp_error>(this, EventBus::Stage::Derive);
+}
 
 Pipeline::~Pipeline() = default;
 
@@ -59,6 +55,8 @@ void Pipeline::begin_file(std::uint32_t index, const std::string& name) {
         trackers_->dhcp.finish();
     }
     file_ = index;
+    trackers_->dns.set_file(index);
+    trackers_->dhcp.set_file(index);
     summary_.files.push_back(name);
 }
 
@@ -79,7 +77,7 @@ std::uint32_t event_flags(std::uint32_t f) {
 
 void Pipeline::packet(const Packet& pkt) {
     summary_.add(pkt);
-    extract_packet_events(pkt, file_, *this);
+    extract_packet_events(pkt, file_, bus_);
     MacAddress src, dst;
     const bool eth = ethernet_addresses(pkt, src, dst);
     conns_.packet(pkt, FrameRef{file_, pkt.number}, eth ? &src : nullptr, eth ? &dst : nullptr);
@@ -87,7 +85,7 @@ void Pipeline::packet(const Packet& pkt) {
     trackers_->dhcp.on_packet(pkt);
     trackers_->clock = AppClock{FrameRef{file_, pkt.number}, pkt.ts.seconds()};
     const PacketFlowInfo& fi = trackers_->flows.process(pkt);
-    if (fi.tcp && fi.flow) {
+    if (fi.tcp && fi.flow && bus_.wanted<TcpSegmentEvent>()) {
         TcpSegmentEvent e;
         e.where = FrameRef{file_, pkt.number};
         e.ts = pkt.ts.seconds();
@@ -104,14 +102,11 @@ void Pipeline::packet(const Packet& pkt) {
         e.seq = pkt.net.tcp_seq;
         e.rtt = fi.seg.ack_rtt > 0 ? fi.seg.ack_rtt : -1;
         e.acked_frame = fi.seg.acked_frame;
-        engine_.on_tcp(e);
+        bus_.publish(e);
     }
 }
 
-void Pipeline::on_icmp_error(const IcmpError& e) {
-    conns_.icmp_error(e);
-    engine_.on_icmp_error(e);
-}
+void Pipeline::on_icmp_error(const IcmpError& e) { conns_.icmp_error(e); }
 
 void Pipeline::end() {
     conns_.finish(summary_.last);

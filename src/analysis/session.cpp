@@ -8,7 +8,7 @@ namespace netdx {
 AnalysisSession::AnalysisSession(const RuleConfig& config) : engine_(std::make_unique<Engine>(config)) {
     PipelineOptions popts;
     popts.syn_timeout = config.number("conn.unanswered_syn", "syn_timeout_s");
-    pipeline_ = std::make_unique<Pipeline>(*engine_, popts);
+    pipeline_ = std::make_unique<Pipeline>(engine_->bus(), popts);
 }
 
 AnalysisSession::~AnalysisSession() = default;

@@ -2,37 +2,18 @@
 // Application protocols over reassembled TCP streams (HTTP, TLS, SMTP, FTP,
 // Telnet, ...). A protocol is one file defining an AppProtocol plus one line in
 // app_registry.cpp; its consumer turns the two byte streams of a flow into
-// transactions for the rules engine and the live view (AppEventSink).
+// transactions it publishes on the event bus (AppContext::bus).
 #include <array>
 #include <cstdint>
 #include <memory>
 
 #include "events/common.hpp"
+#include "events/event_bus.hpp"
 #include "flow/reassembly.hpp"
 
 namespace netdx {
 
 struct Flow;
-// Defined by each protocol in src/events/<proto>_events.hpp.
-struct HttpTransaction;
-struct TlsSession;
-struct SmtpTransaction;
-struct FtpTransaction;
-struct PlaintextLogin;
-struct SshSession;
-
-// Receives what the application consumers learn. Every hook defaults to
-// nothing so a sink implements only what it uses.
-class AppEventSink {
-public:
-    virtual ~AppEventSink() = default;
-    virtual void on_http(const HttpTransaction&) {}
-    virtual void on_tls(const TlsSession&) {}
-    virtual void on_smtp(const SmtpTransaction&) {}
-    virtual void on_ftp(const FtpTransaction&) {}
-    virtual void on_plaintext_login(const PlaintextLogin&) {}
-    virtual void on_ssh(const SshSession&) {}
-};
 
 // The frame being processed while a consumer runs: stream data is delivered
 // synchronously inside FlowEngine::process, so this is the frame that carried
@@ -64,8 +45,11 @@ void set_endpoints(Event& e, const AppEndpoints& ep) {
     e.flow_id = ep.flow_id;
 }
 
+// A consumer publishes its transactions (src/events/<proto>_events.hpp) on
+// the bus: bus.publish(transaction). Rules and the live view subscribe to the
+// types they read.
 struct AppContext {
-    AppEventSink& sink;
+    const EventBus& bus;
     const AppClock& clock;
 };
 

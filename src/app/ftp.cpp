@@ -159,7 +159,7 @@ private:
         if (overlong) {
             t.malformed = true;
             t.problem = fmt::format("command line longer than {} bytes", kMaxLine);
-            ctx_.sink.on_ftp(t);
+            ctx_.bus.publish(t);
             return;
         }
         std::string_view rest;
@@ -181,7 +181,7 @@ private:
             t.has_data_endpoint = parse_extended(rest, t.data_address, t.data_port);
         }
         if (pending_.size() >= kMaxPending) {
-            ctx_.sink.on_ftp(pending_.front().t);
+            ctx_.bus.publish(pending_.front().t);
             pending_.pop_front();
         }
         pending_.push_back(std::move(p));
@@ -221,7 +221,7 @@ private:
             FtpTransaction t = base();
             t.reply_code = reply_code_;
             t.reply_text = reply_text_;
-            ctx_.sink.on_ftp(t);
+            ctx_.bus.publish(t);
             return;
         }
         if (reply_code_ < 200) {
@@ -249,7 +249,7 @@ private:
             }
         }
         if (t.command == "PASS") login(p);
-        ctx_.sink.on_ftp(t);
+        ctx_.bus.publish(t);
         if (t.command == "AUTH" && reply_code_ == 234) {
             // TLS from here on (RFC 4217).
             pending_.clear();
@@ -276,13 +276,13 @@ private:
                     : t.reply_code / 100 >= 4     ? LoginOutcome::Rejected
                                                   : LoginOutcome::Unknown;
         if (t.reply_code) l.outcome_frame = t.where;
-        ctx_.sink.on_plaintext_login(l);
+        ctx_.bus.publish(l);
     }
 
     void flush_pending() {
         while (!pending_.empty()) {
             if (pending_.front().t.command == "PASS") login(pending_.front());
-            ctx_.sink.on_ftp(pending_.front().t);
+            ctx_.bus.publish(pending_.front().t);
             pending_.pop_front();
         }
     }

@@ -273,7 +273,7 @@ private:
             connect = r.connect;
             pending_.pop_front();
         }
-        ctx_.sink.on_http(t);
+        ctx_.bus.publish(t);
         if (h.status == 101 || (connect && h.status / 100 == 2)) {
             stop_all();  // the connection now carries another protocol
         } else if (head || h.status == 204 || h.status == 304) {
@@ -312,7 +312,7 @@ private:
         t.ts = r.ts;
         t.at_capture_end = at_capture_end;
         if (end == HttpEnd::Evicted) t.problem = "more than 64 requests waiting for a response";
-        ctx_.sink.on_http(t);
+        ctx_.bus.publish(t);
     }
 
     // Which response answers which request is unknown from here: report it
@@ -326,7 +326,7 @@ private:
         t.problem = fmt::format("{} ({} request(s) were waiting)", problem, pending_.size());
         pending_.clear();
         stop_all();
-        ctx_.sink.on_http(t);
+        ctx_.bus.publish(t);
     }
 
     void stop_all() {

@@ -168,7 +168,7 @@ private:
         l.user = p.user;
         l.password_masked = p.password_masked;
         l.password_length = p.password_len;
-        ctx_.sink.on_plaintext_login(l);
+        ctx_.bus.publish(l);
     }
 
     void sasl_login(LoginOutcome outcome) {
@@ -179,7 +179,7 @@ private:
         l.password_masked = sasl_.password_masked();
         l.password_length = sasl_.password_length();
         l.mechanism = sasl_.mechanism_name();
-        ctx_.sink.on_plaintext_login(l);
+        ctx_.bus.publish(l);
     }
 
     // An AUTHENTICATE that will get no reply we can read.

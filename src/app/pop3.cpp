@@ -175,7 +175,7 @@ private:
         l.password_length = p.password_len;
         l.outcome = outcome;
         if (outcome != LoginOutcome::Unknown) l.outcome_frame = ctx_.clock.where;
-        ctx_.sink.on_plaintext_login(l);
+        ctx_.bus.publish(l);
     }
 
     void sasl_login(LoginOutcome outcome) {
@@ -188,7 +188,7 @@ private:
         l.mechanism = sasl_.mechanism_name();
         l.outcome = outcome;
         if (outcome != LoginOutcome::Unknown) l.outcome_frame = ctx_.clock.where;
-        ctx_.sink.on_plaintext_login(l);
+        ctx_.bus.publish(l);
     }
 
     // Commands that will get no reply we can pair: their logins have no outcome.

@@ -150,7 +150,7 @@ private:
             t.command = SmtpCommand::Other;
             t.malformed = true;
             t.problem = fmt::format("command line longer than {} bytes", kMaxLine);
-            ctx_.sink.on_smtp(t);
+            ctx_.bus.publish(t);
             return;
         }
         std::string_view rest;
@@ -186,7 +186,7 @@ private:
             default: t.argument = capped_text(rest); break;
         }
         if (pending_.size() >= kMaxPending) {
-            ctx_.sink.on_smtp(pending_.front());
+            ctx_.bus.publish(pending_.front());
             pending_.pop_front();
         }
         pending_.push_back(std::move(t));
@@ -295,7 +295,7 @@ private:
         if (pending_.empty()) {
             SmtpTransaction t = base();
             fill_reply(t);
-            ctx_.sink.on_smtp(t);
+            ctx_.bus.publish(t);
             return;
         }
         SmtpTransaction& front = pending_.front();
@@ -320,7 +320,7 @@ private:
         t.ts = ctx_.clock.ts;
         fill_reply(t);
         if (t.command == SmtpCommand::Auth) finish_auth(t);
-        ctx_.sink.on_smtp(t);
+        ctx_.bus.publish(t);
         if (t.command == SmtpCommand::StartTls && reply_code_ == 220) {
             // Everything after this is TLS.
             pending_.clear();
@@ -352,7 +352,7 @@ private:
                         : t.reply_code / 100 >= 4 ? LoginOutcome::Rejected
                                                   : LoginOutcome::Unknown;
             l.outcome_frame = t.where;
-            ctx_.sink.on_plaintext_login(l);
+            ctx_.bus.publish(l);
         }
         auth_ = {};
     }
@@ -361,7 +361,7 @@ private:
     void flush_pending() {
         while (!pending_.empty()) {
             if (pending_.front().command == SmtpCommand::Auth) finish_auth(pending_.front());
-            ctx_.sink.on_smtp(pending_.front());
+            ctx_.bus.publish(pending_.front());
             pending_.pop_front();
         }
     }

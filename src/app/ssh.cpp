@@ -83,7 +83,7 @@ public:
             default: s_.end = SshEnd::Other; break;
         }
         s_.end_frame = ctx_.clock.where;
-        ctx_.sink.on_ssh(s_);
+        ctx_.bus.publish(s_);
     }
 
 private:

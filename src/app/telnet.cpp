@@ -215,7 +215,7 @@ private:
         l.password_length = password_len_;
         l.outcome = outcome;
         if (outcome != LoginOutcome::Unknown) l.outcome_frame = ctx_.clock.where;
-        ctx_.sink.on_plaintext_login(l);
+        ctx_.bus.publish(l);
         state_ = State::Idle;
         user_.clear();
         if (outcome == LoginOutcome::Accepted) done_ = true;  // the session is the user's now

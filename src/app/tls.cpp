@@ -81,7 +81,7 @@ public:
         if (!seen_ || emitted_) return;
         emitted_ = true;
         s_.at_capture_end = why == EndReason::Open;
-        ctx_.sink.on_tls(s_);
+        ctx_.bus.publish(s_);
     }
 
 private:

@@ -271,6 +271,7 @@ void DhcpTracker::emit_v4(std::map<V4Key, V4Entry>::iterator it, bool timed_out)
         else if (ex.offers == 0 && ex.discovers > 0) ex.outcome = DhcpOutcome::NoOffer;
         else ex.outcome = DhcpOutcome::NoAck;
     }
+    ex.file = file_;
     sink_.on_dhcp(ex);
     v4_order_.erase(it->second.order);
     v4_.erase(it);
@@ -279,6 +280,7 @@ void DhcpTracker::emit_v4(std::map<V4Key, V4Entry>::iterator it, bool timed_out)
 void DhcpTracker::emit_v6(std::map<std::string, V6Entry>::iterator it) {
     Dhcpv6Exchange& ex = it->second.ex;
     if (!it->second.done) ex.outcome = ex.advertises == 0 && ex.requests == 0 ? Dhcpv6Outcome::NoAdvertise : Dhcpv6Outcome::NoReply;
+    ex.file = file_;
     sink_.on_dhcpv6(ex);
     v6_order_.erase(it->second.order);
     v6_.erase(it);

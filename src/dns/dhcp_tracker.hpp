@@ -34,6 +34,8 @@ public:
     void on_packet(const Packet& pkt);
     void advance(Timestamp now);
     void finish();
+    // The input file whose frame numbers the exchanges emitted from now carry.
+    void set_file(std::uint32_t file) { file_ = file; }
 
     [[nodiscard]] const DhcpTrackerStats& stats() const { return stats_; }
     [[nodiscard]] std::size_t pending() const { return v4_.size() + v6_.size(); }
@@ -60,6 +62,7 @@ private:
     void make_room();
 
     DhcpEventSink& sink_;
+    std::uint32_t file_ = 0;
     DhcpTrackerOptions opts_;
     DhcpTrackerStats stats_;
     std::map<V4Key, V4Entry> v4_;

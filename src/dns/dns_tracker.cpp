@@ -264,6 +264,7 @@ void DnsTracker::response(const DnsMessageMeta& m, Bytes msg, Key key) {
         tx.qclass = key.qclass;
         tx.llmnr = m.src_port == dns::kPortLlmnr;
         fill_response(tx, m, msg);
+        tx.file = file_;
         sink_.on_dns(tx);
         return;
     }
@@ -296,6 +297,7 @@ void DnsTracker::emit_and_erase(std::unordered_map<Key, Entry, KeyHash>::iterato
     if (it == table_.end()) return;
     Entry& e = it->second;
     e.tx.end = e.state == State::Pending ? end : DnsEnd::Answered;
+    e.tx.file = file_;
     sink_.on_dns(e.tx);
     order_.erase(e.order);
     table_.erase(it);

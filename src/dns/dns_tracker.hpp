@@ -69,6 +69,8 @@ public:
     void advance(Timestamp now);
     // End of capture: everything still open is emitted.
     void finish();
+    // The input file whose frame numbers the transactions emitted from now carry.
+    void set_file(std::uint32_t file) { file_ = file; }
 
     [[nodiscard]] const DnsTrackerStats& stats() const { return stats_; }
     [[nodiscard]] std::size_t pending() const { return table_.size(); }
@@ -113,6 +115,7 @@ private:
     void fill_response(DnsTransaction& tx, const DnsMessageMeta& m, Bytes msg);
 
     DnsEventSink& sink_;
+    std::uint32_t file_ = 0;
     DnsTrackerOptions opts_;
     DnsTrackerStats stats_;
     std::unordered_map<Key, Entry, KeyHash> table_;

@@ -43,6 +43,7 @@ struct DhcpServerReply {
 };
 
 struct DhcpExchange {
+    std::uint32_t file = 0;  // input file its frame numbers belong to (DhcpTracker::set_file)
     DhcpOutcome outcome = DhcpOutcome::Leased;
     std::uint32_t xid = 0;
     std::array<std::uint8_t, 6> client_mac{};  // chaddr
@@ -83,6 +84,7 @@ enum class Dhcpv6Outcome : std::uint8_t {
 };
 
 struct Dhcpv6Exchange {
+    std::uint32_t file = 0;  // input file its frame numbers belong to (DhcpTracker::set_file)
     Dhcpv6Outcome outcome = Dhcpv6Outcome::Replied;
     std::uint32_t xid = 0;  // 24 bits
     IpAddress client;       // IP source of the client's messages

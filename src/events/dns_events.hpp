@@ -30,6 +30,7 @@ struct DnsRecord {
 };
 
 struct DnsTransaction {
+    std::uint32_t file = 0;  // input file its frame numbers belong to (DnsTracker::set_file)
     DnsEnd end = DnsEnd::Answered;
     DnsTransport transport = DnsTransport::Udp;
     IpAddress client, server;

@@ -6,26 +6,10 @@
 
 namespace netdx {
 
-Engine::Engine(const RuleConfig& config) : config_(config), rules_(make_rules(config)) {}
+Engine::Engine(const RuleConfig& config) : config_(config), rules_(make_rules(config)) {
+    for (auto& r : rules_) r->subscribe(bus_);
+}
 Engine::~Engine() = default;
-
-void Engine::on_arp(const ArpObservation& e) { for (auto& r : rules_) r->on_arp(e); }
-void Engine::on_ndp(const NdpObservation& e) { for (auto& r : rules_) r->on_ndp(e); }
-void Engine::on_icmp_error(const IcmpError& e) { for (auto& r : rules_) r->on_icmp_error(e); }
-void Engine::on_ip(const IpPacketSeen& e) { for (auto& r : rules_) r->on_ip(e); }
-void Engine::on_echo(const EchoRequest& e) { for (auto& r : rules_) r->on_echo(e); }
-void Engine::on_syn(const SynSeen& e) { for (auto& r : rules_) r->on_syn(e); }
-void Engine::on_conn(const ConnAttempt& e) { for (auto& r : rules_) r->on_conn(e); }
-void Engine::on_tcp(const TcpSegmentEvent& e) { for (auto& r : rules_) r->on_tcp(e); }
-void Engine::on_dns(const DnsTransaction& e, std::uint32_t file) { for (auto& r : rules_) r->on_dns(e, file); }
-void Engine::on_dhcp(const DhcpExchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcp(e, file); }
-void Engine::on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file) { for (auto& r : rules_) r->on_dhcpv6(e, file); }
-void Engine::on_http(const HttpTransaction& e) { for (auto& r : rules_) r->on_http(e); }
-void Engine::on_tls(const TlsSession& e) { for (auto& r : rules_) r->on_tls(e); }
-void Engine::on_smtp(const SmtpTransaction& e) { for (auto& r : rules_) r->on_smtp(e); }
-void Engine::on_ftp(const FtpTransaction& e) { for (auto& r : rules_) r->on_ftp(e); }
-void Engine::on_plaintext_login(const PlaintextLogin& e) { for (auto& r : rules_) r->on_plaintext_login(e); }
-void Engine::on_ssh(const SshSession& e) { for (auto& r : rules_) r->on_ssh(e); }
 
 std::uint64_t Engine::limit_drops() const {
     std::uint64_t n = 0;

@@ -1,6 +1,7 @@
 #pragma once
-// Feeds events to every rule and collects their findings, de-duplicated (one
-// finding per rule id and key) and ordered by severity.
+// Owns the rules and the event bus they subscribe to, and collects their
+// findings, de-duplicated (one finding per rule id and key) and ordered by
+// severity.
 #include <map>
 #include <memory>
 #include <vector>
@@ -14,23 +15,12 @@ public:
     explicit Engine(const RuleConfig& config);
     ~Engine() override;
 
-    void on_arp(const ArpObservation& e);
-    void on_ndp(const NdpObservation& e);
-    void on_icmp_error(const IcmpError& e);
-    void on_ip(const IpPacketSeen& e);
-    void on_echo(const EchoRequest& e);
-    void on_syn(const SynSeen& e);
-    void on_conn(const ConnAttempt& e);
-    void on_tcp(const TcpSegmentEvent& e);
-    void on_dns(const DnsTransaction& e, std::uint32_t file);
-    void on_dhcp(const DhcpExchange& e, std::uint32_t file);
-    void on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file);
-    void on_http(const HttpTransaction& e);
-    void on_tls(const TlsSession& e);
-    void on_smtp(const SmtpTransaction& e);
-    void on_ftp(const FtpTransaction& e);
-    void on_plaintext_login(const PlaintextLogin& e);
-    void on_ssh(const SshSession& e);
+    // The bus the rules subscribed to at construction; producers publish here.
+    EventBus& bus() { return bus_; }
+    template <typename Event>
+    void publish(const Event& e) {
+        bus_.publish(e);
+    }
 
     // Runs every rule's finish once; findings most severe first.
     std::vector<Finding> finish(double capture_first, double capture_last);
@@ -49,6 +39,7 @@ public:
 
 private:
     const RuleConfig& config_;
+    EventBus bus_;
     std::vector<std::unique_ptr<Rule>> rules_;
     std::map<std::pair<std::string, std::string>, Finding> found_;  // (id, key)
 };

@@ -1,28 +1,15 @@
 #pragma once
-// A rule consumes typed events and, at the end (or when a window closes),
-// raises findings. One Rule object may own several closely related ids
+// A rule subscribes to the typed events it reads (events/event_bus.hpp) and,
+// at the end, raises findings. One Rule object may own several closely related ids
 // (refused / unanswered / file share share one tracker) so a problem is
 // reported once, under its most specific id.
 #include <set>
 #include <string>
 
-#include "events/conn_events.hpp"
-#include "events/dhcp_events.hpp"
-#include "events/dns_events.hpp"
-#include "events/packet_events.hpp"
-#include "events/tcp_events.hpp"
+#include "events/common.hpp"
+#include "events/event_bus.hpp"
 #include "rules/config.hpp"
 #include "rules/finding.hpp"
-
-namespace netdx {
-// Application transactions (src/events/<proto>_events.hpp, src/app/).
-struct HttpTransaction;
-struct TlsSession;
-struct SmtpTransaction;
-struct FtpTransaction;
-struct PlaintextLogin;
-struct SshSession;
-}  // namespace netdx
 
 namespace netdx {
 
@@ -50,24 +37,9 @@ struct FinishContext {
 class Rule {
 public:
     virtual ~Rule() = default;
-    virtual void on_arp(const ArpObservation&) {}
-    virtual void on_ndp(const NdpObservation&) {}
-    virtual void on_icmp_error(const IcmpError&) {}
-    virtual void on_ip(const IpPacketSeen&) {}
-    virtual void on_echo(const EchoRequest&) {}
-    virtual void on_syn(const SynSeen&) {}
-    virtual void on_conn(const ConnAttempt&) {}
-    virtual void on_tcp(const TcpSegmentEvent&) {}
-    virtual void on_dns(const DnsTransaction&, std::uint32_t /*file*/) {}
-    virtual void on_dhcp(const DhcpExchange&, std::uint32_t /*file*/) {}
-    virtual void on_dhcpv6(const Dhcpv6Exchange&, std::uint32_t /*file*/) {}
-    // Application events carry their FrameRef (file included).
-    virtual void on_http(const HttpTransaction&) {}
-    virtual void on_tls(const TlsSession&) {}
-    virtual void on_smtp(const SmtpTransaction&) {}
-    virtual void on_ftp(const FtpTransaction&) {}
-    virtual void on_plaintext_login(const PlaintextLogin&) {}
-    virtual void on_ssh(const SshSession&) {}
+    // Subscribes the handlers of the events this rule reads:
+    //   bus.subscribe<&MyRule::on_dns>(this);
+    virtual void subscribe(EventBus& bus) = 0;
     virtual void finish(FinishContext& ctx) = 0;
     // Keys dropped because a table of this rule was full (reported as a limit).
     [[nodiscard]] virtual std::uint64_t dropped() const { return 0; }

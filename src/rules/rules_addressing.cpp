@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "events/packet_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -90,7 +91,10 @@ public:
           netmask_bits_(static_cast<int>(c.number("addr.wrong_netmask", "prefix_len"))),
           netmask_min_(c.number("addr.wrong_netmask", "min_requests")) {}
 
-    void on_arp(const ArpObservation& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&ArpAddressRules::on_arp>(this);
+    }
+    void on_arp(const ArpObservation& e) {
         if (e.sender_ip.family != 4) return;
         if (e.probe) {
             // RFC 5227 probe: a claim by another MAC right after it means the address is taken.
@@ -259,7 +263,10 @@ class NdpDuplicateRule final : public Rule {
 public:
     explicit NdpDuplicateRule(const RuleConfig& c) : window_(c.number("ndp.duplicate_ip", "window_s")) {}
 
-    void on_ndp(const NdpObservation& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&NdpDuplicateRule::on_ndp>(this);
+    }
+    void on_ndp(const NdpObservation& e) {
         if (!e.has_lladdr) return;
         if (e.kind == NdpObservation::Kind::Solicitation) {
             if (e.dad)
@@ -317,11 +324,15 @@ class LinkLocalOnlyRule final : public Rule {
 public:
     explicit LinkLocalOnlyRule(const RuleConfig& c) : min_packets_(c.number("addr.link_local_only", "min_packets")) {}
 
-    void on_ip(const IpPacketSeen& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&LinkLocalOnlyRule::on_ip>(this);
+        bus.subscribe<&LinkLocalOnlyRule::on_arp>(this);
+    }
+    void on_ip(const IpPacketSeen& e) {
         if (e.src.family != 4 || !e.has_eth) return;
         note(e.eth_src, e.src, e.ts, e.where);
     }
-    void on_arp(const ArpObservation& e) override {
+    void on_arp(const ArpObservation& e) {
         if (e.sender_ip.family == 4 && !e.probe) note(e.sender_mac, e.sender_ip, e.ts, e.where);
     }
 

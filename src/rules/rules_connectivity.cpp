@@ -6,6 +6,9 @@
 #include <map>
 #include <set>
 
+#include "events/conn_events.hpp"
+#include "events/dns_events.hpp"
+#include "events/packet_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/port_list.hpp"
@@ -62,7 +65,12 @@ public:
           inet_max_ratio_(c.number("net.internet_unreachable", "max_success_ratio")),
           inet_min_local_(c.number("net.internet_unreachable", "min_local_successes")) {}
 
-    void on_conn(const ConnAttempt& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&ConnRules::on_conn>(this);
+        bus.subscribe<&ConnRules::on_dns>(this);
+        bus.subscribe<&ConnRules::on_arp>(this);
+    }
+    void on_conn(const ConnAttempt& e) {
         const bool ok = e.outcome == Outcome::Established;
         const bool remote = !same_prefix(e.client, e.server, local_bits_);
         if (Service* s = services_.get({e.server, e.server_port})) {
@@ -98,7 +106,8 @@ public:
             inet_flows_.push_back(tcp_flow_str(e.client, e.client_port, e.server, e.server_port));
     }
 
-    void on_dns(const DnsTransaction& t, std::uint32_t file) override {
+    void on_dns(const DnsTransaction& t) {
+        const std::uint32_t file = t.file;
         if (t.mdns || t.llmnr || !t.has_query) return;
         if (t.end == DnsEnd::Evicted || t.end == DnsEnd::Unsolicited) return;
         // A response of any kind (even NXDOMAIN) means the resolver was reached;
@@ -111,7 +120,7 @@ public:
         tally(t.client, ok, t.has_response, remote, "dns", t.query_ts.seconds(), t.has_response ? t.response_ts.seconds() : t.query_ts.seconds(), q, r);
     }
 
-    void on_arp(const ArpObservation& e) override {
+    void on_arp(const ArpObservation& e) {
         if (e.sender_ip.family != 4 || e.probe) return;
         if (!is_zero_ip(e.sender_ip)) {
             if (MacAddress* m = arp_table_.get(e.sender_ip)) *m = e.sender_mac;
@@ -386,7 +395,10 @@ public:
         : unreach_min_(c.number("icmp.unreachable", "min_count")),
           timex_min_(c.number("icmp.time_exceeded", "min_count")) {}
 
-    void on_icmp_error(const IcmpError& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&IcmpRules::on_icmp_error>(this);
+    }
+    void on_icmp_error(const IcmpError& e) {
         using K = IcmpError::Kind;
         if (e.kind != K::Unreachable && e.kind != K::TimeExceeded && e.kind != K::PacketTooBig) return;
         const bool timex = e.kind == K::TimeExceeded;
@@ -513,7 +525,10 @@ public:
         }
     }
 
-    void on_arp(const ArpObservation& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&GatewayArpRule::on_arp>(this);
+    }
+    void on_arp(const ArpObservation& e) {
         if (e.sender_ip.family != 4) return;
         if (!e.probe && !is_zero_ip(e.sender_ip))
             if (bool* seen = owners_.get(e.sender_ip)) *seen = true;

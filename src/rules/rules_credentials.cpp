@@ -51,7 +51,10 @@ public:
                c.number("cred.plaintext_smtp", "min_logins"), c.number("cred.plaintext_pop3", "min_logins"),
                c.number("cred.plaintext_imap", "min_logins")} {}
 
-    void on_plaintext_login(const PlaintextLogin& l) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&CredentialRules::on_plaintext_login>(this);
+    }
+    void on_plaintext_login(const PlaintextLogin& l) {
         if (l.anonymous) return;
         Exposed* e = exposed_.get({static_cast<int>(l.protocol), l.server});
         if (!e) return;

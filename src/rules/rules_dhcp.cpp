@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "events/dhcp_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -44,7 +45,11 @@ public:
           min_servers_(c.number("dhcp.multiple_servers", "min_servers")),
           slow_s_(c.number("dhcp.slow_lease", "slow_s")) {}
 
-    void on_dhcp(const DhcpExchange& e, std::uint32_t file) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&DhcpRules::on_dhcp>(this);
+    }
+    void on_dhcp(const DhcpExchange& e) {
+        const std::uint32_t file = e.file;
         switch (e.outcome) {
             case DhcpOutcome::NoOffer:
                 if (e.discovers) {

@@ -3,6 +3,7 @@
 // answers (no server or relay on the link).
 #include <set>
 
+#include "events/dhcp_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -46,7 +47,11 @@ public:
         : fail_min_(c.number("dhcpv6.failure_status", "min_count")),
           solicit_min_(c.number("dhcpv6.no_advertise", "min_solicits")) {}
 
-    void on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t file) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&Dhcpv6Rules::on_dhcpv6>(this);
+    }
+    void on_dhcpv6(const Dhcpv6Exchange& e) {
+        const std::uint32_t file = e.file;
         if (e.status_code > 0) {
             Tally* t = failures_.get(e.status_code);
             if (!t) return;

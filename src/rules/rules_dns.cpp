@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "events/dns_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -61,7 +62,11 @@ public:
           unsol_skip_(c.number("dns.unsolicited_response", "ignore_first_s")),
           expected_(c.text("dns.unexpected_resolver", "resolvers")) {}
 
-    void on_dns(const DnsTransaction& t, std::uint32_t file) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&DnsRules::on_dns>(this);
+    }
+    void on_dns(const DnsTransaction& t) {
+        const std::uint32_t file = t.file;
         if (t.mdns || t.llmnr || t.end == DnsEnd::Evicted) return;
         Resolver* r = resolvers_.get(t.server);
         if (!r) return;

@@ -10,6 +10,8 @@
 #include <array>
 #include <set>
 
+#include "events/conn_events.hpp"
+#include "events/dns_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -69,7 +71,11 @@ public:
           follow_s_(c.number("dns.slow_browsing", "follow_s")),
           min_count_(c.number("dns.slow_browsing", "min_count")) {}
 
-    void on_syn(const SynSeen& s) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&SlowBrowsingRule::on_syn>(this);
+        bus.subscribe<&SlowBrowsingRule::on_dns>(this);
+    }
+    void on_syn(const SynSeen& s) {
         Client* c = clients_.get(s.src);
         if (!c) return;
         c->syns.push({s.dst, s.ts, s.where});
@@ -80,7 +86,8 @@ public:
         });
     }
 
-    void on_dns(const DnsTransaction& t, std::uint32_t file) override {
+    void on_dns(const DnsTransaction& t) {
+        const std::uint32_t file = t.file;
         if (t.end == DnsEnd::Unsolicited || !t.has_response || t.rcode != 0 || t.latency < slow_s_) return;
         if (t.mdns || t.llmnr) return;
         SlowLookup l;

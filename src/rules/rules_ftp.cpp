@@ -27,7 +27,10 @@ class FtpRules final : public Rule {
 public:
     explicit FtpRules(const RuleConfig& c) : min_(c.number("ftp.login_failed", "min_failures")) {}
 
-    void on_ftp(const FtpTransaction& t) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&FtpRules::on_ftp>(this);
+    }
+    void on_ftp(const FtpTransaction& t) {
         if (!is_failed_login(t)) return;
         Failures* f = failures_.get(t.server);
         if (!f) return;

@@ -32,7 +32,10 @@ public:
           un_min_(c.number("http.unanswered", "min_count")),
           un_wait_(c.number("http.unanswered", "wait_s")) {}
 
-    void on_http(const HttpTransaction& t) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&HttpRules::on_http>(this);
+    }
+    void on_http(const HttpTransaction& t) {
         if (t.end != HttpEnd::Answered && t.end != HttpEnd::Orphan && t.end != HttpEnd::Unanswered) return;
         Server* s = servers_.get(t.server);
         if (!s) return;

@@ -6,6 +6,8 @@
 // needs the request, the missing answer and, by default, the contrast.
 #include <set>
 
+#include "events/dhcp_events.hpp"
+#include "events/packet_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -23,7 +25,11 @@ public:
           min_solicits_(c.number("addr.link_local_only", "min_solicits")),
           need_peers_(c.number("addr.link_local_only", "need_global_peers") != 0) {}
 
-    void on_ip(const IpPacketSeen& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&LinkLocal6OnlyRule::on_ip>(this);
+        bus.subscribe<&LinkLocal6OnlyRule::on_dhcpv6>(this);
+    }
+    void on_ip(const IpPacketSeen& e) {
         if (e.src.family != 6) return;
         if (e.ra_autoconf_prefix) prefix_offered_ = true;
         if (!e.has_eth || is_zero_ip(e.src) || is_multicast_or_broadcast(e.src)) return;
@@ -47,7 +53,7 @@ public:
         }
     }
 
-    void on_dhcpv6(const Dhcpv6Exchange& e, std::uint32_t) override {
+    void on_dhcpv6(const Dhcpv6Exchange& e) {
         if (e.addresses.empty()) return;
         if (answered_.size() < 4096) answered_.insert(e.client);
     }

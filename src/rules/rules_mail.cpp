@@ -45,7 +45,10 @@ public:
     explicit MailRules(const RuleConfig& c)
         : rcpt_min_(c.number("smtp.rcpt_rejected", "min_count")), relay_min_(c.number("smtp.relay_denied", "min_count")) {}
 
-    void on_smtp(const SmtpTransaction& t) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&MailRules::on_smtp>(this);
+    }
+    void on_smtp(const SmtpTransaction& t) {
         // 550-559 refuse the recipient; 500-504 are syntax and sequence errors
         // (503 RCPT before MAIL) that say nothing about the address.
         if (t.command != SmtpCommand::RcptTo || t.reply_code < 550 || t.reply_code > 559) return;

@@ -28,7 +28,10 @@ class MailLoginRules final : public Rule {
 public:
     explicit MailLoginRules(const RuleConfig& c) : min_(c.number("mail.login_failed", "min_failures")) {}
 
-    void on_plaintext_login(const PlaintextLogin& l) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&MailLoginRules::on_plaintext_login>(this);
+    }
+    void on_plaintext_login(const PlaintextLogin& l) {
         if (!is_mail_access(l.protocol) || l.outcome != LoginOutcome::Rejected) return;
         Failures* f = failures_.get({l.client, l.server});
         if (!f) return;

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <set>
 
+#include "events/conn_events.hpp"
+#include "events/packet_events.hpp"
+#include "events/tcp_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -64,7 +67,11 @@ public:
           mtu_size_(c.number("tcp.mtu_blackhole", "min_size")),
           mtu_min_(c.number("tcp.mtu_blackhole", "min_retransmissions")) {}
 
-    void on_tcp(const TcpSegmentEvent& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&TcpPerformanceRules::on_tcp>(this);
+        bus.subscribe<&TcpPerformanceRules::on_icmp_error>(this);
+    }
+    void on_tcp(const TcpSegmentEvent& e) {
         PairStats* p = pairs_.get({e.src, e.dst});
         if (!p) return;
         if (!p->first) p->first = e.ts;
@@ -122,7 +129,7 @@ public:
     // A router said the packet was too big. Seen here, yet the sender keeps
     // retransmitting full-size segments: the message is lost between this
     // capture point and the sender (a filtering firewall), or ignored.
-    void on_icmp_error(const IcmpError& e) override {
+    void on_icmp_error(const IcmpError& e) {
         const bool too_big = (e.kind == IcmpError::Kind::Unreachable && e.version == 4 && e.code == 4) ||
                              e.kind == IcmpError::Kind::PacketTooBig;
         if (!too_big || !e.has_quote || e.orig_proto != 6) return;
@@ -251,7 +258,10 @@ public:
     explicit HighRttRule(const RuleConfig& c)
         : max_rtt_(c.number("tcp.high_rtt", "max_rtt_ms") / 1000.0), min_samples_(c.number("tcp.high_rtt", "min_samples")) {}
 
-    void on_conn(const ConnAttempt& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&HighRttRule::on_conn>(this);
+    }
+    void on_conn(const ConnAttempt& e) {
         if (e.outcome != ConnAttempt::Outcome::Established || e.rtt < 0) return;
         Server* s = servers_.get(e.server);
         if (!s) return;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 
+#include "events/tcp_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -67,7 +68,10 @@ public:
           factor_(c.number("tcp.rising_rtt", "min_factor")),
           increase_(c.number("tcp.rising_rtt", "min_increase_ms") / 1000.0) {}
 
-    void on_tcp(const TcpSegmentEvent& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&RisingRttRule::on_tcp>(this);
+    }
+    void on_tcp(const TcpSegmentEvent& e) {
         // SYN/RST ACKs time the handshake or an abort, not the data path.
         if (e.rtt <= 0 || e.payload || (e.tcp_flags & 0x06)) return;
         const FlowDir key{e.flow_id, e.src, e.src_port};

@@ -5,6 +5,9 @@
 #include <set>
 #include <unordered_set>
 
+#include "events/conn_events.hpp"
+#include "events/packet_events.hpp"
+#include "events/tcp_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -64,11 +67,15 @@ public:
           min_hosts_(static_cast<std::size_t>(c.number("scan.host_scan", "min_hosts"))),
           host_window_(c.number("scan.host_scan", "window_s")) {}
 
-    void on_syn(const SynSeen& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&ScanRules::on_syn>(this);
+        bus.subscribe<&ScanRules::on_echo>(this);
+    }
+    void on_syn(const SynSeen& e) {
         if (auto* s = ports_.get({e.src, e.dst})) s->add(e.dst_port, e.ts, e.where, port_window_, min_ports_);
         if (auto* s = hosts_.get({e.src, e.dst_port})) s->add(e.dst, e.ts, e.where, host_window_, min_hosts_);
     }
-    void on_echo(const EchoRequest& e) override {
+    void on_echo(const EchoRequest& e) {
         if (is_multicast_or_broadcast(e.dst)) return;
         if (auto* s = hosts_.get({e.src, 0})) s->add(e.dst, e.ts, e.where, host_window_, min_hosts_);
     }
@@ -123,7 +130,11 @@ public:
         : min_rate_(c.number("tcp.syn_flood", "min_syn_rate")),
           max_ratio_(c.number("tcp.syn_flood", "max_established_ratio")) {}
 
-    void on_syn(const SynSeen& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&SynFloodRule::on_syn>(this);
+        bus.subscribe<&SynFloodRule::on_tcp>(this);
+    }
+    void on_syn(const SynSeen& e) {
         Target* t = targets_.get({e.dst, e.dst_port});
         if (!t) return;
         const auto second = static_cast<std::int64_t>(e.ts);
@@ -145,7 +156,7 @@ public:
     }
     // A handshake is complete when the client ACKs: a server answering every
     // forged SYN with a SYN-ACK is exactly what a flood looks like.
-    void on_tcp(const TcpSegmentEvent& e) override {
+    void on_tcp(const TcpSegmentEvent& e) {
         if ((e.tcp_flags & 0x16) != 0x10) return;  // ACK without SYN/RST
         Target* t = targets_.find_mut({e.dst, e.dst_port});
         if (!t || !t->tracking || t->acked.size() >= kMaxAcked) return;
@@ -228,7 +239,10 @@ public:
           documentation_(c.number("addr.bogon", "include_documentation") != 0),
           bcast_min_(c.number("addr.broadcast_source", "min_packets")) {}
 
-    void on_ip(const IpPacketSeen& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&AddressSanityRules::on_ip>(this);
+    }
+    void on_ip(const IpPacketSeen& e) {
         // Traffic captured on a loopback interface itself is not "on the wire".
         const bool loopback = e.src.family == 4 && e.src.bytes[0] == 127 && e.dst.bytes[0] == 127;
         if (loopback) return;

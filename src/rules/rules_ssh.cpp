@@ -86,7 +86,10 @@ public:
           failed_min_(c.number("ssh.handshake_failed", "min_count")),
           weak_min_(c.number("ssh.weak_algorithm", "min_count")) {}
 
-    void on_ssh(const SshSession& s) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&SshRules::on_ssh>(this);
+    }
+    void on_ssh(const SshSession& s) {
         // An SSH-1 peer against a side that speaks only SSH-2 ("1.99" speaks both).
         const bool ssh1 = (SshSession::ssh1_only(s.c) && s.s.proto_version.starts_with('2')) ||
                           (SshSession::ssh1_only(s.s) && s.c.proto_version.starts_with('2'));

@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 
+#include "events/tcp_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -73,7 +74,10 @@ public:
           min_pairs_(c.number("tcp.low_throughput", "min_pairs")),
           full_size_(c.number("tcp.low_throughput", "full_size")) {}
 
-    void on_tcp(const TcpSegmentEvent& e) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&LowThroughputRule::on_tcp>(this);
+    }
+    void on_tcp(const TcpSegmentEvent& e) {
         Direction* d = dirs_.get({e.flow_id, e.src, e.src_port});
         if (!d) return;
         if (d->name.empty()) {

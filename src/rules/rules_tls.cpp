@@ -55,7 +55,10 @@ public:
           expired_min_(c.number("tls.cert_expired", "min_count")),
           failed_min_(c.number("tls.handshake_failed", "min_count")) {}
 
-    void on_tls(const TlsSession& s) override {
+    void subscribe(EventBus& bus) override {
+        bus.subscribe<&TlsRules::on_tls>(this);
+    }
+    void on_tls(const TlsSession& s) {
         const TlsAlert* fatal = nullptr;
         for (const TlsAlert& a : s.alerts)
             if (!a.encrypted && a.level == kFatal) {

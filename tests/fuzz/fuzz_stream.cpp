@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const RuleConfig kConfig;
     PacketPrinter summary(PacketFormat::Summary, {}, sink());
     Engine engine(kConfig);
-    Pipeline pipeline(engine, PipelineOptions{});
+    Pipeline pipeline(engine.bus(), PipelineOptions{});
     FlowEngine flows;
     pipeline.begin_file(0, "fuzz");
 

@@ -16,13 +16,19 @@ namespace at {
 
 using namespace netdx;
 
-struct Recorder : AppEventSink {
+struct Recorder {
+    EventBus bus;
+    Recorder() {
+        bus.subscribe<&Recorder::on_smtp>(this);
+        bus.subscribe<&Recorder::on_ftp>(this);
+        bus.subscribe<&Recorder::on_plaintext_login>(this);
+    }
     std::vector<SmtpTransaction> smtp;
     std::vector<FtpTransaction> ftp;
     std::vector<PlaintextLogin> logins;
-    void on_smtp(const SmtpTransaction& t) override { smtp.push_back(t); }
-    void on_ftp(const FtpTransaction& t) override { ftp.push_back(t); }
-    void on_plaintext_login(const PlaintextLogin& l) override { logins.push_back(l); }
+    void on_smtp(const SmtpTransaction& t) { smtp.push_back(t); }
+    void on_ftp(const FtpTransaction& t) { ftp.push_back(t); }
+    void on_plaintext_login(const PlaintextLogin& l) { logins.push_back(l); }
 };
 
 inline IpAddress ip4(std::uint8_t d) {
@@ -44,7 +50,7 @@ struct Session {
         ep.flow_id = 1;
         ep.client_dir = 0;
         const AppProtocol* p = app_protocol_for_port(port);
-        if (p) c = p->make(ep, AppContext{rec, clock});
+        if (p) c = p->make(ep, AppContext{rec.bus, clock});
     }
     void send(int dir, std::string_view s) {
         clock.where = {0, ++frame};

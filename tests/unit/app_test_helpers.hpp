@@ -1,5 +1,5 @@
 #pragma once
-// A recording AppEventSink and a consumer built from a registered protocol,
+// Endpoints and byte helpers for a consumer built from a registered protocol,
 // for feeding crafted byte streams to the application consumers.
 #include <string_view>
 #include <vector>

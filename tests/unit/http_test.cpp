@@ -14,15 +14,19 @@ using netdx::test::as_bytes;
 
 namespace {
 
-struct Recorder final : AppEventSink {
+struct Recorder {
+    EventBus bus;
+    Recorder() {
+        bus.subscribe<&Recorder::on_http>(this);
+    }
     std::vector<HttpTransaction> txns;
-    void on_http(const HttpTransaction& t) override { txns.push_back(t); }
+    void on_http(const HttpTransaction& t) { txns.push_back(t); }
 };
 
 struct Fixture {
     Recorder sink;
     AppClock clock;
-    std::unique_ptr<StreamConsumer> c = kHttpProtocol.make(netdx::test::endpoints(80), AppContext{sink, clock});
+    std::unique_ptr<StreamConsumer> c = kHttpProtocol.make(netdx::test::endpoints(80), AppContext{sink.bus, clock});
     void at(std::uint64_t frame, double ts) { clock = AppClock{FrameRef{0, frame}, ts}; }
     void client(std::string_view s) { c->on_data(0, as_bytes(s)); }
     void server(std::string_view s) { c->on_data(1, as_bytes(s)); }

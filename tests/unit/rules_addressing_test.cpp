@@ -11,8 +11,8 @@ TEST_CASE("arp.duplicate_ip: two MACs within the window, not outside it") {
     for (double gap : {9.0, 11.0}) {
         CAPTURE(gap);
         Run run({"arp.duplicate_ip.window_s=10"});
-        run->on_arp(arp(Op::Reply, mac(1), lan(50), lan(1), 100, 1));
-        run->on_arp(arp(Op::Reply, mac(2), lan(50), lan(1), 100 + gap, 2));
+        run->publish(arp(Op::Reply, mac(1), lan(50), lan(1), 100, 1));
+        run->publish(arp(Op::Reply, mac(2), lan(50), lan(1), 100 + gap, 2));
         auto fs = run.finish();
         if (gap < 10) {
             REQUIRE(count(fs, "arp.duplicate_ip") == 1);
@@ -31,7 +31,7 @@ TEST_CASE("arp.duplicate_ip: two MACs within the window, not outside it") {
 
 TEST_CASE("arp.duplicate_ip: one finding per address however many packets") {
     Run run;
-    for (int i = 0; i < 50; ++i) run->on_arp(arp(Op::Reply, mac(static_cast<std::uint8_t>(1 + i % 2)), lan(50), lan(1), i, i + 1));
+    for (int i = 0; i < 50; ++i) run->publish(arp(Op::Reply, mac(static_cast<std::uint8_t>(1 + i % 2)), lan(50), lan(1), i, i + 1));
     auto fs = run.finish();
     CHECK(count(fs, "arp.duplicate_ip") == 1);
     CHECK(get(fs, "arp.duplicate_ip")->evidence.total == 50);  // both frames of the first conflict, then one per claim
@@ -41,16 +41,16 @@ TEST_CASE("arp.duplicate_ip: one finding per address however many packets") {
 TEST_CASE("arp.mac_flip_flop: A->B->A far apart; A->B alone is not a flip-flop") {
     {
         Run run({"arp.duplicate_ip.window_s=10"});
-        run->on_arp(arp(Op::Reply, mac(1), lan(7), lan(1), 0, 1));
-        run->on_arp(arp(Op::Reply, mac(2), lan(7), lan(1), 100, 2));
+        run->publish(arp(Op::Reply, mac(1), lan(7), lan(1), 0, 1));
+        run->publish(arp(Op::Reply, mac(2), lan(7), lan(1), 100, 2));
         auto fs = run.finish();
         CHECK(count(fs, "arp.mac_flip_flop") == 0);
     }
     {
         Run run({"arp.duplicate_ip.window_s=10"});
-        run->on_arp(arp(Op::Reply, mac(1), lan(7), lan(1), 0, 1));
-        run->on_arp(arp(Op::Reply, mac(2), lan(7), lan(1), 100, 2));
-        run->on_arp(arp(Op::Reply, mac(1), lan(7), lan(1), 200, 3));
+        run->publish(arp(Op::Reply, mac(1), lan(7), lan(1), 0, 1));
+        run->publish(arp(Op::Reply, mac(2), lan(7), lan(1), 100, 2));
+        run->publish(arp(Op::Reply, mac(1), lan(7), lan(1), 200, 3));
         auto fs = run.finish();
         REQUIRE(count(fs, "arp.mac_flip_flop") == 1);
         CHECK(count(fs, "arp.duplicate_ip") == 0);
@@ -58,9 +58,9 @@ TEST_CASE("arp.mac_flip_flop: A->B->A far apart; A->B alone is not a flip-flop")
     }
     {
         Run run({"arp.duplicate_ip.window_s=10", "arp.mac_flip_flop.min_returns=2"});
-        run->on_arp(arp(Op::Reply, mac(1), lan(7), lan(1), 0, 1));
-        run->on_arp(arp(Op::Reply, mac(2), lan(7), lan(1), 100, 2));
-        run->on_arp(arp(Op::Reply, mac(1), lan(7), lan(1), 200, 3));
+        run->publish(arp(Op::Reply, mac(1), lan(7), lan(1), 0, 1));
+        run->publish(arp(Op::Reply, mac(2), lan(7), lan(1), 100, 2));
+        run->publish(arp(Op::Reply, mac(1), lan(7), lan(1), 200, 3));
         CHECK(count(run.finish(), "arp.mac_flip_flop") == 0);
     }
 }
@@ -68,8 +68,8 @@ TEST_CASE("arp.mac_flip_flop: A->B->A far apart; A->B alone is not a flip-flop")
 TEST_CASE("arp.gratuitous_conflict: announcement over an address in use, and a defended probe") {
     {
         Run run({"arp.duplicate_ip.enabled=false"});
-        run->on_arp(arp(Op::Reply, mac(1), lan(50), lan(2), 0, 1));
-        run->on_arp(arp(Op::Request, mac(2), lan(50), lan(50), 5, 2));  // gratuitous
+        run->publish(arp(Op::Reply, mac(1), lan(50), lan(2), 0, 1));
+        run->publish(arp(Op::Request, mac(2), lan(50), lan(50), 5, 2));  // gratuitous
         auto fs = run.finish();
         REQUIRE(count(fs, "arp.gratuitous_conflict") == 1);
         CHECK(has_host(*get(fs, "arp.gratuitous_conflict"), "02:00:00:00:00:02"));
@@ -77,21 +77,21 @@ TEST_CASE("arp.gratuitous_conflict: announcement over an address in use, and a d
     }
     {
         Run run({"arp.gratuitous_conflict.window_s=4"});
-        run->on_arp(arp(Op::Reply, mac(1), lan(50), lan(2), 0, 1));
-        run->on_arp(arp(Op::Request, mac(2), lan(50), lan(50), 5, 2));  // owner's claim is 5 s old
+        run->publish(arp(Op::Reply, mac(1), lan(50), lan(2), 0, 1));
+        run->publish(arp(Op::Request, mac(2), lan(50), lan(50), 5, 2));  // owner's claim is 5 s old
         CHECK(count(run.finish(), "arp.gratuitous_conflict") == 0);
     }
     {
         Run run;
-        run->on_arp(arp(Op::Request, mac(2), ip4(0, 0, 0, 0), lan(60), 0, 1));  // probe
-        run->on_arp(arp(Op::Reply, mac(1), lan(60), lan(0), 0.5, 2));          // defended
+        run->publish(arp(Op::Request, mac(2), ip4(0, 0, 0, 0), lan(60), 0, 1));  // probe
+        run->publish(arp(Op::Reply, mac(1), lan(60), lan(0), 0.5, 2));          // defended
         auto fs = run.finish();
         CHECK(count(fs, "arp.gratuitous_conflict") == 1);
     }
     {
         Run run;  // a probe nobody answers is fine
-        run->on_arp(arp(Op::Request, mac(2), ip4(0, 0, 0, 0), lan(60), 0, 1));
-        run->on_arp(arp(Op::Request, mac(2), lan(60), lan(60), 2, 2));
+        run->publish(arp(Op::Request, mac(2), ip4(0, 0, 0, 0), lan(60), 0, 1));
+        run->publish(arp(Op::Request, mac(2), lan(60), lan(60), 2, 2));
         CHECK(run.finish().empty());
     }
 }
@@ -99,8 +99,8 @@ TEST_CASE("arp.gratuitous_conflict: announcement over an address in use, and a d
 TEST_CASE("addr.wrong_netmask: ARP for an address outside the sender's prefix") {
     {
         Run run;
-        run->on_arp(arp(Op::Request, mac(3), lan(30), lan(1), 0, 1));
-        run->on_arp(arp(Op::Request, mac(3), lan(30), ip4(10, 9, 1, 5), 1, 2));
+        run->publish(arp(Op::Request, mac(3), lan(30), lan(1), 0, 1));
+        run->publish(arp(Op::Request, mac(3), lan(30), ip4(10, 9, 1, 5), 1, 2));
         auto fs = run.finish();
         REQUIRE(count(fs, "addr.wrong_netmask") == 1);
         CHECK(has_host(*get(fs, "addr.wrong_netmask"), "10.9.0.30"));
@@ -108,12 +108,12 @@ TEST_CASE("addr.wrong_netmask: ARP for an address outside the sender's prefix") 
     }
     {
         Run run({"addr.wrong_netmask.prefix_len=16"});
-        run->on_arp(arp(Op::Request, mac(3), lan(30), ip4(10, 9, 1, 5), 1, 2));
+        run->publish(arp(Op::Request, mac(3), lan(30), ip4(10, 9, 1, 5), 1, 2));
         CHECK(count(run.finish(), "addr.wrong_netmask") == 0);
     }
     {
         Run run({"addr.wrong_netmask.min_requests=2"});
-        run->on_arp(arp(Op::Request, mac(3), lan(30), ip4(10, 9, 1, 5), 1, 2));
+        run->publish(arp(Op::Request, mac(3), lan(30), ip4(10, 9, 1, 5), 1, 2));
         CHECK(count(run.finish(), "addr.wrong_netmask") == 0);
     }
 }
@@ -130,15 +130,15 @@ TEST_CASE("addr.link_local_only: 169.254 without any other address") {
     };
     {
         Run run;
-        run->on_ip(packet(mac(4), ip4(169, 254, 10, 20), 1));
+        run->publish(packet(mac(4), ip4(169, 254, 10, 20), 1));
         auto fs = run.finish();
         REQUIRE(count(fs, "addr.link_local_only") == 1);
         CHECK(has_host(*get(fs, "addr.link_local_only"), "169.254.10.20"));
     }
     {
         Run run;
-        run->on_ip(packet(mac(4), ip4(169, 254, 10, 20), 1));
-        run->on_ip(packet(mac(4), lan(20), 2));
+        run->publish(packet(mac(4), ip4(169, 254, 10, 20), 1));
+        run->publish(packet(mac(4), lan(20), 2));
         CHECK(count(run.finish(), "addr.link_local_only") == 0);
     }
 }
@@ -158,17 +158,17 @@ TEST_CASE("ndp.duplicate_ip: two MACs advertise one address; DAD answered") {
     };
     {
         Run run;
-        run->on_ndp(na(mac(1), 5, 0, 1));
-        run->on_ndp(na(mac(2), 5, 1, 2));
+        run->publish(na(mac(1), 5, 0, 1));
+        run->publish(na(mac(2), 5, 1, 2));
         auto fs = run.finish();
         REQUIRE(count(fs, "ndp.duplicate_ip") == 1);
         CHECK(has_host(*get(fs, "ndp.duplicate_ip"), "2001:db8::5"));
     }
     {
         Run run;
-        run->on_ndp(na(mac(1), 5, 0, 1));
-        run->on_ndp(na(mac(1), 5, 1, 2));
-        run->on_ndp(na(mac(2), 6, 1, 3));
+        run->publish(na(mac(1), 5, 0, 1));
+        run->publish(na(mac(1), 5, 1, 2));
+        run->publish(na(mac(2), 6, 1, 3));
         CHECK(count(run.finish(), "ndp.duplicate_ip") == 0);
     }
     {
@@ -176,8 +176,8 @@ TEST_CASE("ndp.duplicate_ip: two MACs advertise one address; DAD answered") {
         NdpObservation ns = na(mac(2), 5, 0, 1);
         ns.kind = NdpObservation::Kind::Solicitation;
         ns.dad = true;
-        run->on_ndp(ns);
-        run->on_ndp(na(mac(1), 5, 0.2, 2));
+        run->publish(ns);
+        run->publish(na(mac(1), 5, 0.2, 2));
         CHECK(count(run.finish(), "ndp.duplicate_ip") == 1);
     }
 }

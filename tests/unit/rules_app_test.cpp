@@ -62,17 +62,17 @@ PlaintextLogin login(LoginProtocol p, std::string user, bool anonymous, std::uin
 TEST_CASE("smtp.rcpt_rejected: 5xx to RCPT, threshold, not for 4xx or relay refusals") {
     {
         Run r({"smtp.rcpt_rejected.min_count=2"});
-        r->on_smtp(rcpt("nosuchuser@lab.test", 550, "5.1.1 <nosuchuser@lab.test>: User unknown", 10));
-        r->on_smtp(rcpt("x@lab.test", 450, "4.2.0 greylisted", 12));
-        r->on_smtp(rcpt("y@lab.test", 503, "5.5.1 Error: need MAIL command", 13));
-        r->on_smtp(rcpt("someone@example.org", 554, "5.7.1 <someone@example.org>: Relay access denied", 14));
+        r->publish(rcpt("nosuchuser@lab.test", 550, "5.1.1 <nosuchuser@lab.test>: User unknown", 10));
+        r->publish(rcpt("x@lab.test", 450, "4.2.0 greylisted", 12));
+        r->publish(rcpt("y@lab.test", 503, "5.5.1 Error: need MAIL command", 13));
+        r->publish(rcpt("someone@example.org", 554, "5.7.1 <someone@example.org>: Relay access denied", 14));
         auto fs = r.finish();
         CHECK(count(fs, "smtp.rcpt_rejected") == 0);  // one permanent rejection, two needed
         CHECK(count(fs, "smtp.relay_denied") == 1);
     }
     Run r({"smtp.rcpt_rejected.min_count=2"});
-    r->on_smtp(rcpt("nosuchuser@lab.test", 550, "5.1.1 <nosuchuser@lab.test>: User unknown", 10));
-    r->on_smtp(rcpt("gone@lab.test", 550, "5.1.1 <gone@lab.test>: User unknown", 20));
+    r->publish(rcpt("nosuchuser@lab.test", 550, "5.1.1 <nosuchuser@lab.test>: User unknown", 10));
+    r->publish(rcpt("gone@lab.test", 550, "5.1.1 <gone@lab.test>: User unknown", 20));
     auto fs = r.finish();
     REQUIRE(count(fs, "smtp.rcpt_rejected") == 1);
     const Finding* f = get(fs, "smtp.rcpt_rejected");
@@ -85,7 +85,7 @@ TEST_CASE("smtp.rcpt_rejected: 5xx to RCPT, threshold, not for 4xx or relay refu
 
 TEST_CASE("smtp.relay_denied names the client and the recipient domain") {
     Run r;
-    r->on_smtp(rcpt("someone@example.org", 554, "5.7.1 <someone@example.org>: Relay access denied", 14));
+    r->publish(rcpt("someone@example.org", 554, "5.7.1 <someone@example.org>: Relay access denied", 14));
     auto fs = r.finish();
     const Finding* f = get(fs, "smtp.relay_denied");
     REQUIRE(f);
@@ -95,7 +95,7 @@ TEST_CASE("smtp.relay_denied names the client and the recipient domain") {
     CHECK(f->detail.find("mynetworks") != std::string::npos);
     // A 5.7.1 policy rejection that is not about relaying stays a rejection.
     Run q;
-    q->on_smtp(rcpt("a@lab.test", 554, "5.7.1 <pc>: Client host rejected: Access denied", 14));
+    q->publish(rcpt("a@lab.test", 554, "5.7.1 <pc>: Client host rejected: Access denied", 14));
     auto gs = q.finish();
     CHECK(count(gs, "smtp.relay_denied") == 0);
     CHECK(count(gs, "smtp.rcpt_rejected") == 1);
@@ -104,15 +104,15 @@ TEST_CASE("smtp.relay_denied names the client and the recipient domain") {
 TEST_CASE("ftp.login_failed: 530 to PASS counted per server, threshold") {
     {
         Run r({"ftp.login_failed.min_failures=3"});
-        r->on_ftp(pass("alice", 530, 10));
-        r->on_ftp(pass("alice", 530, 20));
-        r->on_ftp(pass("alice", 230, 30));
+        r->publish(pass("alice", 530, 10));
+        r->publish(pass("alice", 530, 20));
+        r->publish(pass("alice", 230, 30));
         CHECK(count(r.finish(), "ftp.login_failed") == 0);
     }
     Run r({"ftp.login_failed.min_failures=3"});
-    r->on_ftp(pass("alice", 530, 10));
-    r->on_ftp(pass("alice", 530, 20));
-    r->on_ftp(pass("bob", 530, 30));
+    r->publish(pass("alice", 530, 10));
+    r->publish(pass("alice", 530, 20));
+    r->publish(pass("bob", 530, 30));
     auto fs = r.finish();
     const Finding* f = get(fs, "ftp.login_failed");
     REQUIRE(f);
@@ -123,14 +123,14 @@ TEST_CASE("ftp.login_failed: 530 to PASS counted per server, threshold") {
 
 TEST_CASE("cred.plaintext_*: one finding per protocol and server, anonymous FTP ignored, password masked") {
     Run r;
-    r->on_plaintext_login(login(LoginProtocol::Ftp, "anonymous", true, 5));
+    r->publish(login(LoginProtocol::Ftp, "anonymous", true, 5));
     auto none = r.finish();
     CHECK(count(none, "cred.plaintext_ftp") == 0);
 
     Run q({"cred.plaintext_telnet.min_logins=2"});
-    q->on_plaintext_login(login(LoginProtocol::Telnet, "alice", false, 10));
-    q->on_plaintext_login(login(LoginProtocol::Ftp, "alice", false, 20));
-    q->on_plaintext_login(login(LoginProtocol::Smtp, "bob", false, 30));
+    q->publish(login(LoginProtocol::Telnet, "alice", false, 10));
+    q->publish(login(LoginProtocol::Ftp, "alice", false, 20));
+    q->publish(login(LoginProtocol::Smtp, "bob", false, 30));
     auto fs = q.finish();
     CHECK(count(fs, "cred.plaintext_telnet") == 0);  // 1 of 2
     const Finding* f = get(fs, "cred.plaintext_ftp");
@@ -142,7 +142,7 @@ TEST_CASE("cred.plaintext_*: one finding per protocol and server, anonymous FTP 
     CHECK(count(fs, "cred.plaintext_smtp") == 1);
 
     Run t({"cred.plaintext_telnet.min_logins=2"});
-    t->on_plaintext_login(login(LoginProtocol::Telnet, "alice", false, 10));
-    t->on_plaintext_login(login(LoginProtocol::Telnet, "root", false, 40));
+    t->publish(login(LoginProtocol::Telnet, "alice", false, 10));
+    t->publish(login(LoginProtocol::Telnet, "root", false, 40));
     CHECK(count(t.finish(), "cred.plaintext_telnet") == 1);
 }

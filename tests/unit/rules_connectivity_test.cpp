@@ -10,7 +10,7 @@ TEST_CASE("conn.refused: per service, threshold just under and over") {
     for (int n : {1, 2}) {
         CAPTURE(n);
         Run run({"conn.refused.min_attempts=2"});
-        for (int i = 0; i < n; ++i) run->on_conn(conn(lan(10), lan(20), 8080, O::Refused, i, 10 + 2 * i));
+        for (int i = 0; i < n; ++i) run->publish(conn(lan(10), lan(20), 8080, O::Refused, i, 10 + 2 * i));
         auto fs = run.finish();
         CHECK(count(fs, "conn.refused") == (n >= 2 ? 1u : 0u));
         if (n >= 2) {
@@ -24,11 +24,11 @@ TEST_CASE("conn.refused: per service, threshold just under and over") {
 
 TEST_CASE("conn.unanswered_syn and the file-share / printer names") {
     Run run;
-    run->on_conn(conn(lan(10), lan(20), 22, O::Unanswered, 0, 1));
-    run->on_conn(conn(lan(10), lan(30), 445, O::Refused, 0, 3));
-    run->on_conn(conn(lan(10), lan(30), 139, O::Unanswered, 1, 5));
-    run->on_conn(conn(lan(11), lan(40), 9100, O::Unanswered, 1, 7));
-    run->on_conn(conn(lan(11), lan(40), 631, O::Refused, 1, 9));
+    run->publish(conn(lan(10), lan(20), 22, O::Unanswered, 0, 1));
+    run->publish(conn(lan(10), lan(30), 445, O::Refused, 0, 3));
+    run->publish(conn(lan(10), lan(30), 139, O::Unanswered, 1, 5));
+    run->publish(conn(lan(11), lan(40), 9100, O::Unanswered, 1, 7));
+    run->publish(conn(lan(11), lan(40), 631, O::Refused, 1, 9));
     auto fs = run.finish();
     CHECK(count(fs, "conn.unanswered_syn") == 1);
     CHECK(count(fs, "conn.refused") == 0);  // 445/139 and 631/9100 are reported by name instead
@@ -42,16 +42,16 @@ TEST_CASE("conn.unanswered_syn and the file-share / printer names") {
 
 TEST_CASE("file share: successes do not hide failures; min_attempts respected") {
     Run run({"conn.file_share_unreachable.min_attempts=3"});
-    run->on_conn(conn(lan(10), lan(30), 445, O::Refused, 0, 3));
-    run->on_conn(conn(lan(10), lan(30), 445, O::Refused, 1, 5));
+    run->publish(conn(lan(10), lan(30), 445, O::Refused, 0, 3));
+    run->publish(conn(lan(10), lan(30), 445, O::Refused, 1, 5));
     CHECK(count(run.finish(), "conn.file_share_unreachable") == 0);
 }
 
 TEST_CASE("scans are not reported as failed connections") {
     Run run({"scan.port_scan.min_ports=10"});
     for (int p = 1; p <= 10; ++p) {
-        run->on_syn(syn(lan(66), lan(20), static_cast<std::uint16_t>(p), p * 0.01, p * 2));
-        run->on_conn(conn(lan(66), lan(20), static_cast<std::uint16_t>(p), O::Refused, p * 0.01, p * 2));
+        run->publish(syn(lan(66), lan(20), static_cast<std::uint16_t>(p), p * 0.01, p * 2));
+        run->publish(conn(lan(66), lan(20), static_cast<std::uint16_t>(p), O::Refused, p * 0.01, p * 2));
     }
     auto fs = run.finish();
     CHECK(count(fs, "scan.port_scan") == 1);
@@ -61,9 +61,9 @@ TEST_CASE("scans are not reported as failed connections") {
 TEST_CASE("conn.single_host_failing: the contrast with the other hosts") {
     auto scenario = [](int failures, bool others_ok) {
         Run run;
-        for (int i = 0; i < failures; ++i) run->on_conn(conn(lan(10), lan(80), 80, O::Unanswered, i, 100 + i * 2));
+        for (int i = 0; i < failures; ++i) run->publish(conn(lan(10), lan(80), 80, O::Unanswered, i, 100 + i * 2));
         for (int i = 0; i < 4; ++i)
-            run->on_conn(conn(lan(static_cast<unsigned>(20 + i)), lan(80), 80, others_ok ? O::Established : O::Unanswered, i, 200 + i * 2));
+            run->publish(conn(lan(static_cast<unsigned>(20 + i)), lan(80), 80, others_ok ? O::Established : O::Unanswered, i, 200 + i * 2));
         return run.finish();
     };
     CHECK(count(scenario(2, true), "conn.single_host_failing") == 0);  // min_failures 3
@@ -75,8 +75,8 @@ TEST_CASE("conn.single_host_failing: the contrast with the other hosts") {
 
 TEST_CASE("conn.single_host_failing via DNS: wrong resolver while others resolve") {
     Run run;
-    for (int i = 0; i < 3; ++i) run->on_dns(dns(lan(10), lan(99), "example.com", i, 10 + i * 2, -1, 0), 0);
-    for (int i = 0; i < 4; ++i) run->on_dns(dns(lan(static_cast<unsigned>(20 + i)), lan(53), "example.com", i, 50 + i * 2, 0, 0.01), 0);
+    for (int i = 0; i < 3; ++i) run->publish(dns(lan(10), lan(99), "example.com", i, 10 + i * 2, -1, 0));
+    for (int i = 0; i < 4; ++i) run->publish(dns(lan(static_cast<unsigned>(20 + i)), lan(53), "example.com", i, 50 + i * 2, 0, 0.01));
     auto fs = run.finish();
     CHECK(count(fs, "conn.single_host_failing") == 1);
 }
@@ -85,9 +85,9 @@ TEST_CASE("net.internet_unreachable: outside fails while local works") {
     auto scenario = [](int outside_fail, int outside_ok, int local_ok) {
         Run run;
         int frame = 1;
-        for (int i = 0; i < outside_fail; ++i) run->on_conn(conn(lan(10), ip4(198, 51, 100, 7), 443, O::Unanswered, i, frame += 2));
-        for (int i = 0; i < outside_ok; ++i) run->on_conn(conn(lan(11), ip4(198, 51, 100, 8), 443, O::Established, i, frame += 2));
-        for (int i = 0; i < local_ok; ++i) run->on_conn(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
+        for (int i = 0; i < outside_fail; ++i) run->publish(conn(lan(10), ip4(198, 51, 100, 7), 443, O::Unanswered, i, frame += 2));
+        for (int i = 0; i < outside_ok; ++i) run->publish(conn(lan(11), ip4(198, 51, 100, 8), 443, O::Established, i, frame += 2));
+        for (int i = 0; i < local_ok; ++i) run->publish(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
         return run.finish();
     };
     auto fs = scenario(3, 0, 1);
@@ -103,17 +103,17 @@ TEST_CASE("net.internet_unreachable: answers that refuse still prove the outside
     Run run;
     int frame = 1;
     // An outside resolver answering REFUSED and outside hosts answering RST.
-    for (int i = 0; i < 4; ++i) run->on_dns(dns(lan(10), ip4(198, 51, 100, 53), "www.debian.org", i, frame += 2, 5, 0.01), 0);
-    for (int i = 0; i < 4; ++i) run->on_conn(conn(lan(10), ip4(198, 51, 100, 7), 22, O::Refused, i, frame += 2));
-    for (int i = 0; i < 2; ++i) run->on_conn(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
+    for (int i = 0; i < 4; ++i) run->publish(dns(lan(10), ip4(198, 51, 100, 53), "www.debian.org", i, frame += 2, 5, 0.01));
+    for (int i = 0; i < 4; ++i) run->publish(conn(lan(10), ip4(198, 51, 100, 7), 22, O::Refused, i, frame += 2));
+    for (int i = 0; i < 2; ++i) run->publish(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
     auto fs = run.finish();
     CHECK(count(fs, "net.internet_unreachable") == 0);
     CHECK(count(fs, "dns.refused") == 1);
     CHECK(count(fs, "conn.refused") == 1);
     // The same attempts unanswered are the internet being down.
     Run down;
-    for (int i = 0; i < 4; ++i) down->on_dns(dns(lan(10), ip4(198, 51, 100, 53), "www.debian.org", i, frame += 2, -1, 0), 0);
-    for (int i = 0; i < 2; ++i) down->on_conn(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
+    for (int i = 0; i < 4; ++i) down->publish(dns(lan(10), ip4(198, 51, 100, 53), "www.debian.org", i, frame += 2, -1, 0));
+    for (int i = 0; i < 2; ++i) down->publish(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
     CHECK(count(down.finish(), "net.internet_unreachable") == 1);
 }
 
@@ -129,10 +129,10 @@ TEST_CASE("icmp.unreachable and icmp.time_exceeded per router and code") {
         return e;
     };
     Run run({"icmp.time_exceeded.min_count=2"});
-    run->on_icmp_error(err(IcmpError::Kind::Unreachable, 1, 0, 1));
-    run->on_icmp_error(err(IcmpError::Kind::Unreachable, 1, 0, 2));
-    run->on_icmp_error(err(IcmpError::Kind::Unreachable, 1, 3, 3));
-    run->on_icmp_error(err(IcmpError::Kind::TimeExceeded, 2, 0, 4));
+    run->publish(err(IcmpError::Kind::Unreachable, 1, 0, 1));
+    run->publish(err(IcmpError::Kind::Unreachable, 1, 0, 2));
+    run->publish(err(IcmpError::Kind::Unreachable, 1, 3, 3));
+    run->publish(err(IcmpError::Kind::TimeExceeded, 2, 0, 4));
     auto fs = run.finish();
     CHECK(count(fs, "icmp.unreachable") == 2);  // net unreachable and port unreachable
     CHECK(count(fs, "icmp.time_exceeded") == 0);  // 1 < 2
@@ -142,14 +142,14 @@ TEST_CASE("net.gateway_unreachable: repeated unanswered ARP for the gateway addr
     using Op = ArpObservation::Op;
     for (int n : {2, 3}) {
         Run run;
-        for (int i = 0; i < n; ++i) run->on_arp(arp(Op::Request, mac(5), lan(10), lan(1), i, i + 1));
+        for (int i = 0; i < n; ++i) run->publish(arp(Op::Request, mac(5), lan(10), lan(1), i, i + 1));
         CHECK(count(run.finish(), "net.gateway_unreachable") == (n >= 3 ? 1u : 0u));
     }
     Run answered;
-    for (int i = 0; i < 3; ++i) answered->on_arp(arp(Op::Request, mac(5), lan(10), lan(1), i, i + 1));
-    answered->on_arp(arp(Op::Reply, mac(1), lan(1), lan(10), 3, 9));
+    for (int i = 0; i < 3; ++i) answered->publish(arp(Op::Request, mac(5), lan(10), lan(1), i, i + 1));
+    answered->publish(arp(Op::Reply, mac(1), lan(1), lan(10), 3, 9));
     CHECK(count(answered.finish(), "net.gateway_unreachable") == 0);
     Run other;  // not a gateway-like address: no finding
-    for (int i = 0; i < 5; ++i) other->on_arp(arp(Op::Request, mac(5), lan(10), lan(77), i, i + 1));
+    for (int i = 0; i < 5; ++i) other->publish(arp(Op::Request, mac(5), lan(10), lan(77), i, i + 1));
     CHECK(count(other.finish(), "net.gateway_unreachable") == 0);
 }

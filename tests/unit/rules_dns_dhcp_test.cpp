@@ -9,8 +9,8 @@ TEST_CASE("dns.unanswered: count and ratio per resolver") {
     auto scenario = [](int lost, int answered) {
         Run run;
         int f = 1;
-        for (int i = 0; i < lost; ++i) run->on_dns(dns(lan(10), lan(53), "a.example", i, f += 2, -1, 0), 0);
-        for (int i = 0; i < answered; ++i) run->on_dns(dns(lan(10), lan(53), "b.example", i, f += 2, 0, 0.01), 0);
+        for (int i = 0; i < lost; ++i) run->publish(dns(lan(10), lan(53), "a.example", i, f += 2, -1, 0));
+        for (int i = 0; i < answered; ++i) run->publish(dns(lan(10), lan(53), "b.example", i, f += 2, 0, 0.01));
         return run.finish();
     };
     CHECK(count(scenario(1, 0), "dns.unanswered") == 0);
@@ -21,9 +21,9 @@ TEST_CASE("dns.unanswered: count and ratio per resolver") {
 
 TEST_CASE("dns.servfail / refused / nxdomain per resolver with names") {
     Run run({"dns.servfail.min_count=2"});
-    run->on_dns(dns(lan(10), lan(53), "broken.example", 0, 1, 2, 0.01), 0);
-    run->on_dns(dns(lan(10), lan(53), "nope.example", 1, 3, 3, 0.01), 0);
-    run->on_dns(dns(lan(11), lan(54), "x.example", 1, 5, 5, 0.01), 0);
+    run->publish(dns(lan(10), lan(53), "broken.example", 0, 1, 2, 0.01));
+    run->publish(dns(lan(10), lan(53), "nope.example", 1, 3, 3, 0.01));
+    run->publish(dns(lan(11), lan(54), "x.example", 1, 5, 5, 0.01));
     auto fs = run.finish();
     CHECK(count(fs, "dns.servfail") == 0);
     REQUIRE(count(fs, "dns.nxdomain") == 1);
@@ -36,7 +36,7 @@ TEST_CASE("dns.servfail / refused / nxdomain per resolver with names") {
 TEST_CASE("dns.slow: latency over the limit, enough of them") {
     auto scenario = [](double latency, int n) {
         Run run;
-        for (int i = 0; i < n; ++i) run->on_dns(dns(lan(10), lan(53), "a.example", i, 1 + i * 2, 0, latency), 0);
+        for (int i = 0; i < n; ++i) run->publish(dns(lan(10), lan(53), "a.example", i, 1 + i * 2, 0, latency));
         return run.finish();
     };
     CHECK(count(scenario(0.45, 5), "dns.slow") == 0);
@@ -48,19 +48,19 @@ TEST_CASE("dns.truncated_no_tcp and dns.unsolicited_response") {
     Run run;
     DnsTransaction tc = dns(lan(10), lan(53), "big.example", 10, 1, 0, 0.01);
     tc.truncated = true;
-    run->on_dns(tc, 0);
+    run->publish(tc);
     DnsTransaction retried = tc;
     retried.retried_over_tcp = true;
     retried.server = lan(54);
-    run->on_dns(retried, 0);
+    run->publish(retried);
     DnsTransaction unsol = dns(lan(10), lan(66), "bank.example", 20, 9, 0, 0.01);
     unsol.end = DnsEnd::Unsolicited;
     unsol.has_query = false;
-    run->on_dns(unsol, 0);
+    run->publish(unsol);
     DnsTransaction early = unsol;  // right at the capture start: may answer an unseen query
     early.server = lan(67);
     early.response_ts = {0, 500000000};
-    run->on_dns(early, 0);
+    run->publish(early);
     auto fs = run.finish(0, 100);
     REQUIRE(count(fs, "dns.truncated_no_tcp") == 1);
     CHECK(has_host(*get(fs, "dns.truncated_no_tcp"), "10.9.0.53"));
@@ -70,15 +70,15 @@ TEST_CASE("dns.truncated_no_tcp and dns.unsolicited_response") {
 
 TEST_CASE("dns.unexpected_resolver: the odd client out, or a configured list") {
     Run run;
-    for (unsigned c = 20; c < 24; ++c) run->on_dns(dns(lan(c), lan(53), "a.example", c, c * 2, 0, 0.01), 0);
-    run->on_dns(dns(lan(10), ip4(8, 8, 8, 8), "a.example", 1, 3, 0, 0.01), 0);
+    for (unsigned c = 20; c < 24; ++c) run->publish(dns(lan(c), lan(53), "a.example", c, c * 2, 0, 0.01));
+    run->publish(dns(lan(10), ip4(8, 8, 8, 8), "a.example", 1, 3, 0, 0.01));
     auto fs = run.finish();
     REQUIRE(count(fs, "dns.unexpected_resolver") == 1);
     CHECK(get(fs, "dns.unexpected_resolver")->hosts.front() == "10.9.0.10");
 
     Run configured({"dns.unexpected_resolver.resolvers=8.8.8.8, 10.9.0.53"});
-    for (unsigned c = 20; c < 24; ++c) configured->on_dns(dns(lan(c), lan(53), "a.example", c, c * 2, 0, 0.01), 0);
-    configured->on_dns(dns(lan(10), ip4(8, 8, 8, 8), "a.example", 1, 3, 0, 0.01), 0);
+    for (unsigned c = 20; c < 24; ++c) configured->publish(dns(lan(c), lan(53), "a.example", c, c * 2, 0, 0.01));
+    configured->publish(dns(lan(10), ip4(8, 8, 8, 8), "a.example", 1, 3, 0, 0.01));
     CHECK(count(configured.finish(), "dns.unexpected_resolver") == 0);
 }
 
@@ -93,10 +93,10 @@ TEST_CASE("dns.unexpected_resolver: a resolver forwarding upstream is not a clie
                 t.end = DnsEnd::Timeout;
                 t.has_response = false;
             }
-            run->on_dns(t, 0);
-            run->on_dns(dns(lan(53), ip4(198, 51, 100, 53), "www.example.net", c + 0.001, c * 4 + 1, 0, 0.015), 0);
+            run->publish(t);
+            run->publish(dns(lan(53), ip4(198, 51, 100, 53), "www.example.net", c + 0.001, c * 4 + 1, 0, 0.015));
         }
-        run->on_dns(dns(lan(30), ip4(8, 8, 8, 8), "a.example", 40, 200, 0, 0.01), 0);
+        run->publish(dns(lan(30), ip4(8, 8, 8, 8), "a.example", 40, 200, 0, 0.01));
         return run.finish();
     };
     auto fs = scenario(true);
@@ -123,7 +123,7 @@ TEST_CASE("dhcp.no_offer: DISCOVERs per client") {
         Run run;
         DhcpExchange e = exchange(DhcpOutcome::NoOffer, 7, 1);
         e.discovers = d;
-        run->on_dhcp(e, 0);
+        run->publish(e);
         auto fs = run.finish();
         CHECK(count(fs, "dhcp.no_offer") == (d >= 2 ? 1u : 0u));
         if (d >= 2) CHECK(has_host(*get(fs, "dhcp.no_offer"), "02:00:00:00:00:07"));
@@ -139,18 +139,18 @@ TEST_CASE("dhcp.nak, dhcp.decline, dhcp.multiple_servers, dhcp.slow_lease") {
     refuser.server_id = lan(53);
     refuser.first_type = DhcpType::Nak;
     nak.servers = {refuser};
-    run->on_dhcp(nak, 0);
+    run->publish(nak);
     DhcpExchange dec = exchange(DhcpOutcome::Declined, 2, 5);
     dec.declines = 1;
     dec.requested_ip = lan(150);
-    run->on_dhcp(dec, 0);
+    run->publish(dec);
     DhcpExchange two = exchange(DhcpOutcome::Leased, 3, 9);
     two.time_to_lease = 2.9;
     DhcpServerReply a, b;
     a.server_id = lan(1);
     b.server_id = lan(254);
     two.servers = {a, b};
-    run->on_dhcp(two, 0);
+    run->publish(two);
     auto fs = run.finish();
     REQUIRE(count(fs, "dhcp.nak") == 1);
     CHECK(has_host(*get(fs, "dhcp.nak"), "10.9.0.53"));  // the server that refused
@@ -166,13 +166,13 @@ TEST_CASE("dhcp.nak, dhcp.decline, dhcp.multiple_servers, dhcp.slow_lease") {
     DhcpServerReply only;
     only.server_id = lan(1);
     s.servers = {only};
-    slow->on_dhcp(s, 0);
+    slow->publish(s);
     auto fs2 = slow.finish();
     CHECK(count(fs2, "dhcp.slow_lease") == 1);
     CHECK(count(fs2, "dhcp.multiple_servers") == 0);
 
     // min_count just over the one NAK seen: silent.
     Run strict({"dhcp.nak.min_count=2"});
-    strict->on_dhcp(nak, 0);
+    strict->publish(nak);
     CHECK(count(strict.finish(), "dhcp.nak") == 0);
 }

@@ -42,16 +42,16 @@ TEST_CASE("config: --set, TOML, errors") {
 
 TEST_CASE("severity override and disabling reach the findings; order is by severity") {
     Run run({"conn.refused.severity=error", "icmp.time_exceeded.enabled=false"});
-    run->on_conn(conn(lan(10), lan(20), 8080, ConnAttempt::Outcome::Refused, 0, 1));
+    run->publish(conn(lan(10), lan(20), 8080, ConnAttempt::Outcome::Refused, 0, 1));
     IcmpError te;
     te.kind = IcmpError::Kind::TimeExceeded;
     te.reporter = lan(1);
-    run->on_icmp_error(te);
+    run->publish(te);
     IcmpError un;
     un.kind = IcmpError::Kind::Unreachable;
     un.code = 1;
     un.reporter = lan(1);
-    run->on_icmp_error(un);
+    run->publish(un);
     auto fs = run.finish();
     REQUIRE(fs.size() == 2);
     CHECK(fs[0].def->id == "conn.refused");
@@ -95,8 +95,8 @@ TEST_CASE("tcp.retransmissions: count and rate") {
     auto scenario = [](int retrans, int data) {
         Run run;
         std::uint64_t f = 1;
-        for (int i = 0; i < data - retrans; ++i) run->on_tcp(seg(100, 0, f++));
-        for (int i = 0; i < retrans; ++i) run->on_tcp(seg(100, kTcpEvRetransmission, f++));
+        for (int i = 0; i < data - retrans; ++i) run->publish(seg(100, 0, f++));
+        for (int i = 0; i < retrans; ++i) run->publish(seg(100, kTcpEvRetransmission, f++));
         return run.finish();
     };
     CHECK(count(scenario(4, 40), "tcp.retransmissions") == 0);    // under 5
@@ -108,12 +108,12 @@ TEST_CASE("tcp.retransmissions: count and rate") {
 TEST_CASE("tcp.dup_ack_burst, tcp.zero_window, tcp.window_full") {
     Run run;
     std::uint64_t f = 1;
-    for (int i = 0; i < 4; ++i) run->on_tcp(seg(0, kTcpEvDuplicateAck, f++, 500));
+    for (int i = 0; i < 4; ++i) run->publish(seg(0, kTcpEvDuplicateAck, f++, 500));
     CHECK(count(run.finish(), "tcp.dup_ack_burst") == 0);
     Run run2;
-    for (int i = 0; i < 5; ++i) run2->on_tcp(seg(0, kTcpEvDuplicateAck, f++, 500));
-    run2->on_tcp(seg(0, kTcpEvZeroWindow, f++));
-    for (int i = 0; i < 2; ++i) run2->on_tcp(seg(1000, kTcpEvWindowFull, f++));
+    for (int i = 0; i < 5; ++i) run2->publish(seg(0, kTcpEvDuplicateAck, f++, 500));
+    run2->publish(seg(0, kTcpEvZeroWindow, f++));
+    for (int i = 0; i < 2; ++i) run2->publish(seg(1000, kTcpEvWindowFull, f++));
     auto fs = run2.finish();
     CHECK(count(fs, "tcp.dup_ack_burst") == 1);
     CHECK(count(fs, "tcp.zero_window") == 1);
@@ -124,9 +124,9 @@ TEST_CASE("tcp.mtu_blackhole: large segments retransmitted while small ones pass
     auto scenario = [](int large_retrans, int small) {
         Run run;
         std::uint64_t f = 1;
-        for (int i = 0; i < small; ++i) run->on_tcp(seg(200, 0, f++));
-        run->on_tcp(seg(1448, 0, f++));
-        for (int i = 0; i < large_retrans; ++i) run->on_tcp(seg(1448, kTcpEvRetransmission, f++));  // same seq each time
+        for (int i = 0; i < small; ++i) run->publish(seg(200, 0, f++));
+        run->publish(seg(1448, 0, f++));
+        for (int i = 0; i < large_retrans; ++i) run->publish(seg(1448, kTcpEvRetransmission, f++));  // same seq each time
         return run.finish();
     };
     CHECK(count(scenario(2, 5), "tcp.mtu_blackhole") == 0);
@@ -134,11 +134,11 @@ TEST_CASE("tcp.mtu_blackhole: large segments retransmitted while small ones pass
     CHECK(count(scenario(3, 0), "tcp.mtu_blackhole") == 0);  // nothing passes at all: not an MTU problem
     Run loss;  // random loss: different large segments retransmitted once each
     std::uint64_t f = 1;
-    for (int i = 0; i < 5; ++i) loss->on_tcp(seg(200, 0, f++));
+    for (int i = 0; i < 5; ++i) loss->publish(seg(200, 0, f++));
     for (std::uint32_t i = 0; i < 6; ++i) {
         TcpSegmentEvent r = seg(1448, kTcpEvRetransmission, f++);
         r.seq = 1000 + i * 1448;
-        loss->on_tcp(r);
+        loss->publish(r);
     }
     CHECK(count(loss.finish(), "tcp.mtu_blackhole") == 0);
 }
@@ -147,8 +147,8 @@ TEST_CASE("tcp.mtu_blackhole: fragmentation-needed seen, large segment still ret
     auto scenario = [](int large_retrans, bool icmp) {
         Run run;
         std::uint64_t f = 1;
-        run->on_tcp(seg(1448, 0, f++));
-        for (int i = 0; i < large_retrans; ++i) run->on_tcp(seg(1448, kTcpEvRetransmission, f++));
+        run->publish(seg(1448, 0, f++));
+        for (int i = 0; i < large_retrans; ++i) run->publish(seg(1448, kTcpEvRetransmission, f++));
         if (icmp) {
             IcmpError e;
             e.kind = IcmpError::Kind::Unreachable;
@@ -161,7 +161,7 @@ TEST_CASE("tcp.mtu_blackhole: fragmentation-needed seen, large segment still ret
             e.orig_dst = lan(20);
             e.orig_proto = 6;
             e.where = {0, f++};
-            run->on_icmp_error(e);
+            run->publish(e);
         }
         return run.finish();
     };
@@ -175,7 +175,7 @@ TEST_CASE("tcp.mtu_blackhole: fragmentation-needed seen, large segment still ret
 TEST_CASE("tcp.high_rtt from handshakes") {
     auto scenario = [](double rtt, int n) {
         Run run;
-        for (int i = 0; i < n; ++i) run->on_conn(conn(lan(10), lan(20), 443, ConnAttempt::Outcome::Established, i, 1 + i * 2, rtt));
+        for (int i = 0; i < n; ++i) run->publish(conn(lan(10), lan(20), 443, ConnAttempt::Outcome::Established, i, 1 + i * 2, rtt));
         return run.finish();
     };
     CHECK(count(scenario(0.29, 3), "tcp.high_rtt") == 0);

@@ -4,6 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "events/conn_events.hpp"
+#include "events/dhcp_events.hpp"
+#include "events/dns_events.hpp"
+#include "events/packet_events.hpp"
+#include "events/tcp_events.hpp"
 #include "rules/engine.hpp"
 #include "rules/format.hpp"
 

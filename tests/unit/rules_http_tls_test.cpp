@@ -55,8 +55,8 @@ TEST_CASE("http.server_errors: count and share of 5xx per server, with the URIs"
     auto scenario = [](int errors, int good) {
         Run run;
         std::uint64_t f = 1;
-        for (int i = 0; i < errors; ++i) run->on_http(http(502, "/api", i, f += 2));
-        for (int i = 0; i < good; ++i) run->on_http(http(200, "/", i, f += 2));
+        for (int i = 0; i < errors; ++i) run->publish(http(502, "/api", i, f += 2));
+        for (int i = 0; i < good; ++i) run->publish(http(200, "/", i, f += 2));
         return run.finish();
     };
     CHECK(count(scenario(2, 0), "http.server_errors") == 0);   // min_errors 3
@@ -80,20 +80,20 @@ TEST_CASE("http.unanswered: closed flows count, requests open at the capture end
     };
     {
         Run run;
-        run->on_http(unanswered(false, 1));
+        run->publish(unanswered(false, 1));
         CHECK(count(run.finish(), "http.unanswered") == 1);
     }
     {
         Run run;
-        run->on_http(http(200, "/", 1, 1));
-        run->on_http(http(200, "/", 20, 9));  // the capture lasts until ~20 s
-        run->on_http(unanswered(true, 15));   // 5 s before the end: may still come
+        run->publish(http(200, "/", 1, 1));
+        run->publish(http(200, "/", 20, 9));  // the capture lasts until ~20 s
+        run->publish(unanswered(true, 15));   // 5 s before the end: may still come
         CHECK(count(run.finish(0, 20), "http.unanswered") == 0);
     }
     {
         Run run;
-        run->on_http(http(200, "/", 20, 9));
-        run->on_http(unanswered(true, 2));
+        run->publish(http(200, "/", 20, 9));
+        run->publish(unanswered(true, 2));
         CHECK(count(run.finish(0, 20), "http.unanswered") == 1);
     }
 }
@@ -104,7 +104,7 @@ TEST_CASE("tls rules: version mismatch, expired certificate, other fatal alerts"
         TlsSession s = tls(100);
         s.client_max_version = kTls10;
         s.alerts.push_back(alert(false, 70));
-        run->on_tls(s);
+        run->publish(s);
         auto fs = run.finish();
         CHECK(count(fs, "tls.version_mismatch") == 1);
         CHECK(count(fs, "tls.handshake_failed") == 0);
@@ -117,9 +117,9 @@ TEST_CASE("tls rules: version mismatch, expired certificate, other fatal alerts"
         s.leaf.subject_cn = "old.example";
         s.leaf.not_before = 0;
         s.leaf.not_after = 999;  // one second before the handshake
-        run->on_tls(s);
+        run->publish(s);
         s.leaf.not_after = 1001;  // still valid
-        run->on_tls(s);
+        run->publish(s);
         auto fs = run.finish();
         REQUIRE(count(fs, "tls.cert_expired") == 1);
         CHECK(get(fs, "tls.cert_expired")->figures[0].value == 1);
@@ -129,12 +129,12 @@ TEST_CASE("tls rules: version mismatch, expired certificate, other fatal alerts"
         Run run;
         TlsSession s = tls(5);
         s.alerts.push_back(alert(true, 48));  // unknown_ca
-        run->on_tls(s);
+        run->publish(s);
         TlsSession quiet = tls(6);
         TlsAlert warn = alert(true, 0);
         warn.level = 1;  // close_notify warning: not a failure
         quiet.alerts.push_back(warn);
-        run->on_tls(quiet);
+        run->publish(quiet);
         auto fs = run.finish();
         REQUIRE(count(fs, "tls.handshake_failed") == 1);
         CHECK(get(fs, "tls.handshake_failed")->detail.find("client sent unknown_ca") != std::string::npos);

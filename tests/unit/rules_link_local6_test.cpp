@@ -46,16 +46,16 @@ std::vector<Finding> link(int rs, int dhcp, bool peer_global, std::vector<std::s
                           bool prefix_ra = false) {
     Run run(std::move(sets));
     std::uint64_t fr = 1;
-    run->on_ip(pkt(mac(2), ll(2), v6(0xff, 0x02, 0x16), 0, fr++));
-    if (peer_global) run->on_ip(pkt(mac(2), ula(2), ula(3), 0.1, fr++));
-    for (int i = 0; i < rs; ++i) run->on_ip(router_solicit(mac(1), ll(1), 1 + i, fr++));
-    for (int i = 0; i < dhcp; ++i) run->on_ip(dhcpv6_solicit(mac(1), ll(1), 1.5 + i, fr++));
+    run->publish(pkt(mac(2), ll(2), v6(0xff, 0x02, 0x16), 0, fr++));
+    if (peer_global) run->publish(pkt(mac(2), ula(2), ula(3), 0.1, fr++));
+    for (int i = 0; i < rs; ++i) run->publish(router_solicit(mac(1), ll(1), 1 + i, fr++));
+    for (int i = 0; i < dhcp; ++i) run->publish(dhcpv6_solicit(mac(1), ll(1), 1.5 + i, fr++));
     if (prefix_ra) {
         IpPacketSeen ra = pkt(mac(9), ll(9), v6(0xff, 0x02, 1), 5, fr++);
         ra.ip_proto = 58;
         ra.icmp6_type = 134;
         ra.ra_autoconf_prefix = true;
-        run->on_ip(ra);
+        run->publish(ra);
     }
     return run.finish();
 }
@@ -81,18 +81,18 @@ TEST_CASE("addr.link_local_only (IPv6): the contrast and the missing answer are 
     CHECK(count(link(3, 3, true, {}, true), "addr.link_local_only") == 0);
     // The soliciting host uses a global address too: an ordinary IPv6 host.
     Run run;
-    run->on_ip(pkt(mac(2), ula(2), ula(3), 0, 1));
-    for (int i = 0; i < 3; ++i) run->on_ip(router_solicit(mac(1), ll(1), 1 + i, 2 + static_cast<std::uint64_t>(i)));
-    run->on_ip(pkt(mac(1), ula(1), ula(2), 5, 9));
+    run->publish(pkt(mac(2), ula(2), ula(3), 0, 1));
+    for (int i = 0; i < 3; ++i) run->publish(router_solicit(mac(1), ll(1), 1 + i, 2 + static_cast<std::uint64_t>(i)));
+    run->publish(pkt(mac(1), ula(1), ula(2), 5, 9));
     CHECK(count(run.finish(), "addr.link_local_only") == 0);
     // DHCPv6 gave it an address (the Reply may precede its first global packet).
     Run dhcp;
-    dhcp->on_ip(pkt(mac(2), ula(2), ula(3), 0, 1));
-    for (int i = 0; i < 3; ++i) dhcp->on_ip(dhcpv6_solicit(mac(1), ll(1), 1 + i, 2 + static_cast<std::uint64_t>(i)));
+    dhcp->publish(pkt(mac(2), ula(2), ula(3), 0, 1));
+    for (int i = 0; i < 3; ++i) dhcp->publish(dhcpv6_solicit(mac(1), ll(1), 1 + i, 2 + static_cast<std::uint64_t>(i)));
     Dhcpv6Exchange ex;
     ex.client = ll(1);
     ex.addresses.push_back(ula(1));
-    dhcp->on_dhcpv6(ex, 0);
+    dhcp->publish(ex);
     CHECK(count(dhcp.finish(), "addr.link_local_only") == 0);
 }
 
@@ -104,6 +104,6 @@ TEST_CASE("addr.link_local_only: IPv4 169.254 hosts still reported") {
     e.eth_src = mac(5);
     e.has_eth = true;
     e.where = {0, 1};
-    run->on_ip(e);
+    run->publish(e);
     CHECK(count(run.finish(), "addr.link_local_only") == 1);
 }

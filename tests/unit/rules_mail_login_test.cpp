@@ -29,18 +29,18 @@ TEST_CASE("mail.login_failed: rejected POP3/IMAP logins per client and server, d
     using enum LoginOutcome;
     {
         Run r;
-        r->on_plaintext_login(mail_login(LoginProtocol::Pop3, 101, "alice", Rejected, 10));
-        r->on_plaintext_login(mail_login(LoginProtocol::Imap, 101, "alice", Rejected, 20));
-        r->on_plaintext_login(mail_login(LoginProtocol::Imap, 101, "alice", Accepted, 30));  // not a failure
-        r->on_plaintext_login(mail_login(LoginProtocol::Imap, 101, "alice", Unknown, 40));   // nor this
-        r->on_plaintext_login(mail_login(LoginProtocol::Ftp, 101, "alice", Rejected, 50));   // FTP has its own rule
-        r->on_plaintext_login(mail_login(LoginProtocol::Imap, 102, "bob", Rejected, 60));    // another client
+        r->publish(mail_login(LoginProtocol::Pop3, 101, "alice", Rejected, 10));
+        r->publish(mail_login(LoginProtocol::Imap, 101, "alice", Rejected, 20));
+        r->publish(mail_login(LoginProtocol::Imap, 101, "alice", Accepted, 30));  // not a failure
+        r->publish(mail_login(LoginProtocol::Imap, 101, "alice", Unknown, 40));   // nor this
+        r->publish(mail_login(LoginProtocol::Ftp, 101, "alice", Rejected, 50));   // FTP has its own rule
+        r->publish(mail_login(LoginProtocol::Imap, 102, "bob", Rejected, 60));    // another client
         CHECK(count(r.finish(), "mail.login_failed") == 0);
     }
     Run r;
-    r->on_plaintext_login(mail_login(LoginProtocol::Pop3, 101, "alice", Rejected, 10));
-    r->on_plaintext_login(mail_login(LoginProtocol::Imap, 101, "alice", Rejected, 20));
-    r->on_plaintext_login(mail_login(LoginProtocol::Imap, 101, "root", Rejected, 30));
+    r->publish(mail_login(LoginProtocol::Pop3, 101, "alice", Rejected, 10));
+    r->publish(mail_login(LoginProtocol::Imap, 101, "alice", Rejected, 20));
+    r->publish(mail_login(LoginProtocol::Imap, 101, "root", Rejected, 30));
     auto fs = r.finish();
     REQUIRE(count(fs, "mail.login_failed") == 1);
     const Finding* f = get(fs, "mail.login_failed");
@@ -53,15 +53,15 @@ TEST_CASE("mail.login_failed: rejected POP3/IMAP logins per client and server, d
     CHECK(f->evidence.total == 6);
 
     Run one({"mail.login_failed.min_failures=1"});
-    one->on_plaintext_login(mail_login(LoginProtocol::Imap, 101, "alice", Rejected, 10));
+    one->publish(mail_login(LoginProtocol::Imap, 101, "alice", Rejected, 10));
     CHECK(count(one.finish(), "mail.login_failed") == 1);
 }
 
 TEST_CASE("cred.plaintext_pop3 / _imap: one finding per protocol and server, password masked") {
     Run r;
-    r->on_plaintext_login(mail_login(LoginProtocol::Pop3, 101, "alice", LoginOutcome::Rejected, 10));
-    r->on_plaintext_login(mail_login(LoginProtocol::Pop3, 101, "alice", LoginOutcome::Accepted, 20));
-    r->on_plaintext_login(mail_login(LoginProtocol::Imap, 102, "bob", LoginOutcome::Accepted, 30));
+    r->publish(mail_login(LoginProtocol::Pop3, 101, "alice", LoginOutcome::Rejected, 10));
+    r->publish(mail_login(LoginProtocol::Pop3, 101, "alice", LoginOutcome::Accepted, 20));
+    r->publish(mail_login(LoginProtocol::Imap, 102, "bob", LoginOutcome::Accepted, 30));
     auto fs = r.finish();
     REQUIRE(count(fs, "cred.plaintext_pop3") == 1);
     REQUIRE(count(fs, "cred.plaintext_imap") == 1);

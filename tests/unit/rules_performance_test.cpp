@@ -30,7 +30,7 @@ TEST_CASE("tcp.retransmissions: holes before the capture point count as loss") {
     auto scenario = [](int gaps, int segments) {
         Run run;
         for (int i = 0; i < segments; ++i)
-            run->on_tcp(data(1, 40000, 1448, i < gaps ? kTcpEvLostSegment : 0u, i * 0.01, 1 + i));
+            run->publish(data(1, 40000, 1448, i < gaps ? kTcpEvLostSegment : 0u, i * 0.01, 1 + i));
         return run.finish();
     };
     CHECK(count(scenario(4, 60), "tcp.retransmissions") == 0);  // 4 < min_retransmissions 5
@@ -41,7 +41,7 @@ TEST_CASE("tcp.retransmissions: holes before the capture point count as loss") {
     CHECK(f->evidence.total == 5);  // the segments after each hole
     // Out-of-order alone (reordering, no hole seen, nothing resent) is not loss.
     Run ooo;
-    for (int i = 0; i < 60; ++i) ooo->on_tcp(data(1, 40000, 1448, i < 20 ? kTcpEvOutOfOrder : 0u, i * 0.01, 1 + i));
+    for (int i = 0; i < 60; ++i) ooo->publish(data(1, 40000, 1448, i < 20 ? kTcpEvOutOfOrder : 0u, i * 0.01, 1 + i));
     CHECK(count(ooo.finish(), "tcp.retransmissions") == 0);
 }
 
@@ -51,9 +51,9 @@ TEST_CASE("tcp.retransmissions: one bad flow among many good ones of the same pa
         std::uint64_t fr = 1;
         // Flow 1: 60 segments, `lost` of them retransmitted; flows 2-5: 100 clean segments each.
         for (int i = 0; i < 60; ++i)
-            run->on_tcp(data(1, 40001, 1000, i < lost ? kTcpEvRetransmission : 0u, i * 0.01, fr++));
+            run->publish(data(1, 40001, 1000, i < lost ? kTcpEvRetransmission : 0u, i * 0.01, fr++));
         for (std::uint64_t flow = 2; flow <= 5; ++flow)
-            for (int i = 0; i < 100; ++i) run->on_tcp(data(flow, static_cast<std::uint16_t>(40000 + flow), 1000, 0, i * 0.01, fr++));
+            for (int i = 0; i < 100; ++i) run->publish(data(flow, static_cast<std::uint16_t>(40000 + flow), 1000, 0, i * 0.01, fr++));
         return run.finish();
     };
     // 4 of 460 for the pair and 4 of 60 for the flow: under the 5-segment minimum.
@@ -76,10 +76,10 @@ std::vector<Finding> transfer(int segments, double pair_gap, double burst_gap, i
     std::uint32_t seq = 1;
     for (int i = 0; i < segments; ++i) {
         ts += i % 10 ? pair_gap : burst_gap;
-        run->on_tcp(data(1, 40000, 1448, 0, ts, 1 + i, seq));
+        run->publish(data(1, 40000, 1448, 0, ts, 1 + i, seq));
         seq += 1448;
         if (retrans_every && i % retrans_every == 0)
-            run->on_tcp(data(1, 40000, 1448, kTcpEvRetransmission, ts + 0.0001, 100000 + i, seq - 1448));
+            run->publish(data(1, 40000, 1448, kTcpEvRetransmission, ts + 0.0001, 100000 + i, seq - 1448));
     }
     return run.finish();
 }
@@ -131,11 +131,11 @@ TEST_CASE("dns.slow_browsing: connections right after slow answers") {
             SynSeen s = syn(lan(101), web, 80, t0 + latency + syn_after, 12 + i * 10);
             // The tracker reports an answer after a linger, so the SYN may come first.
             if (syn_first) {
-                run->on_syn(s);
-                run->on_dns(t, 0);
+                run->publish(s);
+                run->publish(t);
             } else {
-                run->on_dns(t, 0);
-                run->on_syn(s);
+                run->publish(t);
+                run->publish(s);
             }
         }
         return run.finish();
@@ -154,8 +154,8 @@ TEST_CASE("dns.slow_browsing: connections right after slow answers") {
     // A connection to another address after the slow answer is not waiting on it.
     Run other;
     for (int i = 0; i < 3; ++i) {
-        other->on_dns(lookup(lan(101), i * 10.0, 0.9, 10 + i * 10, "203.0.113.80"), 0);
-        other->on_syn(syn(lan(101), ip4(203, 0, 113, 81), 80, i * 10.0 + 0.95, 12 + i * 10));
+        other->publish(lookup(lan(101), i * 10.0, 0.9, 10 + i * 10, "203.0.113.80"));
+        other->publish(syn(lan(101), ip4(203, 0, 113, 81), 80, i * 10.0 + 0.95, 12 + i * 10));
     }
     CHECK(count(other.finish(), "dns.slow_browsing") == 0);
 }
@@ -178,8 +178,8 @@ Dhcpv6Exchange v6(Dhcpv6Outcome o, int status, std::uint32_t solicits, std::uint
 
 TEST_CASE("dhcpv6.failure_status and dhcpv6.no_advertise") {
     Run run;
-    run->on_dhcpv6(v6(Dhcpv6Outcome::Replied, 0, 1, 1), 0);  // success: nothing
-    run->on_dhcpv6(v6(Dhcpv6Outcome::NoAdvertise, -1, 2, 5), 0);
+    run->publish(v6(Dhcpv6Outcome::Replied, 0, 1, 1));  // success: nothing
+    run->publish(v6(Dhcpv6Outcome::NoAdvertise, -1, 2, 5));
     auto fs = run.finish();
     CHECK(count(fs, "dhcpv6.failure_status") == 0);
     CHECK(count(fs, "dhcpv6.no_advertise") == 0);  // 2 Solicits < 3
@@ -187,8 +187,8 @@ TEST_CASE("dhcpv6.failure_status and dhcpv6.no_advertise") {
     Run bad;
     Dhcpv6Exchange full = v6(Dhcpv6Outcome::Replied, 2, 1, 1);
     full.status_message = "No addresses available";
-    bad->on_dhcpv6(full, 0);
-    bad->on_dhcpv6(v6(Dhcpv6Outcome::NoAdvertise, -1, 3, 5), 0);
+    bad->publish(full);
+    bad->publish(v6(Dhcpv6Outcome::NoAdvertise, -1, 3, 5));
     auto fs2 = bad.finish();
     REQUIRE(count(fs2, "dhcpv6.failure_status") == 1);
     const Finding* f = get(fs2, "dhcpv6.failure_status");
@@ -198,6 +198,6 @@ TEST_CASE("dhcpv6.failure_status and dhcpv6.no_advertise") {
     CHECK(count(fs2, "dhcpv6.no_advertise") == 1);
 
     Run strict({"dhcpv6.failure_status.min_count=2"});
-    strict->on_dhcpv6(full, 0);
+    strict->publish(full);
     CHECK(count(strict.finish(), "dhcpv6.failure_status") == 0);
 }

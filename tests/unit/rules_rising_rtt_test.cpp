@@ -32,7 +32,7 @@ std::vector<Finding> transfer(double first, double second, int early = 8, int la
     std::uint64_t frame = 2;
     double ts = 0;
     for (int i = 0; i < early + late; ++i, frame += 2, ts += 0.05)
-        run->on_tcp(ack(i < early ? first : second, ts, frame, payload));
+        run->publish(ack(i < early ? first : second, ts, frame, payload));
     return run.finish();
 }
 }  // namespace

@@ -19,16 +19,16 @@ namespace {
 std::vector<std::function<void(Engine&)>> scenario() {
     std::vector<std::function<void(Engine&)>> ev;
     for (int i = 0; i < 4; ++i)
-        ev.push_back([i](Engine& e) { e.on_conn(conn(lan(10), lan(20), 8080, O::Refused, i, 10 + 2 * i)); });
+        ev.push_back([i](Engine& e) { e.publish(conn(lan(10), lan(20), 8080, O::Refused, i, 10 + 2 * i)); });
     for (int i = 0; i < 3; ++i)
-        ev.push_back([i](Engine& e) { e.on_conn(conn(lan(11), lan(21), 22, O::Unanswered, 5 + i, 40 + 2 * i)); });
+        ev.push_back([i](Engine& e) { e.publish(conn(lan(11), lan(21), 22, O::Unanswered, 5 + i, 40 + 2 * i)); });
     for (int p = 1; p <= 40; ++p)
         ev.push_back([p](Engine& e) {
-            e.on_syn(syn(lan(66), lan(30), static_cast<std::uint16_t>(p), 10 + p * 0.01, 100 + p));
-            e.on_conn(conn(lan(66), lan(30), static_cast<std::uint16_t>(p), O::Refused, 10 + p * 0.01, 100 + p));
+            e.publish(syn(lan(66), lan(30), static_cast<std::uint16_t>(p), 10 + p * 0.01, 100 + p));
+            e.publish(conn(lan(66), lan(30), static_cast<std::uint16_t>(p), O::Refused, 10 + p * 0.01, 100 + p));
         });
-    ev.push_back([](Engine& e) { e.on_arp(arp(Op::Reply, mac(1), lan(50), lan(1), 20, 200)); });
-    ev.push_back([](Engine& e) { e.on_arp(arp(Op::Reply, mac(2), lan(50), lan(1), 21, 201)); });
+    ev.push_back([](Engine& e) { e.publish(arp(Op::Reply, mac(1), lan(50), lan(1), 20, 200)); });
+    ev.push_back([](Engine& e) { e.publish(arp(Op::Reply, mac(2), lan(50), lan(1), 21, 201)); });
     for (int i = 0; i < 3; ++i)
         ev.push_back([i](Engine& e) {
             IcmpError un;
@@ -37,12 +37,12 @@ std::vector<std::function<void(Engine&)>> scenario() {
             un.reporter = lan(1);
             un.ts = 22 + i;
             un.where = {0, static_cast<std::uint64_t>(210 + i)};
-            e.on_icmp_error(un);
+            e.publish(un);
         });
     for (int i = 0; i < 30; ++i)
         ev.push_back([i](Engine& e) {
             const int rcode = i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 0;
-            e.on_dns(dns(lan(12), lan(53), fmt::format("q{}.example", i), 30 + i, 300 + 2 * i, rcode, i % 3 == 2 ? 1.5 : 0.01), 0);
+            e.publish(dns(lan(12), lan(53), fmt::format("q{}.example", i), 30 + i, 300 + 2 * i, rcode, i % 3 == 2 ? 1.5 : 0.01));
         });
     for (int i = 0; i < 40; ++i)
         ev.push_back([i](Engine& e) {
@@ -56,7 +56,7 @@ std::vector<std::function<void(Engine&)>> scenario() {
             s.tcp_flags = 0x10;
             s.ts = 70 + i * 0.01;
             s.where = {0, static_cast<std::uint64_t>(400 + i)};
-            e.on_tcp(s);
+            e.publish(s);
         });
     return ev;
 }
@@ -97,14 +97,14 @@ TEST_CASE("snapshot between every event leaves the final findings unchanged") {
 
 TEST_CASE("snapshot flags a problem as soon as the rule's threshold is met") {
     Run run({"conn.refused.min_attempts=3"});
-    run->on_conn(conn(lan(10), lan(20), 8080, O::Refused, 0, 10));
-    run->on_conn(conn(lan(10), lan(20), 8080, O::Refused, 1, 12));
+    run->publish(conn(lan(10), lan(20), 8080, O::Refused, 0, 10));
+    run->publish(conn(lan(10), lan(20), 8080, O::Refused, 1, 12));
     CHECK(count(run->snapshot(0, 1), "conn.refused") == 0);
-    run->on_conn(conn(lan(10), lan(20), 8080, O::Refused, 2, 14));
+    run->publish(conn(lan(10), lan(20), 8080, O::Refused, 2, 14));
     auto now = run->snapshot(0, 2);
     REQUIRE(count(now, "conn.refused") == 1);
     CHECK(get(now, "conn.refused")->evidence.total == 6);
-    run->on_conn(conn(lan(10), lan(20), 8080, O::Refused, 3, 16));
+    run->publish(conn(lan(10), lan(20), 8080, O::Refused, 3, 16));
     auto fs = run.finish(0, 3);
     REQUIRE(count(fs, "conn.refused") == 1);
     CHECK(get(fs, "conn.refused")->evidence.total == 8);

@@ -40,11 +40,11 @@ SshSession good(double ts) {
 
 TEST_CASE("ssh rules: a completed modern connection raises nothing") {
     Run run;
-    run->on_ssh(good(1));
+    run->publish(good(1));
     SshSession open = good(2);  // still in key exchange when the capture ended
     open.c.newkeys = open.s.newkeys = false;
     open.end = SshEnd::CaptureEnd;
-    run->on_ssh(open);
+    run->publish(open);
     auto fs = run.finish();
     CHECK(count(fs, "ssh.no_common_algorithm") == 0);
     CHECK(count(fs, "ssh.version_mismatch") == 0);
@@ -61,7 +61,7 @@ TEST_CASE("ssh rules: no common algorithm from the KEXINITs or from DISCONNECT K
         s.c.lists[kSshKex] = "diffie-hellman-group1-sha1,ext-info-c";
         s.s.lists[kSshKex] = "curve25519-sha256";
         s.c.newkeys = s.s.newkeys = false;
-        run->on_ssh(s);
+        run->publish(s);
         auto fs = run.finish();
         REQUIRE(count(fs, "ssh.no_common_algorithm") == 1);
         const Finding* f = get(fs, "ssh.no_common_algorithm");
@@ -78,7 +78,7 @@ TEST_CASE("ssh rules: no common algorithm from the KEXINITs or from DISCONNECT K
         s.disconnect = true;
         s.disconnect_reason = kSshDisconnectKexFailed;
         s.disconnect_text = "no matching cipher found";
-        run->on_ssh(s);
+        run->publish(s);
         auto fs = run.finish();
         REQUIRE(count(fs, "ssh.no_common_algorithm") == 1);
         CHECK(has(get(fs, "ssh.no_common_algorithm"), "KEY_EXCHANGE_FAILED"));
@@ -92,7 +92,7 @@ TEST_CASE("ssh rules: version mismatch needs an SSH-1-only peer against SSH-2, o
         s.c = side("1.5", "Legacy_1.0");
         s.s.newkeys = false;
         s.s.text_instead_of_packet = "Protocol major versions differ.";
-        run->on_ssh(s);
+        run->publish(s);
         auto fs = run.finish();
         REQUIRE(count(fs, "ssh.version_mismatch") == 1);
         CHECK(has(get(fs, "ssh.version_mismatch"), "client SSH-1.5-Legacy_1.0"));
@@ -105,7 +105,7 @@ TEST_CASE("ssh rules: version mismatch needs an SSH-1-only peer against SSH-2, o
         s.s = side("1.99", "OpenSSH_6.6");
         s.negotiated = false;
         s.end = SshEnd::CaptureEnd;
-        run->on_ssh(s);
+        run->publish(s);
         CHECK(count(run.finish(), "ssh.version_mismatch") == 0);
     }
 }
@@ -118,10 +118,10 @@ TEST_CASE("ssh rules: handshake ended early by reset or close; weak algorithms a
         s.c.newkeys = s.s.newkeys = false;
         s.negotiated = false;
         s.end = SshEnd::Reset;
-        run->on_ssh(s);
+        run->publish(s);
         SshSession m = s;
         m.malformed = true;  // not SSH as far as we can tell: not judged
-        run->on_ssh(m);
+        run->publish(m);
         auto fs = run.finish();
         REQUIRE(count(fs, "ssh.handshake_failed") == 1);
         CHECK(get(fs, "ssh.handshake_failed")->figures[0].value == 1);
@@ -131,9 +131,9 @@ TEST_CASE("ssh rules: handshake ended early by reset or close; weak algorithms a
         Run run;
         SshSession s = good(1);
         s.chosen[kSshMacS2C] = "hmac-md5";
-        run->on_ssh(s);
+        run->publish(s);
         SshSession none_comp = good(2);  // "none" compression is not weak
-        run->on_ssh(none_comp);
+        run->publish(none_comp);
         auto fs = run.finish();
         REQUIRE(count(fs, "ssh.weak_algorithm") == 1);
         CHECK(get(fs, "ssh.weak_algorithm")->figures[0].value == 1);

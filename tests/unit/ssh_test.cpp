@@ -67,15 +67,19 @@ const Lists kServer = {"ecdh-sha2-nistp256,curve25519-sha256,kex-strict-s-v00@op
                        "aes256-ctr,aes128-ctr", "aes256-ctr,aes128-ctr", "hmac-sha1,hmac-sha2-256",
                        "hmac-sha1,hmac-sha2-256", "none", "none"};
 
-struct Recorder final : AppEventSink {
+struct Recorder {
+    EventBus bus;
+    Recorder() {
+        bus.subscribe<&Recorder::on_ssh>(this);
+    }
     std::vector<SshSession> sessions;
-    void on_ssh(const SshSession& s) override { sessions.push_back(s); }
+    void on_ssh(const SshSession& s) { sessions.push_back(s); }
 };
 
 struct Fixture {
     Recorder sink;
     AppClock clock;
-    std::unique_ptr<StreamConsumer> c = kSshProtocol.make(netdx::test::endpoints(22), AppContext{sink, clock});
+    std::unique_ptr<StreamConsumer> c = kSshProtocol.make(netdx::test::endpoints(22), AppContext{sink.bus, clock});
     void at(std::uint64_t frame) { clock = AppClock{FrameRef{0, frame}, static_cast<double>(frame)}; }
     void send(int dir, const Buf& b) { c->on_data(dir, Bytes(b.data(), b.size())); }
     void send(int dir, std::string_view s) { c->on_data(dir, netdx::test::as_bytes(s)); }

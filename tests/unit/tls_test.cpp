@@ -87,15 +87,19 @@ Buf server_hello(std::uint16_t version) {
     return msg;
 }
 
-struct Recorder final : AppEventSink {
+struct Recorder {
+    EventBus bus;
+    Recorder() {
+        bus.subscribe<&Recorder::on_tls>(this);
+    }
     std::vector<TlsSession> sessions;
-    void on_tls(const TlsSession& s) override { sessions.push_back(s); }
+    void on_tls(const TlsSession& s) { sessions.push_back(s); }
 };
 
 struct Fixture {
     Recorder sink;
     AppClock clock;
-    std::unique_ptr<StreamConsumer> c = kTlsProtocol.make(netdx::test::endpoints(443), AppContext{sink, clock});
+    std::unique_ptr<StreamConsumer> c = kTlsProtocol.make(netdx::test::endpoints(443), AppContext{sink.bus, clock});
     void at(std::uint64_t frame) { clock = AppClock{FrameRef{0, frame}, static_cast<double>(frame)}; }
     void send(int dir, const Buf& b) { c->on_data(dir, Bytes(b.data(), b.size())); }
 };
