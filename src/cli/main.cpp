@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/cli_docs.hpp"
 #include "cli/commands.hpp"
 #include "core/exit_codes.hpp"
 
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
         netdx::add_live_command(app),
         netdx::add_probe_command(app),
         netdx::add_doctor_command(app),
+        netdx::add_docs_commands(app),
     };
     try {
         app.parse(argc, argv);

@@ -22,4 +22,28 @@ enum class ExitCode : int {
 
 inline int code(ExitCode c) { return static_cast<int>(c); }
 
+// What each code means, for the manual pages (`netdx _install-docs`). A new
+// code gets a row here too.
+struct ExitCodeDoc {
+    ExitCode code;
+    const char* name;
+    const char* meaning;
+};
+inline constexpr ExitCodeDoc kExitCodeDocs[] = {
+    {ExitCode::Ok, "Ok", "success (also after Ctrl-C/SIGTERM stops a capture cleanly)"},
+    {ExitCode::Failure, "Failure", "internal error"},
+    {ExitCode::Usage, "Usage", "bad command line"},
+    {ExitCode::NoSuchFile, "NoSuchFile", "capture file missing, unreadable, or a directory"},
+    {ExitCode::NotACapture, "NotACapture", "not a pcap/pcapng file, or empty"},
+    {ExitCode::TruncatedCapture, "TruncatedCapture", "capture cut in the middle of a record"},
+    {ExitCode::NoSuchInterface, "NoSuchInterface", "-i names no interface"},
+    {ExitCode::BadFilter, "BadFilter", "the -f BPF filter does not compile"},
+    {ExitCode::PermissionDenied, "PermissionDenied", "no permission to capture or to read the file"},
+    {ExitCode::UnsupportedLinkType, "UnsupportedLinkType", "a link type netdx does not decode"},
+    {ExitCode::WriteFailed, "WriteFailed", "an output file cannot be written"},
+    {ExitCode::CaptureFailed, "CaptureFailed", "any other libpcap failure"},
+    {ExitCode::BadConfig, "BadConfig", "rule configuration file or --set value invalid"},
+    {ExitCode::FindingsReached, "FindingsReached", "analyze --fail-on: a finding reached the given severity"},
+};
+
 }  // namespace netdx
