@@ -39,6 +39,18 @@ for opt in $("$bin" analyze --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     grep -q -- "$opt" "$tmp/analyze.txt" || fail "netdx-analyze(1) lacks $opt"
 done
 
+# README's exit-code table and the manual's EXIT STATUS come from different places
+# (hand-written table, kExitCodeDocs): every code README lists is in netdx(1) under its name.
+if [[ -n ${SOURCE_ROOT:-} && -f $SOURCE_ROOT/README.md ]]; then
+    MANWIDTH=200 man -l "$root/share/man/man1/netdx.1" >"$tmp/netdx.txt" 2>/dev/null
+    rows=$(sed -n '/^## Exit codes/,/^## /p' "$SOURCE_ROOT/README.md" | grep -E '^\| [0-9]+ \|')
+    [[ -n $rows ]] || fail "README has no exit-code table"
+    while IFS='|' read -r _ num name _; do
+        num=${num// /}; name=${name// /}
+        grep -Eq "^ *$num +.*$name|^ *$num$" "$tmp/netdx.txt" || fail "netdx(1) EXIT STATUS lacks $num $name (README lists it)"
+    done <<<"$rows"
+fi
+
 # bash completion: netdx an<TAB> -> analyze; netdx analyze --fa<TAB> -> --fail-on.
 comp=$root/share/bash-completion/completions/netdx
 [[ -f $comp ]] || fail "no bash completion"
