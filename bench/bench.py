@@ -15,6 +15,7 @@ import time
 FIELDS = ["frame.number", "frame.time_relative", "ip.src", "ip.dst", "ip.proto",
           "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "frame.len"]
 E_ARGS = " ".join(f"-e {f}" for f in FIELDS)
+Y_FILTER = "tcp.analysis.retransmission || dns.flags.rcode != 0"
 
 # (label, command, compared with): {netdx} {tshark} {tcpdump} {loop} {file} {fields}
 # are filled in; the ratio printed is (this row's time) / (the named row's time).
@@ -27,6 +28,11 @@ ROWS = [
     ("tshark -T fields", "{tshark} -r {file} -T fields {fields}", "netdx -T fields"),
     ("netdx flows", "{netdx} flows -r {file}", None),
     ("tshark -z conv,tcp", "{tshark} -q -r {file} -z conv,tcp", "netdx flows"),
+    # Display filters: the filter (few packets match, so less is printed),
+    # and its negation (almost every packet is printed: the filter's own cost).
+    ("netdx packets -Y", "{netdx} packets -r {file} -Y '" + Y_FILTER + "'", "netdx packets"),
+    ("netdx packets -Y not", "{netdx} packets -r {file} -Y '!(" + Y_FILTER + ")'", "netdx packets"),
+    ("tshark -Y", "{tshark} -r {file} -Y '" + Y_FILTER + "'", "netdx packets -Y"),
 ]
 
 

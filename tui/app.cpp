@@ -95,14 +95,47 @@ struct App {
         }
     }
 
+    // Enter applies the typed filter: empty clears, ":words" is a text match on
+    // the rows, anything else a display filter; one that does not compile
+    // stays in the editor with its error. Up/Down walk the history.
     Reaction filter_key(int ch) {
-        if (ch == 27) { ui.editing_filter = false; return Reaction::Redraw; }
-        if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
-            ui.filter = ui.filter_edit;
+        if (ch == 27) {
             ui.editing_filter = false;
-            ui.packets.follow = true;
+            ui.filter_error.clear();
             return Reaction::Redraw;
         }
+        if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+            const std::string& text = ui.filter_edit;
+            const bool is_display = text.find_first_not_of(' ') != std::string::npos && text[0] != ':';
+            std::shared_ptr<DisplayFilter> compiled;
+            if (is_display) {
+                try {
+                    compiled = std::make_shared<DisplayFilter>(text);
+                } catch (const filter::FilterError& e) {
+                    ui.filter_error = e.what();
+                    return Reaction::Redraw;
+                }
+            }
+            ui.display_filter = std::move(compiled);
+            ui.filter = text.find_first_not_of(' ') == std::string::npos ? std::string() : text;
+            ui.filter_error.clear();
+            ui.editing_filter = false;
+            ui.packets.follow = true;
+            if (!ui.filter.empty() && (ui.filter_history.empty() || ui.filter_history.back() != ui.filter)) {
+                ui.filter_history.push_back(ui.filter);
+                if (ui.filter_history.size() > 50) ui.filter_history.erase(ui.filter_history.begin());
+            }
+            return Reaction::Redraw;
+        }
+        if (ch == KEY_UP || ch == KEY_DOWN) {
+            const std::size_t n = ui.filter_history.size();
+            if (ch == KEY_UP && ui.history_pos > 0) --ui.history_pos;
+            else if (ch == KEY_DOWN && ui.history_pos < n) ++ui.history_pos;
+            ui.filter_edit = ui.history_pos < n ? ui.filter_history[ui.history_pos] : std::string();
+            ui.filter_error.clear();
+            return Reaction::Redraw;
+        }
+        ui.filter_error.clear();
         if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
             if (!ui.filter_edit.empty()) ui.filter_edit.pop_back();
         } else if (ch >= 0x20 && ch < 0x7f && ui.filter_edit.size() < 200) {
@@ -194,6 +227,8 @@ struct App {
             case Action::Filter:
                 ui.editing_filter = true;
                 ui.filter_edit = ui.filter;
+                ui.history_pos = ui.filter_history.size();
+                ui.filter_error.clear();
                 break;
             case Action::Pause:
                 ui.paused = !ui.paused;
@@ -272,7 +307,11 @@ struct App {
     void draw_footer() {
         const int y = scr.rows() - 1, w = scr.cols();
         if (ui.editing_filter) {
-            scr.put(y, 0, w, "Filter: " + ui.filter_edit + "_   (Enter apply, Esc cancel)", scr.attr(kFooter), true);
+            const std::string hint = ui.filter_error.empty()
+                                         ? "   (display filter, or :words for text; Enter apply, Esc cancel, Up/Down history)"
+                                         : "   error: " + ui.filter_error;
+            scr.put(y, 0, w, "Filter: " + ui.filter_edit + "_" + hint,
+                    ui.filter_error.empty() ? scr.attr(kFooter) : scr.attr(kProblem) | A_BOLD, true);
             return;
         }
         std::string left;

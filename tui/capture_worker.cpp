@@ -29,6 +29,10 @@ std::size_t CaptureWorker::IpHash::operator()(const IpAddress& a) const noexcept
 }
 
 CaptureWorker::CaptureWorker(const LiveOptions& opts) : opts_(opts), convs_(opts.max_flows) {
+    if (!opts_.display_filter.empty()) {  // compiled (and checked) by `netdx live` before
+        filter_ = std::make_unique<DisplayFilter>(opts_.display_filter);
+        if (filter_->needs_flow_analysis()) filter_flows_ = std::make_unique<FlowEngine>();
+    }
     opts_.source.promiscuous = !opts_.no_promiscuous;
     src_ = PacketSource::open(opts_.source);
     name_ = src_->name();
@@ -100,6 +104,21 @@ void CaptureWorker::account(Packet& pkt) {
     ++t.packets;
     t.bytes += pkt.wirelen;
 
+    if (filter_) {
+        CaptureClock& c = filter_clock_;
+        if (!c.started) c.first = c.previous = pkt.ts, c.started = true;
+        if (filter_flows_) {
+            const PacketFlowInfo& fi = filter_flows_->process(pkt);
+            pkt.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
+        }
+        const bool shown = filter_->matches(pkt, c);
+        c.previous = pkt.ts;
+        pkt.tcp_analysis = nullptr;
+        if (!shown) {
+            account_tables(pkt);
+            return;
+        }
+    }
     bool dropped = false;
     PacketRow& r = cur_->rows.push(dropped);
     if (dropped) ++t.rows_dropped;
@@ -126,7 +145,13 @@ void CaptureWorker::account(Packet& pkt) {
     const std::size_t keep = std::min<std::size_t>(pkt.bytes.size(), opts_.keep_bytes);
     const auto* p = reinterpret_cast<const std::uint8_t*>(pkt.bytes.data());
     r.bytes.assign(p, p + keep);
-    r.conv = convs_.add(pkt);
+    r.conv = account_tables(pkt);
+}
+
+// The conversations, DNS, protocol-path and talker tables: every packet,
+// shown in the list or not.
+std::uint64_t CaptureWorker::account_tables(Packet& pkt) {
+    const std::uint64_t conv = convs_.add(pkt);
     dns_.on_packet(pkt);
 
     PathKey pk;
@@ -156,6 +181,7 @@ void CaptureWorker::account(Packet& pkt) {
             tit->second.bytes += pkt.wirelen;
         }
     }
+    return conv;
 }
 
 void CaptureWorker::publish(bool force) {

@@ -11,6 +11,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "filter/display_filter.hpp"
+#include "flow/flow_engine.hpp"
 #include "analysis/pipeline.hpp"
 #include "rules/config.hpp"
 #include "rules/engine.hpp"
@@ -38,10 +40,17 @@ public:
 private:
     void run();
     void account(Packet& pkt);
+    std::uint64_t account_tables(Packet& pkt);
     void publish(bool force);
     void pace(const Timestamp& ts);
 
     LiveOptions opts_;
+    // -Y: decides which packets enter the list (the statistics, flows and
+    // rules still see every packet); its own flow engine when it names
+    // tcp.analysis.* and the like.
+    std::unique_ptr<DisplayFilter> filter_;
+    std::unique_ptr<FlowEngine> filter_flows_;
+    CaptureClock filter_clock_;
     std::unique_ptr<PacketSource> src_;
     pcap_dumper_t* dump_ = nullptr;
     std::string name_;

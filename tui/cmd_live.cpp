@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
+#include "filter/display_filter.hpp"
 #include "tui/app.hpp"
 
 namespace netdx {
@@ -26,6 +27,14 @@ int run_live_command(tui::LiveOptions& o) {
         fmt::print(stderr, "netdx live: --realtime applies to -r FILE only\n");
         return code(ExitCode::Usage);
     }
+    if (!o.display_filter.empty()) {
+        try {
+            DisplayFilter check(o.display_filter);
+        } catch (const filter::FilterError& e) {
+            fmt::print(stderr, "netdx live: bad display filter: {}\n", e.what());
+            return code(ExitCode::BadDisplayFilter);
+        }
+    }
     return tui::run_live(o);
 }
 
@@ -37,6 +46,8 @@ CommandRunner add_live_command(CLI::App& app) {
     cmd->add_option("-r,--read", o->source.file, "Replay a pcap/pcapng file");
     cmd->add_option("-i,--interface", o->source.interface, "Capture live on this interface");
     cmd->add_option("-f,--filter", o->source.filter, "BPF capture filter (tcpdump syntax)");
+    cmd->add_option("-Y,--display-filter", o->display_filter,
+                    "Display filter: the packet list shows only the packets it matches (statistics, flows and findings see all)");
     cmd->add_option("-w,--write", o->write, "Also write the captured packets to this pcap file");
     cmd->add_option("-c,--count", o->count, "Stop capturing after this many packets (the view stays open)");
     cmd->add_flag("--realtime", o->realtime, "Replay a file at its recorded pace");

@@ -31,7 +31,7 @@ const KeyBinding kBindings[] = {
     {'G', Action::End, nullptr, nullptr},
     {KEY_LEFT, Action::Left, "Left", "detail: previous packet"},
     {KEY_RIGHT, Action::Right, "Right", "detail: next packet"},
-    {'/', Action::Filter, "/", "display filter (words all matched, any case)"},
+    {'/', Action::Filter, "/", "display filter (tshark language; :words for a text match; Up/Down history)"},
     {'p', Action::Pause, "p/Space", "pause/resume the display (and a file replay)"},
     {' ', Action::Pause, nullptr, nullptr},
     {'c', Action::Clear, "c", "clear the packet list"},

@@ -22,6 +22,7 @@ struct LiveOptions {
     std::uint64_t count = 0;      // -c: stop capturing after this many packets
     bool no_color = false;
     bool names = false;           // resolve names from the start
+    std::string display_filter;   // -Y: the packet list shows only the matching packets
 };
 
 }  // namespace netdx::tui

@@ -3,9 +3,11 @@
 // "collect" results the views draw from. Owned by the UI loop.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "filter/display_filter.hpp"
 #include "tui/model.hpp"
 #include "tui/resolver.hpp"
 #include "tui/screen.hpp"
@@ -48,8 +50,12 @@ struct UiState {
     bool paused = false;
     bool names = false;
     bool editing_filter = false;
-    std::string filter;       // applied display filter
+    std::string filter;       // applied filter: a display filter, or ":words" for a text match
     std::string filter_edit;  // text being typed
+    std::string filter_error; // why the typed display filter does not compile (shown inline)
+    std::shared_ptr<DisplayFilter> display_filter;  // `filter` compiled, when it is a display filter
+    std::vector<std::string> filter_history;         // applied filters, oldest first
+    std::size_t history_pos = 0;                     // while editing: == size() for the new text
     std::uint64_t flow_filter = 0;  // show only this conversation's packets
 
     ListPos packets;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "dissectors/decode.hpp"
 #include "tui/ui_state.hpp"
 
 namespace netdx::tui {
@@ -64,11 +65,33 @@ void collect_packets(ViewContext& ctx) {
     UiState& ui = ctx.ui;
     const RowRing& list = ctx.model.list();
     ui.visible.clear();
-    const std::vector<std::string> want = words(ui.filter);
+    // ":words": every word in the row's text, any case. Otherwise a display
+    // filter over the kept bytes of each row, decoded again (no TCP analysis:
+    // tcp.analysis.* and tcp.stream need `netdx live -Y`).
+    const bool text_match = !ui.filter.empty() && ui.filter[0] == ':';
+    const std::vector<std::string> want = text_match ? words(ui.filter.substr(1)) : std::vector<std::string>{};
+    DisplayFilter* df = text_match ? nullptr : ui.display_filter.get();
+    CaptureClock clock;
+    clock.first = clock.previous = ctx.model.totals().first_ts;
+    clock.started = true;
+    Packet pkt;
     std::string hay;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const PacketRow& r = list[i];
         if (ui.flow_filter && r.conv != ui.flow_filter) continue;
+        if (df) {
+            pkt = Packet{};
+            pkt.number = r.number;
+            pkt.ts = r.ts;
+            pkt.linktype = r.linktype;
+            pkt.bytes = Bytes(r.bytes.data(), r.bytes.size());
+            pkt.caplen = static_cast<std::uint32_t>(r.bytes.size());
+            pkt.wirelen = r.wirelen;
+            decode_packet(pkt);
+            const bool ok = df->matches(pkt, clock);
+            clock.previous = r.ts;
+            if (!ok) continue;
+        }
         if (!want.empty()) {
             hay = fmt::format("{} {} {} {} {} {} {}", r.number, shown_address(ctx, r.src_ip, r.src),
                               shown_address(ctx, r.dst_ip, r.dst), r.src, r.dst, r.proto, r.info);

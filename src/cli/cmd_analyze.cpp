@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <sys/stat.h>
 
@@ -12,6 +13,8 @@
 #include "cli/commands.hpp"
 #include "cli/source_options.hpp"
 #include "dissectors/decode.hpp"
+#include "filter/display_filter.hpp"
+#include "flow/flow_engine.hpp"
 #include "report/evidence.hpp"
 #include "report/report.hpp"
 
@@ -30,6 +33,7 @@ struct AnalyzeArgs {
     std::string evidence;
     std::vector<std::string> evidence_ids;
     std::string color = "auto";
+    std::string display_filter;  // -Y
 };
 
 // Progress on stderr for big files read on a terminal.
@@ -90,6 +94,15 @@ int run_analyze(AnalyzeArgs& a) {
             fmt::print(stderr, "netdx analyze: unknown rule \"{}\" for --finding (see `netdx rules`)\n", id);
             return code(ExitCode::Usage);
         }
+    std::optional<DisplayFilter> filter;
+    if (!a.display_filter.empty()) {
+        try {
+            filter.emplace(a.display_filter);
+        } catch (const filter::FilterError& e) {
+            fmt::print(stderr, "netdx analyze: bad display filter: {}\n", e.what());
+            return code(ExitCode::BadDisplayFilter);
+        }
+    }
     if (!a.source.opts.file.empty()) a.files.insert(a.files.begin(), a.source.opts.file);
     const bool live = !a.source.opts.interface.empty();
     if (live == !a.files.empty()) {
@@ -125,19 +138,40 @@ int run_analyze(AnalyzeArgs& a) {
         }
         session.begin_file(i, inputs[i]);
         Progress progress(*src, inputs[i]);
+        // -Y: the filter sees every packet of the file with the TCP analysis
+        // it may name (its own flow engine: the pipeline's runs only on what
+        // the rules see), and only the matching packets reach the pipeline.
+        std::unique_ptr<FlowEngine> filter_flows;
+        if (filter && filter->needs_flow_analysis()) filter_flows = std::make_unique<FlowEngine>();
+        CaptureClock clock;
         // A damaged file ends the reading; what was read before it is reported.
         rc = for_each_packet(
             *src, pkt,
-            [&](const Packet& p) {
-                session.packet(p);
+            [&](Packet& p) {
                 progress.tick(++total);
+                if (filter) {
+                    if (!clock.started) clock.first = clock.previous = p.ts, clock.started = true;
+                    if (filter_flows) {
+                        const PacketFlowInfo& fi = filter_flows->process(p);
+                        p.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
+                    }
+                    const bool keep = filter->matches(p, clock);
+                    clock.previous = p.ts;
+                    p.tcp_analysis = nullptr;
+                    if (!keep) return !count_reached();
+                }
+                session.packet(p);
                 return !count_reached();
             },
             [] {});
     }
     AnalysisResult result = session.finish();
     const std::vector<Finding>& findings = result.findings;
-    AnalysisReport report{result.summary, findings, result.limit_drops};
+    AnalysisReport report{result.summary, findings, result.limit_drops, {}, 0};
+    if (filter) {
+        report.display_filter = filter->text();
+        report.packets_read = total;
+    }
 
     std::FILE* out = stdout;
     if (!a.output.empty() && a.output != "-") {
@@ -197,6 +231,8 @@ CommandRunner add_analyze_command(CLI::App& app) {
     cmd->add_option("-T,--format", args->format, "Report format: text, json, ndjson, junit")
         ->check(CLI::IsMember({"text", "json", "ndjson", "junit"}));
     cmd->add_option("-o,--output", args->output, "Write the report to this file instead of standard output");
+    cmd->add_option("-Y,--display-filter", args->display_filter,
+                    "Display filter: the rules see only the packets it matches (the report says so)");
     cmd->add_option("--config", args->config, "TOML file with rule settings (see `netdx rules`)");
     cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value, rule.severity=S, rule.enabled=false")
         ->allow_extra_args(false)

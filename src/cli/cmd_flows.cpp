@@ -7,7 +7,9 @@
 #include <bit>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <queue>
+#include <unordered_set>
 
 #include "cli/commands.hpp"
 #include "cli/source_options.hpp"
@@ -15,6 +17,7 @@
 #include "dissectors/decode.hpp"
 #include "dissectors/registry.hpp"
 #include "flow/flow_engine.hpp"
+#include "filter/display_filter.hpp"
 #include "flow/flow_record.hpp"
 
 namespace netdx {
@@ -29,6 +32,7 @@ struct FlowsArgs {
     std::size_t max_flows = 262144;
     std::size_t top = 0;
     bool no_vlan = false;
+    std::string display_filter;  // -Y: keep the flows with at least one matching packet
 };
 
 using SmallBuf = fmt::basic_memory_buffer<char, 128>;
@@ -291,6 +295,15 @@ int run_flows(FlowsArgs& a) {
         fmt::print(stderr, "netdx flows: {}\n", err);
         return code(ExitCode::Usage);
     }
+    std::optional<DisplayFilter> filter;
+    if (!a.display_filter.empty()) {
+        try {
+            filter.emplace(a.display_filter);
+        } catch (const filter::FilterError& e) {
+            fmt::print(stderr, "netdx flows: bad display filter: {}\n", e.what());
+            return code(ExitCode::BadDisplayFilter);
+        }
+    }
     std::unique_ptr<PacketSource> src;
     try {
         src = PacketSource::open(a.source.opts);
@@ -315,7 +328,11 @@ int run_flows(FlowsArgs& a) {
     std::vector<RowRef> index;
     std::vector<FlowRecord> top;
     auto worse = [&](const FlowRecord& x, const FlowRecord& y) { return before(x, y, key); };
+    // With -Y, the ids of live flows one of whose packets matched (erased when
+    // the flow ends, so the set holds at most the live flows).
+    std::unordered_set<std::uint64_t> matched;
     eng.on_flow_end([&](Flow& f) {
+        if (filter && matched.erase(f.id) == 0) return;
         if (!a.proto.empty()) {
             SmallBuf label;
             append_proto(label, f.key);
@@ -335,14 +352,24 @@ int run_flows(FlowsArgs& a) {
     });
 
     Packet pkt;
+    CaptureClock clock;
     std::uint64_t seen = 0;
     int rc = for_each_packet(
         *src, pkt,
-        [&](const Packet& p) {
-            eng.process(p);
+        [&](Packet& p) {
+            const PacketFlowInfo& fi = eng.process(p);
+            if (filter && fi.flow) {
+                // The flow of this packet is still live here: a flow ends
+                // only in a later process() (idle expiry, ports reused) or in finish().
+                if (!clock.started) clock.first = clock.previous = p.ts, clock.started = true;
+                p.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
+                if (filter->matches(p, clock)) matched.insert(fi.flow->id);
+                clock.previous = p.ts;
+            }
             return !(a.source.count && ++seen >= a.source.count);
         },
-        [] {}, DecodeDepth::Transport);  // the table needs nothing above TCP/UDP
+        // The table needs nothing above TCP/UDP; a filter may name any field.
+        [] {}, filter ? DecodeDepth::All : DecodeDepth::Transport);
     eng.finish();
     auto print = [&](std::size_t count, auto&& row_at) {
         if (a.format == "json") print_json(stdout, count, row_at, eng);
@@ -373,6 +400,8 @@ CommandRunner add_flows_command(CLI::App& app) {
     cmd->add_option("--top", args->top, "Keep and print only the first N rows in sort order (bounded memory)");
     cmd->add_option("--max-flows", args->max_flows, "Live flows kept at once; the oldest is evicted beyond it")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
+    cmd->add_option("-Y,--display-filter", args->display_filter,
+                    "Display filter: keep the flows with at least one packet it matches");
     cmd->add_flag("--no-vlan", args->no_vlan, "Ignore VLAN ids when matching the two directions of a flow");
     return [cmd, args]() { return cmd->parsed() ? run_flows(*args) : -1; };
 }

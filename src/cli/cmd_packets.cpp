@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/source_options.hpp"
 #include "dissectors/decode.hpp"
 #include "dns/dns_tcp_pdus.hpp"
+#include "filter/display_filter.hpp"
+#include "capture/pcap_writer.hpp"
 #include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
 #include "output/reassembled_view.hpp"
@@ -23,6 +26,8 @@ struct PacketsArgs {
     std::string format = "summary";
     std::vector<std::string> fields;
     std::vector<std::string> field_options;
+    std::string display_filter;  // -Y
+    std::string write_file;      // -w: save the matching packets instead of printing them
 };
 
 // tshark's -E name=value options for -T fields.
@@ -67,6 +72,15 @@ int run_packets(PacketsArgs& a) {
             return code(ExitCode::Usage);
         }
     }
+    std::optional<DisplayFilter> filter;
+    if (!a.display_filter.empty()) {
+        try {
+            filter.emplace(a.display_filter);
+        } catch (const filter::FilterError& e) {
+            fmt::print(stderr, "netdx packets: bad display filter: {}\n", e.what());
+            return code(ExitCode::BadDisplayFilter);
+        }
+    }
     PacketFormat format = a.verbose ? PacketFormat::Tree : PacketFormat::Summary;
     if (a.format == "json") format = PacketFormat::Json;
     else if (a.format == "fields") format = PacketFormat::Fields;
@@ -86,7 +100,7 @@ int run_packets(PacketsArgs& a) {
     // DNS messages split across TCP segments show on the frame completing them.
     DnsTcpPdus dns_pdus;
     std::unique_ptr<FlowEngine> flows;
-    if (packets_need_flow_analysis(format, fo.names)) {
+    if (packets_need_flow_analysis(format, fo.names) || (filter && filter->needs_flow_analysis())) {
         flows = std::make_unique<FlowEngine>();
         flows->set_consumer_factory([&dns_pdus](const Flow& f) { return dns_pdus.consumer_for(f); });
     }
@@ -95,6 +109,14 @@ int run_packets(PacketsArgs& a) {
     IpDefrag defrag;
     std::vector<std::uint8_t> datagram;
     ReassembledView view;
+    std::unique_ptr<PcapWriter> writer;
+    if (!a.write_file.empty()) {
+        writer = std::make_unique<PcapWriter>();
+        if (std::string err = writer->open(a.write_file, src->linktype()); !err.empty()) {
+            fmt::print(stderr, "netdx packets: {}\n", err);
+            return code(ExitCode::WriteFailed);
+        }
+    }
     if (src->live()) stop_on_signals(src.get());
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -122,13 +144,25 @@ int run_packets(PacketsArgs& a) {
                 clock.first = clock.previous = p.ts;
                 clock.started = true;
             }
-            printer->print(*shown, clock);
+            // tshark -Y: every packet is analysed, only the matching ones are shown or saved.
+            const bool shown_ok = !filter || filter->matches(*shown, clock);
+            if (shown_ok && writer) writer->write(p);
+            else if (shown_ok) printer->print(*shown, clock);
             clock.previous = p.ts;
             if (printer->failed()) return false;  // reader went away (e.g. `| head`)
             return !(a.source.count && ++seen >= a.source.count);
         },
-        [&] { printer->flush(); });
+        [&] {
+            printer->flush();
+            if (writer) writer->flush();
+        });
     printer->flush();
+    if (writer) {
+        if (std::string err = writer->close(); !err.empty()) {
+            fmt::print(stderr, "netdx packets: {}\n", err);
+            return rc ? rc : code(ExitCode::WriteFailed);
+        }
+    }
     return rc;
 }
 
@@ -142,6 +176,9 @@ CommandRunner add_packets_command(CLI::App& app) {
     cmd->add_option("-T,--format", args->format, "Output format: summary, json (one object per line), fields")
         ->check(CLI::IsMember({"summary", "text", "json", "fields"}));
     cmd->add_option("-e,--field", args->fields, "Field to print with -T fields (tshark names; repeatable)");
+    cmd->add_option("-Y,--display-filter", args->display_filter,
+                    "Display filter (tshark's language, e.g. 'ip.addr == 10.0.0.0/8 && tcp.port in {80, 443}'): show only the packets it matches");
+    cmd->add_option("-w,--write", args->write_file, "Write the packets (those -Y matches) to this pcap file instead of printing them");
     cmd->add_option("-E", args->field_options, "Fields output option: header=y|n, separator=/t|/s|C, aggregator=C, occurrence=f|l|a");
     return [cmd, args]() { return cmd->parsed() ? run_packets(*args) : -1; };
 }

@@ -17,6 +17,7 @@ enum class ExitCode : int {
     WriteFailed = 10,       // output file could not be written
     CaptureFailed = 11,     // any other libpcap failure
     BadConfig = 12,         // rule configuration file or --set value invalid
+    BadDisplayFilter = 13,  // -Y display filter did not compile
     FindingsReached = 20,   // analyze --fail-on: a finding reached the severity
 };
 
@@ -43,6 +44,7 @@ inline constexpr ExitCodeDoc kExitCodeDocs[] = {
     {ExitCode::WriteFailed, "WriteFailed", "an output file cannot be written"},
     {ExitCode::CaptureFailed, "CaptureFailed", "any other libpcap failure"},
     {ExitCode::BadConfig, "BadConfig", "rule configuration file or --set value invalid"},
+    {ExitCode::BadDisplayFilter, "BadDisplayFilter", "the -Y display filter does not compile"},
     {ExitCode::FindingsReached, "FindingsReached", "analyze --fail-on: a finding reached the given severity"},
 };
 

@@ -16,6 +16,10 @@ struct AnalysisReport {
     const CaptureSummary& summary;
     const std::vector<Finding>& findings;
     std::uint64_t limit_drops = 0;  // state entries refused because a table was full
+    // analyze -Y: the filter, and how many packets were read (summary.packets
+    // counts the matching ones, the only ones the rules saw). Empty: no filter.
+    std::string display_filter;
+    std::uint64_t packets_read = 0;
 };
 
 void write_text_report(std::FILE* out, const AnalysisReport& r, bool color);

@@ -92,6 +92,8 @@ nlohmann::json report_json(const AnalysisReport& r) {
                     {"malformed_packets", s.malformed},
                     {"protocols", protos},
                     {"top_talkers", talkers}};
+    if (!r.display_filter.empty())
+        j["display_filter"] = {{"filter", r.display_filter}, {"matched_packets", s.packets}, {"read_packets", r.packets_read}};
     nlohmann::json counts = {{"error", 0}, {"warning", 0}, {"notice", 0}, {"info", 0}};
     nlohmann::json list = nlohmann::json::array();
     for (const Finding& f : r.findings) {

@@ -100,6 +100,9 @@ void write_text_report(std::FILE* out, const AnalysisReport& r, bool color) {
     }
     fmt::print(out, "  Packets    {} ({}){}\n", s.packets, human_bytes(s.bytes),
                s.malformed ? fmt::format(", {} truncated or malformed", s.malformed) : std::string());
+    if (!r.display_filter.empty())
+        fmt::print(out, "  Filter     {} of {} packets matched -Y '{}'; the rules saw only those\n", s.packets,
+                   r.packets_read, r.display_filter);
     fmt::print(out, "  Hosts      {} IP addresses\n", s.hosts.size());
     std::string protos;
     std::size_t n = 0;

@@ -75,6 +75,8 @@ head -n 2 "$tmp/good.txt" | cmp -s - "$tmp/out" || fail "cut record header: the 
 write_pcap "$tmp/dlt147.pcap" 147 2
 expect UnsupportedLinkType "link type 147" -- "$NETDX" packets -r "$tmp/dlt147.pcap"
 expect BadFilter "filter that does not compile" -- "$NETDX" packets -r "$good" -f "udp and and"
+expect BadDisplayFilter "display filter that does not compile" -- "$NETDX" packets -r "$good" -Y "udp and and"
+expect BadDisplayFilter "display filter naming an unknown field" -- "$NETDX" packets -r "$good" -Y "dns.qname == x"
 expect Usage "bad -T" -- "$NETDX" packets -r "$good" -T bogus
 expect Usage "unknown -e field" -- "$NETDX" packets -r "$good" -T fields -e no.such.field
 expect Usage "-T fields without -e" -- "$NETDX" packets -r "$good" -T fields
