@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include "dissectors/decode.hpp"
 #include "filter/display_filter.hpp"
 #include "flow/flow_engine.hpp"
+#include "rules/user_rules.hpp"
 #include "report/evidence.hpp"
 #include "report/report.hpp"
 
@@ -87,10 +90,24 @@ int run_analyze(AnalyzeArgs& a) {
             return code(ExitCode::BadConfig);
         }
     }
+    std::vector<UserRuleSpec> user_specs;
+    if (!a.config.empty()) {
+        if (std::string err = load_user_rules_file(a.config, user_specs); !err.empty()) {
+            fmt::print(stderr, "netdx analyze: {}\n", err);
+            return code(ExitCode::BadConfig);
+        }
+    }
+    std::unique_ptr<UserRules> user_rules;
+    try {
+        user_rules = std::make_unique<UserRules>(user_specs);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "netdx analyze: {}: {}\n", a.config, e.what());
+        return code(ExitCode::BadConfig);
+    }
     std::optional<Severity> fail_on;
     if (!a.fail_on.empty()) fail_on = parse_severity(a.fail_on);
     for (const std::string& id : a.evidence_ids)
-        if (!find_def(id)) {
+        if (!find_def(id) && !user_rules->def(id)) {
             fmt::print(stderr, "netdx analyze: unknown rule \"{}\" for --finding (see `netdx rules`)\n", id);
             return code(ExitCode::Usage);
         }
@@ -137,6 +154,7 @@ int run_analyze(AnalyzeArgs& a) {
             fmt::print(stderr, "netdx analyze: capturing on {}; press Ctrl-C to stop and report\n", inputs[i]);
         }
         session.begin_file(i, inputs[i]);
+        user_rules->begin_file(i);
         Progress progress(*src, inputs[i]);
         // -Y: the filter sees every packet of the file with the TCP analysis
         // it may name (its own flow engine: the pipeline's runs only on what
@@ -160,14 +178,22 @@ int run_analyze(AnalyzeArgs& a) {
                     p.tcp_analysis = nullptr;
                     if (!keep) return !count_reached();
                 }
+                user_rules->packet(p);
                 session.packet(p);
                 return !count_reached();
             },
             [] {});
     }
     AnalysisResult result = session.finish();
+    if (!user_rules->empty()) {
+        // Ordinary findings: most severe first, a user rule's after the built-in ones of its severity.
+        for (Finding& f : user_rules->finish()) result.findings.push_back(std::move(f));
+        std::stable_sort(result.findings.begin(), result.findings.end(),
+                         [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
+    }
     const std::vector<Finding>& findings = result.findings;
-    AnalysisReport report{result.summary, findings, result.limit_drops, {}, 0};
+    AnalysisReport report{result.summary, findings, result.limit_drops, {}, 0, {}};
+    report.user_defs = user_rules->defs();
     if (filter) {
         report.display_filter = filter->text();
         report.packets_read = total;

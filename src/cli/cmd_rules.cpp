@@ -2,9 +2,12 @@
 // `netdx rules explain ID`: one rule's documentation.
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "core/exit_codes.hpp"
 #include "rules/config.hpp"
+#include "rules/user_rules.hpp"
 
 namespace netdx {
 
@@ -38,6 +41,15 @@ void print_rule(const FindingDef& d, const RuleConfig& c, bool full) {
                "info, notice, warning or error", "enabled", on ? "true" : "false", "false turns the rule off");
 }
 
+// A rule from the config's [user.NAME] tables.
+void print_user_rule(const FindingDef& d, const UserRuleSpec& s) {
+    fmt::print("{:<30} {:<8} {:<13} {}\n", d.id, severity_name(d.severity), d.group, d.title);
+    fmt::print("    {:<26} = {}\n", "filter", s.filter);
+    if (!s.group.empty()) fmt::print("    {:<26} = {}\n", "group", s.group);
+    fmt::print("    {:<26} = {}\n", "min_count", s.min_count);
+    if (s.window_s > 0) fmt::print("    {:<26} = {}\n", "window_s", s.window_s);
+}
+
 int run_rules(RulesArgs& a, bool explain) {
     RuleConfig config;
     if (!a.config.empty())
@@ -50,7 +62,25 @@ int run_rules(RulesArgs& a, bool explain) {
             fmt::print(stderr, "netdx rules: {}\n", err);
             return code(ExitCode::BadConfig);
         }
+    std::vector<UserRuleSpec> specs;
+    if (!a.config.empty())
+        if (std::string err = load_user_rules_file(a.config, specs); !err.empty()) {
+            fmt::print(stderr, "netdx rules: {}\n", err);
+            return code(ExitCode::BadConfig);
+        }
+    std::unique_ptr<UserRules> user;
+    try {
+        user = std::make_unique<UserRules>(specs);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "netdx rules: {}: {}\n", a.config, e.what());
+        return code(ExitCode::BadConfig);
+    }
     if (explain) {
+        if (const UserRuleSpec* s = user->spec(a.explain_id)) {
+            print_user_rule(*user->def(a.explain_id), *s);
+            fmt::print("\n{}\n", user->def(a.explain_id)->explanation);
+            return 0;
+        }
         const FindingDef* d = find_def(a.explain_id);
         if (!d) {
             fmt::print(stderr, "netdx rules: unknown rule \"{}\" (see `netdx rules`)\n", a.explain_id);
@@ -61,6 +91,7 @@ int run_rules(RulesArgs& a, bool explain) {
     }
     fmt::print("{:<30} {:<8} {:<13} {}\n", "ID", "SEVERITY", "GROUP", "TITLE / PARAMETERS");
     for (const FindingDef& d : finding_defs()) print_rule(d, config, false);
+    for (const FindingDef* d : user->defs()) print_user_rule(*d, *user->spec(d->id));
     return 0;
 }
 

@@ -20,6 +20,8 @@ struct AnalysisReport {
     // counts the matching ones, the only ones the rules saw). Empty: no filter.
     std::string display_filter;
     std::uint64_t packets_read = 0;
+    // Rules from the config's [user.NAME] tables (not in finding_defs()).
+    std::vector<const FindingDef*> user_defs;
 };
 
 void write_text_report(std::FILE* out, const AnalysisReport& r, bool color);

@@ -130,9 +130,14 @@ void write_junit_report(std::FILE* out, const AnalysisReport& r, Severity failur
     const auto defs = finding_defs();
     std::fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
     const std::string name = xml_escape(fmt::format("netdx analyze {}", fmt::join(r.summary.files, " ")));
-    fmt::print(out, "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\">\n", name, defs.size(), failures);
-    fmt::print(out, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", name, defs.size(), failures);
-    for (const FindingDef& d : defs) {
+    const std::size_t tests = defs.size() + r.user_defs.size();
+    fmt::print(out, "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\">\n", name, tests, failures);
+    fmt::print(out, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", name, tests, failures);
+    std::vector<const FindingDef*> all;
+    for (const FindingDef& d : defs) all.push_back(&d);
+    all.insert(all.end(), r.user_defs.begin(), r.user_defs.end());
+    for (const FindingDef* dp : all) {
+        const FindingDef& d = *dp;
         fmt::print(out, "    <testcase classname=\"netdx.{}\" name=\"{}\">\n", d.group, d.id);
         std::string notes;
         for (const Finding& f : r.findings) {

@@ -88,6 +88,7 @@ std::string RuleConfig::load_toml_text(std::string_view text, std::string_view s
         return fmt::format("{}:{}:{}: {}", source, b.line, b.column, e.description());
     }
     for (const auto& [key, node] : tbl) {
+        if (key.str() == "user") continue;  // [user.NAME]: rules users write (rules/user_rules.hpp)
         const FindingDef* def = find_def(key.str());
         if (!def) return fmt::format("{}: unknown rule \"{}\" (see `netdx rules`)", source, key.str());
         const toml::table* rule = node.as_table();
