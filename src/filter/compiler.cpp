@@ -120,7 +120,7 @@ private:
         Source s;
         if (!resolve(o, s)) unknown(o);
         check_slices(s, o);
-        if (s.kind == Source::Field) p_.fields.push_back(s.name);
+        if (s.kind != Source::Frame) p_.fields.push_back(s.name);
         return s;
     }
 

@@ -29,7 +29,8 @@ public:
 
     [[nodiscard]] bool matches(const Packet& pkt, const CaptureClock& clock);
     [[nodiscard]] const std::string& text() const { return text_; }
-    // Fields the filter reads (a command decides from them what analysis it needs).
+    // Fields and protocol names the filter reads (a command decides from them
+    // what analysis it needs).
     [[nodiscard]] const std::vector<std::string>& fields() const;
     // True when a field needs the TCP analysis or stream reassembly of the flow stage.
     [[nodiscard]] bool needs_flow_analysis() const;

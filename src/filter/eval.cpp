@@ -179,7 +179,9 @@ const std::vector<std::string>& DisplayFilter::fields() const { return program_-
 
 bool DisplayFilter::needs_flow_analysis() const {
     return std::any_of(program_->fields.begin(), program_->fields.end(), [](const std::string& n) {
-        return n.rfind("tcp.", 0) == 0 || n.rfind("dns.", 0) == 0 || n == "frame.protocols" ||
+        // tcp.* from the TCP analysis; dns (and its fields) from DNS messages
+        // split across TCP segments, which the flow stage reassembles.
+        return n.rfind("tcp.", 0) == 0 || n == "dns" || n.rfind("dns.", 0) == 0 || n == "frame.protocols" ||
                n.rfind("netdx.", 0) == 0;
     });
 }

@@ -68,7 +68,7 @@ struct Instr {
 struct Program {
     std::vector<Instr> code;
     std::vector<Test> tests;
-    std::vector<std::string> fields;  // names of the fields the filter reads
+    std::vector<std::string> fields;  // names of the fields and protocols the filter reads
     int stack_depth = 0;               // for xor
 };
 

@@ -179,6 +179,7 @@ bool decode_value(FieldType t, std::string_view text, Value& out, std::vector<st
         case FieldType::AbsTime:
             out.bytes = unescape(text, scratch);
             return true;
+        case FieldType::None: return true;  // a label (tcp.analysis.retransmission): present, no value
         default: return false;
     }
 }

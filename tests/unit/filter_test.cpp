@@ -8,6 +8,7 @@
 #include "dns_msg_builder.hpp"
 #include "filter/display_filter.hpp"
 #include "filter/field_types.hpp"
+#include "flow/tcp_analysis.hpp"
 
 using namespace netdx;
 using namespace netdx::test;
@@ -231,6 +232,21 @@ TEST_CASE("filter: booleans, field against field") {
     CHECK(m("dns.flags.rcode != 0", r));
     CHECK(m("dns.flags.rcode == 3", r));
     CHECK_FALSE(m("dns.flags.rcode != 0", dns_query()));
+}
+
+TEST_CASE("filter: labels without a value (tcp.analysis.*) are present or not") {
+    Decoded s = syn6();
+    TcpSegmentInfo seg;
+    s.pkt.tcp_analysis = &seg;
+    CHECK_FALSE(m("tcp.analysis.retransmission", s));
+    CHECK(m("!tcp.analysis.retransmission", s));
+    seg.flags = kTcpRetransmission;
+    CHECK(m("tcp.analysis.retransmission", s));
+    CHECK(m("tcp.analysis.flags && tcp.analysis.retransmission || dns.flags.rcode != 0", s));
+    CHECK_FALSE(m("tcp.analysis.duplicate_ack", s));
+    seg.flags = kTcpDuplicateAck;
+    CHECK(m("tcp.analysis.duplicate_ack", s));
+    CHECK_FALSE(m("tcp.analysis.retransmission", s));
 }
 
 TEST_CASE("filter: errors name the column and what was expected") {
