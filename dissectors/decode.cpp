@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dissectors/http/http_head.hpp"
 #include "dissectors/dns_parse.hpp"
 #include "dissectors/registry.hpp"
 #include "dissectors/tls_framing.hpp"
@@ -25,8 +26,12 @@ Proto tcp_payload_proto(const Packet& pkt, const Layer& tcp, std::uint32_t offse
     const Registry& reg = Registry::get();
     Proto app = reg.for_tcp_port(std::min(sport, dport));
     if (app == Proto::None) app = reg.for_tcp_port(std::max(sport, dport));
-    if (app == Proto::None) return Proto::Data;
     const Bytes payload{pkt.bytes.data() + offset, end - offset};
+    // Ports bound to nothing: HTTP is found by its first line, as tshark's
+    // enabled-by-default heuristic finds it (a segment at a time here).
+    if (app == Proto::None)
+        return http_starts_message({reinterpret_cast<const char*>(payload.data()), payload.size()}) ? Proto::Http
+                                                                                                     : Proto::Data;
     if (app == Proto::Dns) return dns::tcp_whole_message(payload) ? Proto::Dns : Proto::None;
     if (app == Proto::Tls) return tls_starts_whole_record(payload) ? Proto::Tls : Proto::None;
     return app;

@@ -218,10 +218,9 @@ const FieldDef kFields[] = {
     {"dhcp.option.agent_information_option.circuit_id", "Agent Circuit ID", agent_sub<1>},
     {"dhcp.option.agent_information_option.remote_id", "Agent Remote ID", agent_sub<2>},
 };
-const Binding kBindings[] = {{Binding::UdpPort, 67}, {Binding::UdpPort, 68}};
 
 }  // namespace
 
-const DissectorDef dhcp_dissector = {Proto::Dhcp, "dhcp", "DHCP", decode, dhcp_info, kFields, kBindings};
+const DissectorDef dhcp_dissector = {Proto::Dhcp, "dhcp", "DHCP", decode, dhcp_info, kFields, {}};
 
 }  // namespace netdx

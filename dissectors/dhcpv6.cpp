@@ -174,10 +174,9 @@ const FieldDef kFields[] = {
     {"dhcpv6.status_message", "Status Message", status_message},
     {"dhcpv6.dns_server", "DNS server address", dns_servers},
 };
-const Binding kBindings[] = {{Binding::UdpPort, 546}, {Binding::UdpPort, 547}};
 
 }  // namespace
 
-const DissectorDef dhcpv6_dissector = {Proto::Dhcpv6, "dhcpv6", "DHCPv6", decode, dhcpv6_info, kFields, kBindings};
+const DissectorDef dhcpv6_dissector = {Proto::Dhcpv6, "dhcpv6", "DHCPv6", decode, dhcpv6_info, kFields, {}};
 
 }  // namespace netdx

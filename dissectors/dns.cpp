@@ -492,19 +492,11 @@ const FieldDef kFields[] = {
     {"dns.opt.cookie.server", "Server Cookie", opt_cookie<true>},
     {"netdx.dns.rcode", "Reply code with EDNS0 extension", ext_rcode_full},
 };
-const Binding kBindings[] = {
-    {Binding::UdpPort, dns::kPortDns},
-    {Binding::TcpPort, dns::kPortDns},
-};
-// mDNS and LLMNR are DNS messages under their own protocol names (tshark's
-// frame.protocols and Protocol column) with the dns.* fields.
-const Binding kMdnsBindings[] = {{Binding::UdpPort, dns::kPortMdns}};
-const Binding kLlmnrBindings[] = {{Binding::UdpPort, dns::kPortLlmnr}};
 
 }  // namespace
 
-const DissectorDef dns_dissector = {Proto::Dns, "dns", "DNS", decode, dns_info, kFields, kBindings};
-const DissectorDef mdns_dissector = {Proto::Mdns, "mdns", "MDNS", decode, dns_info, kFields, kMdnsBindings};
-const DissectorDef llmnr_dissector = {Proto::Llmnr, "llmnr", "LLMNR", decode, dns_info, kFields, kLlmnrBindings};
+const DissectorDef dns_dissector = {Proto::Dns, "dns", "DNS", decode, dns_info, kFields, {}};
+const DissectorDef mdns_dissector = {Proto::Mdns, "mdns", "MDNS", decode, dns_info, kFields, {}};
+const DissectorDef llmnr_dissector = {Proto::Llmnr, "llmnr", "LLMNR", decode, dns_info, kFields, {}};
 
 }  // namespace netdx

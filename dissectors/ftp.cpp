@@ -11,7 +11,6 @@ namespace netdx {
 
 namespace {
 
-constexpr std::uint16_t kPortFtp = 21;
 constexpr std::size_t kMaxShown = 256;
 
 Proto decode(Cursor& c, Packet&, Layer& layer) {
@@ -40,7 +39,7 @@ bool is_pass(std::string_view verb) {
 
 void ftp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const std::string_view line = first_line(pkt, l);
-    if (!sent_to(pkt, kPortFtp)) {
+    if (!sent_to_server(pkt, Proto::Ftp)) {
         info(out, "Response: ");
         append_escaped(out, line);
         return;
@@ -58,23 +57,23 @@ void ftp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     }
 }
 
-void f_request(const FieldContext& c, FieldOut& out) { out.boolean(sent_to(c.pkt, kPortFtp)); }
-void f_response(const FieldContext& c, FieldOut& out) { out.boolean(!sent_to(c.pkt, kPortFtp)); }
+void f_request(const FieldContext& c, FieldOut& out) { out.boolean(sent_to_server(c.pkt, Proto::Ftp)); }
+void f_response(const FieldContext& c, FieldOut& out) { out.boolean(!sent_to_server(c.pkt, Proto::Ftp)); }
 
 void f_command(const FieldContext& c, FieldOut& out) {
-    if (!sent_to(c.pkt, kPortFtp)) return;
+    if (!sent_to_server(c.pkt, Proto::Ftp)) return;
     std::string_view verb, arg;
     split(first_line(c.pkt, *c.layer), verb, arg);
     if (!verb.empty()) out.text(verb);
 }
 void f_arg(const FieldContext& c, FieldOut& out) {
-    if (!sent_to(c.pkt, kPortFtp)) return;
+    if (!sent_to_server(c.pkt, Proto::Ftp)) return;
     std::string_view verb, arg;
     split(first_line(c.pkt, *c.layer), verb, arg);
     if (!arg.empty() && !is_pass(verb)) out.text(arg);
 }
 bool reply_parts(const FieldContext& c, std::string_view& code, std::string_view& text) {
-    if (sent_to(c.pkt, kPortFtp)) return false;
+    if (sent_to_server(c.pkt, Proto::Ftp)) return false;
     const std::string_view line = first_line(c.pkt, *c.layer);
     if (line.size() < 3) return false;
     for (int i = 0; i < 3; ++i)
@@ -100,10 +99,9 @@ const FieldDef kFields[] = {
     {"ftp.response.code", "Response code", f_code},
     {"ftp.response.arg", "Response arg", f_rsp_arg},
 };
-const Binding kBindings[] = {{Binding::TcpPort, kPortFtp}};
 
 }  // namespace
 
-const DissectorDef ftp_dissector = {Proto::Ftp, "ftp", "FTP", decode, ftp_info, kFields, kBindings};
+const DissectorDef ftp_dissector = {Proto::Ftp, "ftp", "FTP", decode, ftp_info, kFields, {}};
 
 }  // namespace netdx

@@ -5,8 +5,10 @@
 // of a head split across segments). Stateless and allocation-free; header
 // values are escaped, and Authorization / Proxy-Authorization show their
 // scheme only.
+#include "dissectors/http/http_head.hpp"
 #include "core/escape.hpp"
 #include "dissectors/common.hpp"
+#include "dissectors/pdu_segment.hpp"
 #include "dissectors/text_lines.hpp"
 
 namespace netdx {
@@ -30,17 +32,7 @@ bool iequal(std::string_view a, std::string_view b) {
 
 bool is_version(std::string_view v) { return v.size() == 8 && v.substr(0, 7) == "HTTP/1." && v[7] >= '0' && v[7] <= '9'; }
 
-// RFC 9110 methods plus the WebDAV ones tshark also recognises: a line
-// starting with anything else is not a request line.
-bool is_method(std::string_view m) {
-    static constexpr std::string_view kMethods[] = {
-        "GET",      "POST",  "HEAD",  "PUT",    "DELETE", "OPTIONS", "TRACE",  "CONNECT",   "PATCH",
-        "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE",   "LOCK",    "UNLOCK", "SEARCH",    "REPORT"};
-    if (m.size() > kMaxMethod) return false;
-    for (std::string_view k : kMethods)
-        if (m == k) return true;
-    return false;
-}
+bool is_method(std::string_view m) { return m.size() <= kMaxMethod && is_known_http_method(m); }
 
 struct StartLine {
     bool request = false, response = false;
@@ -164,8 +156,17 @@ void append_media_suffix(std::string_view content_type, std::string_view body, f
 
 void http_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const std::string_view seg = layer_text(pkt, l);
+    if (!http_start_line_info(seg, out)) return info(out, "Continuation");
     const Head h = head_of(seg);
-    if (!h.start.request && !h.start.response) return info(out, "Continuation");
+    if (h.complete && h.body > 0 && !h.content_type.empty())
+        append_media_suffix(h.content_type, seg.substr(seg.size() - h.body), out);
+}
+
+}  // namespace
+
+bool http_start_line_info(std::string_view msg, fmt::memory_buffer& out) {
+    const Head h = head_of(msg);
+    if (!h.start.request && !h.start.response) return false;
     if (h.start.request) {
         append_escaped(out, h.start.method);
         out.push_back(' ');
@@ -180,9 +181,10 @@ void http_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
         append_escaped(out, h.start.phrase);
     }
     out.push_back(' ');
-    if (h.complete && h.body > 0 && !h.content_type.empty())
-        append_media_suffix(h.content_type, seg.substr(seg.size() - h.body), out);
+    return true;
 }
+
+namespace {
 
 // tshark names the column after the body's dissector when it has one of its
 // own: "HTTP/XML", "HTTP/JSON".
@@ -242,14 +244,9 @@ const FieldDef kFields[] = {
     {"netdx.http.authorization_scheme", "Authorization scheme (credentials not shown)", f_authorization_scheme},
 };
 
-// tshark 4.0's default HTTP TCP ports, less the rarely used ones (SSDP, IPP,
-// DAAP, ...).
-const Binding kBindings[] = {{Binding::TcpPort, 80},   {Binding::TcpPort, 3128}, {Binding::TcpPort, 3132},
-                             {Binding::TcpPort, 5985}, {Binding::TcpPort, 8080}, {Binding::TcpPort, 8088},
-                             {Binding::TcpPort, 11371}};
 
 }  // namespace
 
-const DissectorDef http_dissector = {Proto::Http, "http", "HTTP", decode, http_info, kFields, kBindings, http_column};
+const DissectorDef http_dissector = {Proto::Http, "http", "HTTP", decode, http_info, kFields, {}, http_column};
 
 }  // namespace netdx

@@ -13,7 +13,6 @@ namespace netdx {
 
 namespace {
 
-constexpr std::uint16_t kPortImap = 143;
 constexpr std::size_t kMaxShown = 1024;  // IMAP greetings list every capability on one line
 constexpr std::size_t kMaxLines = 256;  // a segment holds a few dozen at most; the bound keeps the walk short
 
@@ -76,7 +75,7 @@ bool login_parts(std::string_view line, std::string_view& shown, std::string_vie
 
 void imap_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const std::string_view line = last_line(pkt, l).substr(0, kMaxShown);
-    const bool request = sent_to(pkt, kPortImap);
+    const bool request = sent_to_server(pkt, Proto::Imap);
     if (request) info(out, "Request: ");
     else info(out, "Response: ");
     std::string_view shown, password;
@@ -90,23 +89,23 @@ void imap_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     append_escaped(out, line);
 }
 
-void f_isrequest(const FieldContext& c, FieldOut& out) { out.boolean(sent_to(c.pkt, kPortImap)); }
+void f_isrequest(const FieldContext& c, FieldOut& out) { out.boolean(sent_to_server(c.pkt, Proto::Imap)); }
 
 void f_request_tag(const FieldContext& c, FieldOut& out) {
-    if (!sent_to(c.pkt, kPortImap)) return;
+    if (!sent_to_server(c.pkt, Proto::Imap)) return;
     std::string_view rest = first_line(c.pkt, *c.layer);
     const std::string_view tag = word(rest);
     if (!tag.empty()) out.text(tag);
 }
 void f_request_command(const FieldContext& c, FieldOut& out) {
-    if (!sent_to(c.pkt, kPortImap)) return;
+    if (!sent_to_server(c.pkt, Proto::Imap)) return;
     std::string_view rest = first_line(c.pkt, *c.layer);
     word(rest);
     const std::string_view cmd = word(rest);
     if (!cmd.empty()) out.text(cmd);
 }
 void f_username(const FieldContext& c, FieldOut& out) {
-    if (!sent_to(c.pkt, kPortImap)) return;
+    if (!sent_to_server(c.pkt, Proto::Imap)) return;
     std::string_view rest = first_line(c.pkt, *c.layer);
     word(rest);
     if (!is_login(word(rest))) return;
@@ -116,7 +115,7 @@ void f_username(const FieldContext& c, FieldOut& out) {
 
 // The first tagged line of a response: its tag and status.
 bool tagged(const FieldContext& c, std::string_view& tag, std::string_view& status) {
-    if (sent_to(c.pkt, kPortImap)) return false;
+    if (sent_to_server(c.pkt, Proto::Imap)) return false;
     std::string_view line;
     TextLines lines(layer_text(c.pkt, *c.layer));
     for (std::size_t n = 0; n < kMaxLines && lines.next(line); ++n) {
@@ -145,10 +144,9 @@ const FieldDef kFields[] = {
     {"imap.response_tag", "Response Tag", f_response_tag},
     {"imap.response.status", "Response Status", f_response_status},
 };
-const Binding kBindings[] = {{Binding::TcpPort, kPortImap}};
 
 }  // namespace
 
-const DissectorDef imap_dissector = {Proto::Imap, "imap", "IMAP", decode, imap_info, kFields, kBindings};
+const DissectorDef imap_dissector = {Proto::Imap, "imap", "IMAP", decode, imap_info, kFields, {}};
 
 }  // namespace netdx

@@ -14,7 +14,6 @@ namespace netdx {
 
 namespace {
 
-constexpr std::uint16_t kPortPop3 = 110;
 constexpr std::size_t kMaxShown = 1024;
 
 Proto decode(Cursor& c, Packet&, Layer& layer) {
@@ -54,7 +53,7 @@ bool status_parts(std::string_view line, std::string_view& indicator, std::strin
 
 void pop_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const std::string_view line = first_line(pkt, l);
-    if (!sent_to(pkt, kPortPop3)) {
+    if (!sent_to_server(pkt, Proto::Pop3)) {
         std::string_view ind, text;
         if (status_parts(line, ind, text)) {
             info(out, "S: ");
@@ -78,24 +77,24 @@ void pop_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
 }
 
 void f_command(const FieldContext& c, FieldOut& out) {
-    if (!sent_to(c.pkt, kPortPop3)) return;
+    if (!sent_to_server(c.pkt, Proto::Pop3)) return;
     std::string_view verb, arg;
     split(first_line(c.pkt, *c.layer), verb, arg);
     if (!verb.empty()) out.text(verb);
 }
 void f_parameter(const FieldContext& c, FieldOut& out) {
-    if (!sent_to(c.pkt, kPortPop3)) return;
+    if (!sent_to_server(c.pkt, Proto::Pop3)) return;
     std::string_view verb, arg;
     split(first_line(c.pkt, *c.layer), verb, arg);
     if (!arg.empty() && !is_pass(verb)) out.text(arg);
 }
 void f_indicator(const FieldContext& c, FieldOut& out) {
     std::string_view ind, text;
-    if (!sent_to(c.pkt, kPortPop3) && status_parts(first_line(c.pkt, *c.layer), ind, text)) out.text(ind);
+    if (!sent_to_server(c.pkt, Proto::Pop3) && status_parts(first_line(c.pkt, *c.layer), ind, text)) out.text(ind);
 }
 void f_description(const FieldContext& c, FieldOut& out) {
     std::string_view ind, text;
-    if (!sent_to(c.pkt, kPortPop3) && status_parts(first_line(c.pkt, *c.layer), ind, text) && !text.empty())
+    if (!sent_to_server(c.pkt, Proto::Pop3) && status_parts(first_line(c.pkt, *c.layer), ind, text) && !text.empty())
         out.text(text);
 }
 
@@ -105,10 +104,9 @@ const FieldDef kFields[] = {
     {"pop.response.indicator", "Response indicator", f_indicator},
     {"pop.response.description", "Response description", f_description},
 };
-const Binding kBindings[] = {{Binding::TcpPort, kPortPop3}};
 
 }  // namespace
 
-const DissectorDef pop3_dissector = {Proto::Pop3, "pop", "POP", decode, pop_info, kFields, kBindings};
+const DissectorDef pop3_dissector = {Proto::Pop3, "pop", "POP", decode, pop_info, kFields, {}};
 
 }  // namespace netdx

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/protocol_list.hpp"
 #include "dissectors/all.hpp"
 
 namespace netdx {
@@ -48,9 +49,22 @@ const DissectorDef* const kDissectors[] = {
 };
 }  // namespace
 
-const Registry& Registry::get() {
-    static const Registry instance;
+Registry& Registry::instance() {
+    static Registry instance;
     return instance;
+}
+
+const Registry& Registry::get() { return instance(); }
+
+void Registry::bind_port(Binding::Kind kind, std::uint16_t port, Proto proto) {
+    Registry& r = instance();
+    (kind == Binding::UdpPort ? r.by_udp_port_ : r.by_tcp_port_)[port] = proto;
+}
+
+Proto Registry::by_name(std::string_view name) const {
+    for (const DissectorDef* d : defs_)
+        if (d->name == name) return d->proto;
+    return Proto::None;
 }
 
 Registry::Registry() {
@@ -70,6 +84,13 @@ Registry::Registry() {
                 case Binding::TcpPort: by_tcp_port_[b.value & 0xffff] = d->proto; break;
             }
         }
+    }
+    // Application protocols' ports come from their one declaration.
+    for (const ProtocolDecl& p : protocol_list()) {
+        for (std::uint16_t port : p.tcp)
+            if (port != 0) by_tcp_port_[port] = p.view;
+        for (std::uint16_t port : p.udp)
+            if (port != 0) by_udp_port_[port] = p.view;
     }
     for (const FieldDef& f : frame_fields()) fields_.push_back({&f, Proto::None});
     for (const DissectorDef* d : defs_) {

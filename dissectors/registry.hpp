@@ -22,6 +22,13 @@ public:
     // None when netdx has no decoder for this link type.
     [[nodiscard]] Proto for_link_type(int dlt) const;
     [[nodiscard]] std::span<const DissectorDef* const> all() const { return defs_; }
+    // The dissector named `name` (tshark's abbreviation: "http", "tls"), or None.
+    [[nodiscard]] Proto by_name(std::string_view name) const;
+
+    // Decode-as (-d): from now on `port` of UDP or TCP carries `proto`, for
+    // the packet view and the analysis alike. Called while the command line
+    // is read, before any packet is decoded.
+    static void bind_port(Binding::Kind kind, std::uint16_t port, Proto proto);
 
     // Fields of every dissector, plus frame.*; nullptr when unknown.
     struct FieldRef {
@@ -36,6 +43,7 @@ public:
 
 private:
     Registry();
+    static Registry& instance();
     std::vector<const DissectorDef*> defs_;
     std::array<const DissectorDef*, kProtoCount> by_proto_{};
     std::array<Proto, 65536> by_ethertype_{};

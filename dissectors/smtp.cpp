@@ -12,11 +12,10 @@ namespace netdx {
 
 namespace {
 
-constexpr std::uint16_t kPortSmtp = 25, kPortSubmission = 587;
 constexpr std::size_t kMaxShown = 256;
 constexpr int kMaxLines = 16;
 
-bool to_server(const Packet& pkt) { return sent_to(pkt, kPortSmtp) || sent_to(pkt, kPortSubmission); }
+bool to_server(const Packet& pkt) { return sent_to_server(pkt, Proto::Smtp); }
 
 Proto decode(Cursor& c, Packet&, Layer& layer) {
     layer.length = static_cast<std::uint32_t>(c.remaining());
@@ -152,10 +151,9 @@ const FieldDef kFields[] = {
     {"smtp.response.code", "Response code", f_reply<false>},
     {"smtp.rsp.parameter", "Response parameter", f_reply<true>},
 };
-const Binding kBindings[] = {{Binding::TcpPort, kPortSmtp}, {Binding::TcpPort, kPortSubmission}};
 
 }  // namespace
 
-const DissectorDef smtp_dissector = {Proto::Smtp, "smtp", "SMTP", decode, smtp_info, kFields, kBindings};
+const DissectorDef smtp_dissector = {Proto::Smtp, "smtp", "SMTP", decode, smtp_info, kFields, {}};
 
 }  // namespace netdx

@@ -17,7 +17,6 @@ namespace netdx {
 
 namespace {
 
-constexpr std::uint16_t kPort = 22;
 constexpr std::uint32_t kMaxPacket = 35000;
 constexpr int kMaxPackets = 8;  // per segment, for the info column and fields
 
@@ -122,7 +121,7 @@ std::string_view ident_line(Bytes b) {
 
 void ssh_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const Bytes b = ssh_bytes(pkt, l);
-    info(out, "{}: ", sent_to(pkt, kPort) ? "Client" : "Server");
+    info(out, "{}: ", sent_to_server(pkt, Proto::Ssh) ? "Client" : "Server");
     if (is_ident(b)) {
         info(out, "Protocol (");
         append_escaped(out, ident_line(b));
@@ -166,10 +165,9 @@ const FieldDef kFields[] = {
     {"ssh.padding_length", "Padding Length", f_padding_length},
     {"ssh.message_code", "Message Code", f_message_code},
 };
-const Binding kBindings[] = {{Binding::TcpPort, kPort}};
 
 }  // namespace
 
-const DissectorDef ssh_dissector = {Proto::Ssh, "ssh", "SSHv2", decode, ssh_info, kFields, kBindings};
+const DissectorDef ssh_dissector = {Proto::Ssh, "ssh", "SSHv2", decode, ssh_info, kFields, {}};
 
 }  // namespace netdx

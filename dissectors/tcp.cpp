@@ -1,6 +1,7 @@
 // TCP header (RFC 9293) and options. Sequence analysis and reassembly belong to
 // the flow layer; this file only reads the header of one segment.
 #include "dissectors/common.hpp"
+#include "dissectors/pdu_segment.hpp"
 #include "dissectors/tcp_options.hpp"
 #include "flow/tcp_fields.hpp"
 
@@ -86,6 +87,12 @@ void tcp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     }
     const std::uint8_t* p = at(pkt, l, 0);
     const std::uint16_t flags = load_be16(p + 12) & 0x01ff;
+    if ((l.flags & kLayerPduHead) && !l.quoted) {
+        const std::uint32_t hlen = (p[12] >> 4) * 4u;
+        const Bytes msg = pkt.bytes.subspan(std::min<std::size_t>(l.offset + hlen, pkt.bytes.size()));
+        if (http_start_line_info({reinterpret_cast<const char*>(msg.data()), msg.size()}, out))
+            return append_text(out, " [TCP segment of a reassembled PDU]");
+    }
     // With the flow stage's analysis: its flags first and relative numbers, as tshark.
     const TcpSegmentInfo* a = tcp_fields::analysis(FieldContext{pkt, &l, CaptureClock{}});
     // Written piece by piece rather than through fmt: this line is most of the
@@ -147,6 +154,7 @@ void tcp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
             default: break;
         }
     });
+    if ((l.flags & kLayerPduSegment) && !l.quoted) append_text(out, " [TCP segment of a reassembled PDU]");
 }
 
 template <typename Get>

@@ -16,10 +16,9 @@ void telnet_info(const Packet&, const Layer&, fmt::memory_buffer& out) { info(ou
 void f_len(const FieldContext& c, FieldOut& out) { out.uint(c.layer->length); }
 
 const FieldDef kFields[] = {{"netdx.telnet.len", "Telnet bytes (data and option negotiation)", f_len}};
-const Binding kBindings[] = {{Binding::TcpPort, 23}};
 
 }  // namespace
 
-const DissectorDef telnet_dissector = {Proto::Telnet, "telnet", "TELNET", decode, telnet_info, kFields, kBindings};
+const DissectorDef telnet_dissector = {Proto::Telnet, "telnet", "TELNET", decode, telnet_info, kFields, {}};
 
 }  // namespace netdx

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/packet.hpp"
+#include "dissectors/registry.hpp"
 
 namespace netdx {
 
@@ -35,5 +36,15 @@ inline std::string_view layer_text(const Packet& pkt, const Layer& l) {
 
 // True when the segment was sent to `port` (a request), false when from it.
 inline bool sent_to(const Packet& pkt, std::uint16_t port) { return pkt.net.has_ports && pkt.net.dst_port == port; }
+
+// True when the segment goes to the server of `proto`: its destination is the
+// port that chose the protocol (the lower port first, as decode.cpp
+// dispatches), so a port bound by -d works as the default ones.
+inline bool sent_to_server(const Packet& pkt, Proto proto) {
+    if (!pkt.net.has_ports) return false;
+    const std::uint16_t lo = std::min(pkt.net.src_port, pkt.net.dst_port);
+    const std::uint16_t hi = std::max(pkt.net.src_port, pkt.net.dst_port);
+    return pkt.net.dst_port == (Registry::get().for_tcp_port(lo) == proto ? lo : hi);
+}
 
 }  // namespace netdx

@@ -277,18 +277,11 @@ const FieldDef kFields[] = {
     {"tls.alert_message.desc", "Alert Description", f_alert<1>},
 };
 
-// tshark 4.0's default TLS TCP ports (HTTPS, SMTPS, LDAPS, DNS over TLS,
-// IMAPS, POP3S, SIP/TLS, AMQPS, MQTT/TLS) plus 8443, which tshark finds by
-// its heuristic; STARTTLS and other ports are not followed.
-const Binding kBindings[] = {{Binding::TcpPort, 443},  {Binding::TcpPort, 465},  {Binding::TcpPort, 636},
-                             {Binding::TcpPort, 853},  {Binding::TcpPort, 993},  {Binding::TcpPort, 995},
-                             {Binding::TcpPort, 2443}, {Binding::TcpPort, 5061}, {Binding::TcpPort, 5671},
-                             {Binding::TcpPort, 8443}, {Binding::TcpPort, 8883}};
 
 }  // namespace
 
 bool tls_starts_whole_record(Bytes payload) { return starts_whole_record(payload); }
 
-const DissectorDef tls_dissector = {Proto::Tls, "tls", "TLS", decode, tls_info, kFields, kBindings, tls_column};
+const DissectorDef tls_dissector = {Proto::Tls, "tls", "TLS", decode, tls_info, kFields, {}, tls_column};
 
 }  // namespace netdx

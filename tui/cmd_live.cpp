@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "filter/display_filter.hpp"
+#include "cli/source_options.hpp"
 #include "tui/app.hpp"
 
 namespace netdx {
@@ -48,6 +49,7 @@ CommandRunner add_live_command(CLI::App& app) {
     cmd->add_option("-f,--filter", o->source.filter, "BPF capture filter (tcpdump syntax)");
     cmd->add_option("-Y,--display-filter", o->display_filter,
                     "Display filter: the packet list shows only the packets it matches (statistics, flows and findings see all)");
+    add_decode_as_option(*cmd);
     cmd->add_option("-w,--write", o->write, "Also write the captured packets to this pcap file");
     cmd->add_option("-c,--count", o->count, "Stop capturing after this many packets (the view stays open)");
     cmd->add_flag("--realtime", o->realtime, "Replay a file at its recorded pace");

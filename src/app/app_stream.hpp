@@ -1,7 +1,7 @@
 #pragma once
 // Application protocols over reassembled TCP streams (HTTP, TLS, SMTP, FTP,
 // Telnet, ...). A protocol is one file defining an AppProtocol plus one line in
-// app_registry.cpp; its consumer turns the two byte streams of a flow into
+// protocol_list.cpp; its consumer turns the two byte streams of a flow into
 // transactions it publishes on the event bus (AppContext::bus).
 #include <array>
 #include <cstdint>
@@ -53,18 +53,23 @@ struct AppContext {
     const AppClock& clock;
 };
 
+// A protocol's stream consumer; its ports are in its declaration
+// (src/app/protocol_list.cpp).
 struct AppProtocol {
     const char* name;
-    // Server ports the protocol is recognised on; 0 ends the list.
-    std::array<std::uint16_t, 8> ports;
     std::unique_ptr<StreamConsumer> (*make)(const AppEndpoints&, AppContext);
+    // Whether the first bytes a client sent start this protocol, for flows on
+    // ports no declaration names (tshark's heuristics); null: ports only.
+    bool (*probe)(Bytes client_first) = nullptr;
 };
 
-// The consumer for a TCP flow that is starting, from the first registered
-// protocol owning one of its ports (the responder's port wins); null when none.
+// The consumer for a TCP flow that is starting, from the protocol bound to one
+// of its ports (the responder's port wins; -d rebinds ports); on other ports a
+// consumer that waits for the client's first bytes and asks each protocol's
+// probe. Null when no protocol can apply.
 std::unique_ptr<StreamConsumer> make_app_consumer(const Flow& flow, AppContext ctx);
 
-// The protocol serving `port`, or null.
+// The protocol bound to TCP `port` (declarations and -d), or null.
 const AppProtocol* app_protocol_for_port(std::uint16_t port);
 
 }  // namespace netdx

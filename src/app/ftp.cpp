@@ -307,6 +307,6 @@ std::unique_ptr<StreamConsumer> make_ftp(const AppEndpoints& ep, AppContext ctx)
 }  // namespace
 
 extern const AppProtocol kFtpProtocol;
-const AppProtocol kFtpProtocol{"ftp", {21}, &make_ftp};
+const AppProtocol kFtpProtocol{"ftp", &make_ftp};
 
 }  // namespace netdx

@@ -210,6 +210,6 @@ std::unique_ptr<StreamConsumer> make_imap(const AppEndpoints& ep, AppContext ctx
 }  // namespace
 
 extern const AppProtocol kImapProtocol;
-const AppProtocol kImapProtocol{"imap", {143}, &make_imap};
+const AppProtocol kImapProtocol{"imap", &make_imap};
 
 }  // namespace netdx

@@ -218,6 +218,6 @@ std::unique_ptr<StreamConsumer> make_pop3(const AppEndpoints& ep, AppContext ctx
 }  // namespace
 
 extern const AppProtocol kPop3Protocol;
-const AppProtocol kPop3Protocol{"pop3", {110}, &make_pop3};
+const AppProtocol kPop3Protocol{"pop3", &make_pop3};
 
 }  // namespace netdx

@@ -389,6 +389,6 @@ std::unique_ptr<StreamConsumer> make_smtp(const AppEndpoints& ep, AppContext ctx
 }  // namespace
 
 extern const AppProtocol kSmtpProtocol;
-const AppProtocol kSmtpProtocol{"smtp", {25, 587, 2525}, &make_smtp};
+const AppProtocol kSmtpProtocol{"smtp", &make_smtp};
 
 }  // namespace netdx

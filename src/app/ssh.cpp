@@ -271,6 +271,6 @@ std::unique_ptr<StreamConsumer> make_ssh(const AppEndpoints& ep, AppContext ctx)
 
 }  // namespace
 
-extern const AppProtocol kSshProtocol{"ssh", {22}, make_ssh};
+extern const AppProtocol kSshProtocol{"ssh", make_ssh};
 
 }  // namespace netdx

@@ -242,6 +242,6 @@ std::unique_ptr<StreamConsumer> make_telnet(const AppEndpoints& ep, AppContext c
 }  // namespace
 
 extern const AppProtocol kTelnetProtocol;
-const AppProtocol kTelnetProtocol{"telnet", {23}, &make_telnet};
+const AppProtocol kTelnetProtocol{"telnet", &make_telnet};
 
 }  // namespace netdx

@@ -8,6 +8,7 @@
 
 #include "app/app_stream.hpp"
 #include "app/tls_handshake.hpp"
+#include "dissectors/tls/tls_records.hpp"
 #include "events/tls_events.hpp"
 #include "flow/flow.hpp"
 
@@ -15,40 +16,17 @@ namespace netdx {
 
 namespace {
 
-constexpr std::size_t kMaxRecord = 16384 + 2048;  // largest TLSCiphertext fragment
 constexpr std::size_t kMaxHandshake = 64 * 1024;  // a certificate chain fits; more is not a real handshake
 // A TLS 1.3 encrypted alert: 2 alert bytes + 1 content type + 16-byte AEAD tag.
 constexpr std::size_t kEncryptedAlert13 = 19;
 
-enum : std::uint8_t { kCcs = 20, kAlert = 21, kHandshake = 22, kAppData = 23, kHeartbeat = 24 };
-
-enum class Mode : std::uint8_t { Resync, Header, Body, Stopped };
-
 struct Direction {
-    Mode mode = Mode::Resync;
-    std::uint8_t hdr[5] = {};
-    std::size_t hdr_len = 0;
-    std::uint8_t type = 0;
-    std::size_t length = 0;        // of the current record
-    std::uint64_t remaining = 0;   // body bytes still to come
-    bool keep = false;             // the body is buffered (clear handshake/alert/CCS)
-    std::vector<std::uint8_t> rec;  // record body being buffered
+    // Records are cut by the shared framer (dissectors/tls/tls_records.hpp);
+    // application data and heartbeat bodies are only counted.
+    TlsRecordFramer framer{[](std::uint8_t type) { return type != kTlsAppData && type != kTlsHeartbeat; }};
     std::vector<std::uint8_t> hs;   // handshake message bytes not yet complete
     bool ccs = false;               // this side switched to encryption
 };
-
-bool valid_header(const std::uint8_t* h) {
-    return h[0] >= kCcs && h[0] <= kHeartbeat && h[1] == 3 && h[2] <= 4 && load_be16(h + 3) <= kMaxRecord;
-}
-
-bool looks_like_tls_start(Bytes data) {
-    if (data.empty()) return false;
-    std::uint8_t h[5] = {};
-    const std::size_t n = std::min<std::size_t>(data.size(), 5);
-    std::copy_n(data.begin(), n, h);
-    if (n < 5) return h[0] >= kCcs && h[0] <= kHeartbeat && (n < 2 || h[1] == 3);
-    return valid_header(h);
-}
 
 class TlsConsumer final : public StreamConsumer {
 public:
@@ -57,22 +35,14 @@ public:
     }
 
     void on_data(int dir, Bytes data) override {
-        Direction& d = dirs_[dir & 1];
-        if (d.mode == Mode::Resync) {
-            if (!looks_like_tls_start(data)) return;
-            d.mode = Mode::Header;
-        }
-        while (!data.empty() && d.mode != Mode::Stopped) step(dir & 1, d, data);
+        Events ev{*this, dir & 1};
+        dirs_[dir & 1].framer.feed(data, ev);
     }
 
     void on_gap(int dir, std::uint64_t len) override {
         Direction& d = dirs_[dir & 1];
-        if (d.mode == Mode::Stopped || (d.mode == Mode::Resync && !seen_)) return;
-        if (d.mode == Mode::Body && !d.keep && len <= d.remaining) {
-            d.remaining -= len;
-            if (d.remaining == 0) d.mode = Mode::Header;
-            return;
-        }
+        if (d.framer.stopped() || (d.framer.resyncing() && !seen_)) return;
+        if (d.framer.gap(len)) return;
         s_.gap = true;
         stop("bytes missing from the capture");
     }
@@ -85,73 +55,39 @@ public:
     }
 
 private:
-    void step(int dir, Direction& d, Bytes& data) {
-        if (d.mode == Mode::Header) {
-            if (d.hdr_len == 0 && data.size() >= 5) {
-                if (!valid_header(data.data())) return malformed("not a TLS record");
-                const std::size_t len = load_be16(data.data() + 3);
-                if (data.size() >= 5 + len) {
-                    // The whole record in this segment: read it in place.
-                    begin_record(d, data.data());
-                    record(dir, d, data.subspan(5, len), len);
-                    data = data.subspan(5 + len);
-                    return;
-                }
-            }
-            const std::size_t take = std::min(5 - d.hdr_len, data.size());
-            std::copy_n(data.begin(), take, d.hdr + d.hdr_len);
-            d.hdr_len += take;
-            data = data.subspan(take);
-            if (d.hdr_len < 5) return;
-            if (!valid_header(d.hdr)) return malformed("not a TLS record");
-            begin_record(d, d.hdr);
-            d.remaining = load_be16(d.hdr + 3);
-            d.keep = d.type != kAppData && d.type != kHeartbeat;
-            d.rec.clear();
-            d.mode = Mode::Body;
-            if (d.remaining == 0) finish_record(dir, d);
-            return;
+    struct Events final : TlsRecordEvents {
+        TlsConsumer& c;
+        int dir;
+        Events(TlsConsumer& consumer, int d) : c(consumer), dir(d) {}
+        void record_start(std::size_t) override { c.first_record(); }
+        void record(std::uint8_t type, std::size_t length, Bytes body, std::size_t) override {
+            c.record(dir, c.dirs_[dir], type, body, length);
         }
-        // Body
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(d.remaining, data.size()));
-        if (d.keep) d.rec.insert(d.rec.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
-        data = data.subspan(n);
-        d.remaining -= n;
-        if (d.remaining == 0) finish_record(dir, d);
-    }
+        void malformed(const char* what) override { c.malformed(what); }
+    };
 
-    void begin_record(Direction& d, const std::uint8_t* hdr) {
-        d.type = hdr[0];
-        d.length = load_be16(hdr + 3);
-        d.hdr_len = 0;
-        if (!seen_) {
-            seen_ = true;
-            s_.where = ctx_.clock.where;
-            s_.ts = ctx_.clock.ts;
-        }
-    }
-
-    void finish_record(int dir, Direction& d) {
-        d.mode = Mode::Header;
-        record(dir, d, d.keep ? Bytes(d.rec.data(), d.rec.size()) : Bytes(), d.length);
-        if (d.rec.capacity() > 4096) std::vector<std::uint8_t>().swap(d.rec);
+    void first_record() {
+        if (seen_) return;
+        seen_ = true;
+        s_.where = ctx_.clock.where;
+        s_.ts = ctx_.clock.ts;
     }
 
     // One whole record of `length` bytes. For application data only its
     // arrival and size matter (`body` is empty when it was not buffered).
-    void record(int dir, Direction& d, Bytes body, std::size_t length) {
+    void record(int dir, Direction& d, std::uint8_t type, Bytes body, std::size_t length) {
+        if (d.framer.stopped()) return;
         const bool client = dir == client_dir_;
-        d.mode = Mode::Header;
-        switch (d.type) {
-            case kCcs:
+        switch (type) {
+            case kTlsCcs:
                 d.ccs = true;
                 (client ? s_.client_ccs : s_.server_ccs) = true;
                 break;
-            case kAlert: alerts(client, d.ccs, body); break;
-            case kHandshake:
+            case kTlsAlert: alerts(client, d.ccs, body); break;
+            case kTlsHandshake:
                 if (!d.ccs) handshake(client, d, body);  // after CCS it is the encrypted Finished
                 break;
-            case kAppData: app_data(client, length); break;
+            case kTlsAppData: app_data(client, length); break;
             default: break;
         }
         // TLS 1.3 peers send ChangeCipherSpec only for middleboxes (RFC 8446 D.4).
@@ -257,8 +193,7 @@ private:
 
     void stop_reading() {
         for (Direction& d : dirs_) {
-            d.mode = Mode::Stopped;
-            std::vector<std::uint8_t>().swap(d.rec);
+            d.framer.stop();
             std::vector<std::uint8_t>().swap(d.hs);
         }
     }
@@ -276,6 +211,6 @@ std::unique_ptr<StreamConsumer> make_tls(const AppEndpoints& ep, AppContext ctx)
 
 }  // namespace
 
-extern const AppProtocol kTlsProtocol{"tls", {443, 8443, 465, 993, 995, 636, 853, 5061}, make_tls};
+extern const AppProtocol kTlsProtocol{"tls", make_tls};
 
 }  // namespace netdx

@@ -15,6 +15,7 @@
 #include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
 #include "output/reassembled_view.hpp"
+#include "output/stream_pdus.hpp"
 
 namespace netdx {
 
@@ -50,13 +51,32 @@ bool apply_field_option(const std::string& opt, FieldsOptions& fo) {
 
 // The summary, tree and JSON show relative TCP numbers; -T fields needs the
 // analysis only for the fields that come from it, and the stream reassembly
-// only for fields a DNS message split across TCP segments can change.
+// only for fields a PDU split across TCP segments can change (DNS, HTTP, TLS).
 bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::string>& names) {
     if (format != PacketFormat::Fields) return true;
     return std::any_of(names.begin(), names.end(), [](const std::string& n) {
         return n.rfind("tcp.analysis.", 0) == 0 || n == "tcp.seq" || n == "tcp.ack" || n == "tcp.stream" ||
-               n == "tcp.nxtseq" || n == "tcp.window_size" || n.rfind("dns.", 0) == 0 || n == "frame.protocols";
+               n == "tcp.nxtseq" || n == "tcp.window_size" || n.rfind("dns.", 0) == 0 || n == "frame.protocols" ||
+               n.rfind("http.", 0) == 0 || n.rfind("netdx.http.", 0) == 0 || n.rfind("tls.", 0) == 0;
     });
+}
+
+// A frame of an HTTP stream as tshark shows it with reassembly: the messages
+// it completes; TCP alone when it carries the earlier bytes of one, or when
+// its bytes were not new to the stream (retransmission); else as decoded.
+const Packet& app_view(const Packet& p, const StreamPdus& pdus, ReassembledView& view) {
+    // TLS records are one layer (as tshark's one "tls" tree); HTTP messages one each.
+    if (!pdus.sizes().empty() && pdus.proto() == Proto::Tls) return view.tcp_pdus(p, Proto::Tls, pdus.completed());
+    if (!pdus.sizes().empty()) return view.tcp_pdus(p, pdus.proto(), pdus.completed(), pdus.sizes());
+    if (pdus.in_pdu()) return view.tcp_only(p, true, pdus.partial_head());
+    if (!pdus.delivered() && p.net.l4_layer >= 0) {
+        const std::size_t app = static_cast<std::size_t>(p.net.l4_layer) + 1;
+        if (app < p.layers.size() && (p.layers[app].proto == Proto::Http || p.layers[app].proto == Proto::Tls) &&
+            !p.layers[app].quoted &&
+            p.tcp_analysis != nullptr)
+            return view.tcp_only(p, false);
+    }
+    return p;
 }
 
 int run_packets(PacketsArgs& a) {
@@ -98,11 +118,17 @@ int run_packets(PacketsArgs& a) {
     }
     // TCP analysis (relative seq/ack, tcp.analysis.*) only when an output needs it.
     // DNS messages split across TCP segments show on the frame completing them.
+    // HTTP messages and TLS records likewise; the frames carrying their earlier
+    // bytes show as TCP.
     DnsTcpPdus dns_pdus;
+    StreamPdus app_pdus;
     std::unique_ptr<FlowEngine> flows;
     if (packets_need_flow_analysis(format, fo.names) || (filter && filter->needs_flow_analysis())) {
         flows = std::make_unique<FlowEngine>();
-        flows->set_consumer_factory([&dns_pdus](const Flow& f) { return dns_pdus.consumer_for(f); });
+        flows->set_consumer_factory([&dns_pdus, &app_pdus](const Flow& f) {
+            std::unique_ptr<StreamConsumer> c = dns_pdus.consumer_for(f);
+            return c ? std::move(c) : app_pdus.consumer_for(f);
+        });
     }
     // Without the flow stage, fragments are still reassembled so the frame that
     // completes a datagram shows its upper layers, as tshark does.
@@ -128,6 +154,7 @@ int run_packets(PacketsArgs& a) {
         [&](Packet& p) {
             Bytes reassembled;
             dns_pdus.begin_frame();
+            app_pdus.begin_frame();
             if (flows) {
                 const PacketFlowInfo& fi = flows->process(p);
                 p.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
@@ -140,6 +167,7 @@ int run_packets(PacketsArgs& a) {
             const Packet* shown = &p;
             if (p.net.fragment && !reassembled.empty()) shown = &view.ip_datagram(p, reassembled);
             else if (Bytes pdus = dns_pdus.completed(); !pdus.empty()) shown = &view.tcp_pdus(p, Proto::Dns, pdus);
+            else if (flows) shown = &app_view(p, app_pdus, view);
             if (!clock.started) {
                 clock.first = clock.previous = p.ts;
                 clock.started = true;

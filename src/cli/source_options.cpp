@@ -2,10 +2,27 @@
 
 #include <csignal>
 
+#include "dissectors/decode_as.hpp"
+
 namespace netdx {
 
+void add_decode_as_option(CLI::App& cmd) {
+    cmd.add_option_function<std::vector<std::string>>(
+           "-d,--decode-as",
+           [](const std::vector<std::string>& specs) {
+               for (const std::string& s : specs)
+                   if (std::string err = apply_decode_as(s); !err.empty()) throw CLI::ValidationError("-d", err);
+           },
+           "Decode a port as a protocol, as tshark: tcp.port==8080,http (udp.port; A-B and A:N ranges; repeatable)")
+        ->type_name("SPEC")
+        ->allow_extra_args(false);  // one spec per -d: analyze's file arguments follow
+}
+
 void add_source_options(CLI::App& cmd, SourceArgs& args, bool allow_file) {
-    if (allow_file) cmd.add_option("-r,--read", args.opts.file, "Read packets from a pcap/pcapng file (- for stdin)");
+    if (allow_file) {
+        cmd.add_option("-r,--read", args.opts.file, "Read packets from a pcap/pcapng file (- for stdin)");
+        add_decode_as_option(cmd);
+    }
     cmd.add_option("-i,--interface", args.opts.interface, "Capture live on this interface");
     cmd.add_option("-f,--filter", args.opts.filter, "BPF capture filter (tcpdump syntax)");
     cmd.add_option("-c,--count", args.count, "Stop after this many packets");

@@ -18,7 +18,10 @@ struct SourceArgs {
     bool no_promiscuous = false;
 };
 
+// -r (when allow_file) and the rest; with -r also -d (decode-as).
 void add_source_options(CLI::App& cmd, SourceArgs& args, bool allow_file);
+// tshark's -d tcp.port==PORT,PROTO: applied as the command line is read.
+void add_decode_as_option(CLI::App& cmd);
 // Fills derived fields after parsing; returns an error text or empty.
 std::string finish_source_options(SourceArgs& args);
 

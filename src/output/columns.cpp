@@ -36,7 +36,13 @@ std::string_view protocol_column(const Packet& pkt) {
 }
 
 void append_info_column(const Packet& pkt, fmt::memory_buffer& out) {
-    if (const Layer* l = top_layer(pkt, true)) Registry::get().def(l->proto)->info(pkt, *l, out);
+    if (const Layer* l = top_layer(pkt, true)) {
+        // Several HTTP messages in a frame: their info columns one after the
+        // other, as tshark's HTTP writes them (its DNS keeps the last one's).
+        const Layer* first = l;
+        while (l->proto == Proto::Http && first != pkt.layers.begin() && (first - 1)->proto == l->proto && !(first - 1)->quoted) --first;
+        for (const Layer* it = first; it <= l; ++it) Registry::get().def(l->proto)->info(pkt, *it, out);
+    }
     else if (const Layer* any = top_layer(pkt, false)) out.append(Registry::get().def(any->proto)->column);
     if (const Layer* bad = problem_layer(pkt)) {
         info(out, " [{} {}: {}]", bad->status == LayerStatus::Truncated ? "Truncated" : "Malformed",

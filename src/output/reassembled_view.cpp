@@ -1,6 +1,7 @@
 #include "output/reassembled_view.hpp"
 
 #include "dissectors/decode.hpp"
+#include "dissectors/pdu_segment.hpp"
 #include "dissectors/registry.hpp"
 
 namespace netdx {
@@ -60,6 +61,40 @@ const Packet& ReassembledView::tcp_pdus(const Packet& frame, Proto app, Bytes pd
     const std::uint32_t at = tcp.offset + tcp.length;
     if (at > frame.bytes.size()) return frame;
     return splice(frame, static_cast<std::size_t>(l4) + 1, at, pdus, app);
+}
+
+const Packet& ReassembledView::tcp_pdus(const Packet& frame, Proto app, Bytes pdus,
+                                        std::span<const std::uint32_t> sizes) {
+    const Packet& v = tcp_pdus(frame, Proto::None, pdus);
+    if (&v == &frame) return frame;
+    std::uint32_t off = static_cast<std::uint32_t>(buf_.size() - pdus.size());
+    for (std::uint32_t size : sizes) {
+        if (off + size > buf_.size()) break;
+        view_.limit = off + size;  // each PDU ends where the parser cut it
+        decode_from(view_, app, off, false);
+        off += size;
+    }
+    view_.limit = static_cast<std::uint32_t>(buf_.size());
+    return view_;
+}
+
+const Packet& ReassembledView::tcp_only(const Packet& frame, bool pdu_segment, Bytes pdu_head) {
+    const Packet& v = tcp_pdus(frame, Proto::None, pdu_head);
+    if (&v == &frame) return frame;
+    Layer& tcp = view_.layers[static_cast<std::size_t>(frame.net.l4_layer)];
+    if (pdu_segment) tcp.flags |= kLayerPduSegment;
+    if (!pdu_head.empty()) {
+        // The message so far sits after the TCP header, past the limit: the
+        // TCP info column reads its start line, no decoder sees it.
+        tcp.flags |= kLayerPduHead;
+        view_.limit = static_cast<std::uint32_t>(buf_.size() - pdu_head.size());
+        return view_;
+    }
+    // The frame's own bytes stay (hex dumps, data length); nothing is decoded after TCP.
+    buf_.assign(frame.bytes.begin(), frame.bytes.end());
+    view_.bytes = Bytes{buf_.data(), buf_.size()};
+    view_.limit = frame.limit;
+    return view_;
 }
 
 }  // namespace netdx

@@ -6,6 +6,7 @@
 // PDU, so every layer keeps one buffer and one offset; the frame itself is not
 // touched. Only frames that complete a split PDU pay for the copy.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/packet.hpp"
@@ -25,6 +26,15 @@ public:
     // `pdus` is their bytes as the stream carried them (DNS: length prefixes
     // included). They replace whatever the frame decoded after its TCP header.
     const Packet& tcp_pdus(const Packet& frame, Proto app, Bytes pdus);
+    // The same with the PDUs' sizes known (the stream parser cut them): one
+    // `app` layer per PDU, as tshark shows several in one frame.
+    const Packet& tcp_pdus(const Packet& frame, Proto app, Bytes pdus, std::span<const std::uint32_t> sizes);
+    // `frame` without its application layers: its bytes are shown where the
+    // PDU they belong to completes (`pdu_segment`: tshark's "[TCP segment of
+    // a reassembled PDU]"), or were not handed to the application at all (a
+    // retransmission). `pdu_head`: the HTTP message so far, when tshark
+    // shows its start line on this frame.
+    const Packet& tcp_only(const Packet& frame, bool pdu_segment, Bytes pdu_head = {});
 
 private:
     const Packet& splice(const Packet& frame, std::size_t keep_layers, std::uint32_t at, Bytes tail, Proto next);

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "app/http_head.hpp"
+#include "dissectors/http/http_head.hpp"
 #include "events/http_events.hpp"
 #include "flow/flow.hpp"
 #include "app_test_helpers.hpp"

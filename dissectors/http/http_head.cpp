@@ -1,4 +1,4 @@
-#include "app/http_head.hpp"
+#include "dissectors/http/http_head.hpp"
 
 #include <algorithm>
 
@@ -156,6 +156,30 @@ HttpHead parse_http_response_head(std::string_view block) {
     h.reason = line.size() > 13 ? line.substr(13) : std::string_view{};
     parse_fields(rest, h);
     return h;
+}
+
+bool is_known_http_method(std::string_view m) {
+    static constexpr std::string_view kMethods[] = {
+        "GET",      "POST",      "HEAD",  "PUT",  "DELETE", "OPTIONS", "TRACE",  "CONNECT", "PATCH",
+        "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE",   "LOCK",    "UNLOCK", "SEARCH",  "REPORT"};
+    return std::find(std::begin(kMethods), std::end(kMethods), m) != std::end(kMethods);
+}
+
+bool http_starts_message(std::string_view data) {
+    const auto nl = data.find('\n');
+    if (nl == std::string_view::npos) return false;
+    std::string_view line = data.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::uint8_t minor = 0;
+    if (line.size() >= 12 && parse_version(line.substr(0, 8), minor) && line[8] == ' ') {
+        for (std::size_t i = 9; i < 12; ++i)
+            if (line[i] < '0' || line[i] > '9') return false;
+        return line.size() == 12 || line[12] == ' ';
+    }
+    const auto sp1 = line.find(' ');
+    const auto sp2 = line.rfind(' ');
+    if (sp1 == std::string_view::npos || sp2 == sp1) return false;
+    return is_known_http_method(line.substr(0, sp1)) && parse_version(line.substr(sp2 + 1), minor);
 }
 
 bool looks_like_http_request_start(std::string_view s) {

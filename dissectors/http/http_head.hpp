@@ -31,6 +31,14 @@ HttpHead parse_http_response_head(std::string_view block);
 // bare LF LF as tolerant parsers accept), searching from `from`; npos if none.
 std::size_t find_http_head_end(std::string_view s, std::size_t from = 0);
 
+// RFC 9110 methods plus the WebDAV ones tshark recognises (a request line
+// the packet view shows, and the content probe, start with one of them).
+bool is_known_http_method(std::string_view m);
+
+// tshark's HTTP heuristic: `data` starts with a whole request line (known
+// method, target, HTTP/1.x) or status line (HTTP/1.x and three digits).
+bool http_starts_message(std::string_view data);
+
 // Whether a chunk of data plausibly starts a request / a response (used at
 // the start of a stream picked up mid-way).
 bool looks_like_http_request_start(std::string_view s);
