@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
-#include "filter/display_filter.hpp"
 #include "cli/source_options.hpp"
+#include "filter/display_filter.hpp"
 #include "tui/app.hpp"
 
 namespace netdx {

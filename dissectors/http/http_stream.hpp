@@ -53,6 +53,8 @@ public:
         const Direction& d = dirs_[dir & 1];
         return d.in_message && d.mode != Mode::Body && d.mode != Mode::UntilClose;
     }
+    // Whether `dir` has found a message start (not still resynchronising).
+    [[nodiscard]] bool synced(int dir) const { return dirs_[dir & 1].mode != Mode::Resync; }
     [[nodiscard]] bool stopped() const { return dirs_[0].mode == Mode::Stopped; }
     [[nodiscard]] bool seen_message() const { return seen_message_; }
     // Requests still waiting for their final response.

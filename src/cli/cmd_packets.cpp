@@ -62,14 +62,15 @@ bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::stri
 }
 
 // A frame of an HTTP stream as tshark shows it with reassembly: the messages
-// it completes; TCP alone when it carries the earlier bytes of one, or when
-// its bytes were not new to the stream (retransmission); else as decoded.
+// it completes; TCP alone when it carries the earlier bytes of one, when its
+// bytes were not new to the stream (retransmission), or when they come before
+// any message start of the stream; else as decoded.
 const Packet& app_view(const Packet& p, const StreamPdus& pdus, ReassembledView& view) {
     // TLS records are one layer (as tshark's one "tls" tree); HTTP messages one each.
     if (!pdus.sizes().empty() && pdus.proto() == Proto::Tls) return view.tcp_pdus(p, Proto::Tls, pdus.completed());
     if (!pdus.sizes().empty()) return view.tcp_pdus(p, pdus.proto(), pdus.completed(), pdus.sizes());
     if (pdus.in_pdu()) return view.tcp_only(p, true, pdus.partial_head());
-    if (!pdus.delivered() && p.net.l4_layer >= 0) {
+    if ((!pdus.delivered() || pdus.unparsed()) && p.net.l4_layer >= 0) {
         const std::size_t app = static_cast<std::size_t>(p.net.l4_layer) + 1;
         if (app < p.layers.size() && (p.layers[app].proto == Proto::Http || p.layers[app].proto == Proto::Tls) &&
             !p.layers[app].quoted &&

@@ -27,10 +27,10 @@ public:
 
     void on_data(int dir, Bytes data) override {
         if (!stream_) {
-            if (decided_) return;
+            if (decided_) return owner_.on_unparsed();
             decided_ = true;
             const std::string_view s = text(data);
-            if (!http_starts_message(s)) return;
+            if (!http_starts_message(s)) return owner_.on_unparsed();
             const bool request = s.substr(0, 5) != "HTTP/";
             stream_.emplace(request ? dir : 1 - dir, *this, true);
         }
@@ -40,6 +40,9 @@ public:
         d.from = 0;
         const bool reading_on = !d.active || stream_->reading_on(dir);
         stream_->feed(dir, text(data));
+        // Bytes before the first message start of a direction: tshark's HTTP
+        // does not take them (the frame is TCP), nor "Continuation".
+        if (!stream_->synced(dir)) return owner_.on_unparsed();
         if (!d.active) return;
         // The message goes on in a later frame: keep its bytes so far.
         if (d.buf.size() + (data.size() - d.from) > kMaxPdu) {

@@ -24,7 +24,7 @@ public:
         out_.clear();
         sizes_.clear();
         proto_ = Proto::None;
-        delivered_ = in_pdu_ = false;
+        delivered_ = in_pdu_ = unparsed_ = false;
         partial_head_ = {};
     }
     // A consumer for a TCP flow whose port (or first bytes) says HTTP, else null.
@@ -36,6 +36,9 @@ public:
     [[nodiscard]] bool delivered() const { return delivered_; }
     // Some went into a PDU it did not complete.
     [[nodiscard]] bool in_pdu() const { return in_pdu_; }
+    // Its bytes reached a stream the parser has not found a message in yet
+    // (picked up mid-way, or not the protocol at all).
+    [[nodiscard]] bool unparsed() const { return unparsed_; }
     // The HTTP message so far when tshark's HTTP dissector saw this frame
     // (it shows the message's start line); empty otherwise.
     [[nodiscard]] Bytes partial_head() const { return partial_head_; }
@@ -48,6 +51,7 @@ public:
         proto_ = p;
         delivered_ = true;
     }
+    void on_unparsed() { unparsed_ = true; }
     void on_partial(Bytes head = {}) {
         in_pdu_ = true;
         partial_head_ = head;
@@ -59,7 +63,7 @@ private:
     std::vector<std::uint32_t> sizes_;
     Proto proto_ = Proto::None;
     Bytes partial_head_;
-    bool delivered_ = false, in_pdu_ = false;
+    bool delivered_ = false, in_pdu_ = false, unparsed_ = false;
 };
 
 }  // namespace netdx
