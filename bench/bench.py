@@ -3,7 +3,8 @@
 
 Each row runs several times (best run kept); CPU time (user+sys of the child)
 is the primary figure because the build machine is shared and wall time swings
-with its load. Adding a row is one line in ROWS.
+with its load. Peak RSS (ru_maxrss of the child, the largest of the runs) is
+printed too. Adding a row is one line in ROWS.
 """
 import argparse
 import os
@@ -33,11 +34,13 @@ ROWS = [
     ("netdx packets -Y", "{netdx} packets -r {file} -Y '" + Y_FILTER + "'", "netdx packets"),
     ("netdx packets -Y not", "{netdx} packets -r {file} -Y '!(" + Y_FILTER + ")'", "netdx packets"),
     ("tshark -Y", "{tshark} -r {file} -Y '" + Y_FILTER + "'", "netdx packets -Y"),
+    ("netdx analyze", "{netdx} analyze {file}", None),
+    ("tshark -z expert", "{tshark} -q -r {file} -z expert", "netdx analyze"),
 ]
 
 
 def run_once(argv):
-    """Runs argv with stdout to /dev/null; returns (wall s, cpu s, rc, stderr)."""
+    """Runs argv with stdout to /dev/null; returns (wall s, cpu s, peak RSS MB, rc, stderr)."""
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE)
@@ -45,7 +48,8 @@ def run_once(argv):
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, proc.returncode, err.decode(errors="replace")
+    return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode,
+            err.decode(errors="replace"))
 
 
 def count_packets(loop, path):
@@ -85,7 +89,7 @@ def main():
     rows = [r for r in ROWS if not only or r[0] in only]
     packets = count_packets(a.loop, a.file)
     print(f"capture: {a.file}: {packets} packets, {os.path.getsize(a.file) / 1e6:.0f} MB; best of {a.runs} runs")
-    print(f"{'command':<18} {'cpu s':>8} {'wall s':>8} {'pkt/s (cpu)':>13}  {'ratio cpu':>9} {'ratio wall':>10}")
+    print(f"{'command':<18} {'cpu s':>8} {'wall s':>8} {'RSS MB':>7} {'pkt/s (cpu)':>13}  {'ratio cpu':>9} {'ratio wall':>10}")
 
     best = {}
     failed = False
@@ -93,21 +97,22 @@ def main():
         argv = shlex.split(template.format(**subst))
         runs = []
         for _ in range(a.runs):
-            wall, cpu, rc, err = run_once(argv)
+            wall, cpu, rss, rc, err = run_once(argv)
             if rc != 0:
                 print(f"{label}: exit code {rc}: {err.strip().splitlines()[-1:] }", file=sys.stderr)
                 failed = True
                 break
-            runs.append((wall, cpu))
+            runs.append((wall, cpu, rss))
         if not runs:
             continue
         wall = min(r[0] for r in runs)
         cpu = min(r[1] for r in runs)
+        rss = max(r[2] for r in runs)
         best[label] = (wall, cpu)
         ratio = ""
         if versus in best:
             ratio = f"{cpu / best[versus][1]:>8.1f}x {wall / best[versus][0]:>9.1f}x  ({label} / {versus})"
-        print(f"{label:<18} {cpu:>8.2f} {wall:>8.2f} {packets / cpu:>13,.0f}  {ratio}", flush=True)
+        print(f"{label:<18} {cpu:>8.2f} {wall:>8.2f} {rss:>7.0f} {packets / cpu:>13,.0f}  {ratio}", flush=True)
     return 1 if failed else 0
 
 

@@ -146,13 +146,20 @@ void ndp_event(const Packet& pkt, const Layer& l, EventBase base, const EventBus
 }
 
 // Does a Router Advertisement carry a prefix for SLAAC (RFC 4861 4.6.2, A flag)?
-bool ra_has_autoconf_prefix(const Packet& pkt, const Layer& l) {
+// The first on-link prefix (L flag) goes to `prefix`/`prefix_len` for the network picture.
+bool ra_has_autoconf_prefix(const Packet& pkt, const Layer& l, IpAddress& prefix, std::uint8_t& prefix_len) {
     const std::size_t end = std::min<std::size_t>(pkt.limit ? pkt.limit : pkt.bytes.size(), pkt.bytes.size());
     std::size_t pos = l.offset + 16;  // options follow the 16-byte RA header
     while (pos + 8 <= end) {
         const std::size_t len = pkt.bytes[pos + 1] * 8u;
         if (len == 0 || pos + len > end) break;
-        if (pkt.bytes[pos] == 3 && len >= 32 && (pkt.bytes[pos + 3] & 0x40)) return true;
+        if (pkt.bytes[pos] == 3 && len >= 32) {
+            if ((pkt.bytes[pos + 3] & 0x80) && prefix.family == 0 && pkt.bytes[pos + 2] <= 128) {
+                prefix = IpAddress::v6(pkt.bytes.data() + pos + 16);
+                prefix_len = pkt.bytes[pos + 2];
+            }
+            if (pkt.bytes[pos + 3] & 0x40) return true;
+        }
         pos += len;
     }
     return false;
@@ -199,7 +206,7 @@ void extract_packet_events(const Packet& pkt, std::uint32_t file, const EventBus
         if (l.quoted || l.proto != Proto::Icmpv6) continue;
         if (const std::uint8_t* t = span_at(pkt, l, 0, 1)) {
             ip.icmp6_type = *t;
-            ip.ra_autoconf_prefix = *t == 134 && ra_has_autoconf_prefix(pkt, l);
+            ip.ra_autoconf_prefix = *t == 134 && ra_has_autoconf_prefix(pkt, l, ip.ra_prefix, ip.ra_prefix_len);
         }
         break;
     }

@@ -39,7 +39,7 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
 Pipeline::Pipeline(EventBus& bus, PipelineOptions opts)
     : bus_(bus),
       opts_(opts),
-      conns_(opts.syn_timeout, [this](const ConnAttempt& a) { bus_.publish(a); }),
+      conns_(opts.syn_timeout, [this](const ConnAttempt& a) { bus_.publish(a); }, opts.max_pending_syns),
       trackers_(std::make_unique<Trackers>(*this)) {
     // An ICMP error quoting a SYN closes that attempt: its ConnAttempt reaches
     // the readers before the IcmpError itself.
@@ -113,6 +113,22 @@ void Pipeline::end() {
     trackers_->flows.finish();  // first: open DNS-over-TCP streams deliver what they hold
     trackers_->dns.finish();
     trackers_->dhcp.finish();
+}
+
+std::vector<TableLimit> Pipeline::limits() const {
+    std::vector<TableLimit> out;
+    if (conns_.dropped())
+        out.push_back({"connection tracker: SYNs awaiting an answer",
+                       "refused/unanswered connection findings and handshake RTTs of further connections",
+                       conns_.dropped(), 0, 0});
+    if (trackers_->dns.stats().evicted)
+        out.push_back({"DNS tracker: queries awaiting an answer",
+                       "DNS findings of the evicted queries (they are left out, not counted as unanswered)",
+                       trackers_->dns.stats().evicted, 0, 0});
+    if (trackers_->dhcp.stats().evicted)
+        out.push_back({"DHCP tracker: open exchanges", "DHCP findings of the evicted exchanges",
+                       trackers_->dhcp.stats().evicted, 0, 0});
+    return out;
 }
 
 std::uint64_t Pipeline::limit_drops() const {

@@ -9,11 +9,14 @@
 #include "analysis/extract.hpp"
 #include "analysis/summary.hpp"
 #include "events/event_bus.hpp"
+#include "rules/state_budget.hpp"
 
 namespace netdx {
 
 struct PipelineOptions {
     double syn_timeout = 3;
+    // Entries of the table of SYNs awaiting an answer (its share of --memory).
+    std::size_t max_pending_syns = 65536;
 };
 
 class Pipeline {
@@ -30,6 +33,8 @@ public:
 
     [[nodiscard]] const CaptureSummary& summary() const { return summary_; }
     [[nodiscard]] std::uint64_t limit_drops() const;
+    // The trackers' tables that refused or evicted entries.
+    [[nodiscard]] std::vector<TableLimit> limits() const;
 
 private:
     struct Trackers;  // protocol trackers owned by the pipeline (flows, DNS, DHCP)

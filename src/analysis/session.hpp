@@ -8,8 +8,10 @@
 
 #include "analysis/summary.hpp"
 #include "core/packet.hpp"
+#include "network/network_picture.hpp"
 #include "rules/config.hpp"
 #include "rules/finding.hpp"
+#include "rules/state_budget.hpp"
 
 namespace netdx {
 
@@ -20,11 +22,15 @@ struct AnalysisResult {
     CaptureSummary summary;
     std::vector<Finding> findings;
     std::uint64_t limit_drops = 0;  // state entries refused because a table was full
+    NetworkPicture network;         // what the capture showed of the network
+    std::vector<TableLimit> limits; // the tables that refused entries, and what may be missing
+    std::uint64_t memory_mb = 0;    // the budget they had
 };
 
 class AnalysisSession {
 public:
-    explicit AnalysisSession(const RuleConfig& config);
+    // memory_mb: the state budget (--memory), split over the rule and tracker tables.
+    explicit AnalysisSession(const RuleConfig& config, std::uint64_t memory_mb = StateBudget::kDefaultMb);
     ~AnalysisSession();
     AnalysisSession(const AnalysisSession&) = delete;
     AnalysisSession& operator=(const AnalysisSession&) = delete;
@@ -38,6 +44,7 @@ public:
 private:
     std::unique_ptr<Engine> engine_;
     std::unique_ptr<Pipeline> pipeline_;
+    std::uint64_t memory_mb_;
 };
 
 }  // namespace netdx

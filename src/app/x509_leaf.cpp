@@ -3,6 +3,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
@@ -60,6 +61,16 @@ void read_x509_leaf(Bytes der, TlsCertificate& out) {
         return;
     }
     out.parsed = true;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    if (EVP_Digest(der.data(), der.size(), md, &md_len, EVP_sha256(), nullptr) == 1) {
+        static const char kHex[] = "0123456789abcdef";
+        out.sha256.reserve(md_len * 2);
+        for (unsigned int i = 0; i < md_len; ++i) {
+            out.sha256.push_back(kHex[md[i] >> 4]);
+            out.sha256.push_back(kHex[md[i] & 15]);
+        }
+    }
     out.subject_cn = common_name(X509_get_subject_name(cert.get()));
     out.issuer = rfc2253(X509_get_issuer_name(cert.get()));
     out.not_before = epoch(X509_get0_notBefore(cert.get()));

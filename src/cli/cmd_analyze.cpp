@@ -37,6 +37,7 @@ struct AnalyzeArgs {
     std::vector<std::string> evidence_ids;
     std::string color = "auto";
     std::string display_filter;  // -Y
+    std::uint64_t memory_mb = StateBudget::kDefaultMb;
 };
 
 // Progress on stderr for big files read on a terminal.
@@ -131,7 +132,7 @@ int run_analyze(AnalyzeArgs& a) {
         return code(ExitCode::Usage);
     }
 
-    AnalysisSession session(config);
+    AnalysisSession session(config, a.memory_mb);
     std::signal(SIGPIPE, SIG_IGN);
     int rc = code(ExitCode::Ok);
     std::vector<std::string> inputs = live ? std::vector<std::string>{a.source.opts.interface} : a.files;
@@ -192,7 +193,8 @@ int run_analyze(AnalyzeArgs& a) {
                          [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
     }
     const std::vector<Finding>& findings = result.findings;
-    AnalysisReport report{result.summary, findings, result.limit_drops, {}, 0, {}};
+    AnalysisReport report{result.summary, findings, result.limit_drops, {}, 0, {}, &result.network, &result.limits,
+                          result.memory_mb};
     report.user_defs = user_rules->defs();
     if (filter) {
         report.display_filter = filter->text();
@@ -260,7 +262,9 @@ CommandRunner add_analyze_command(CLI::App& app) {
     cmd->add_option("-Y,--display-filter", args->display_filter,
                     "Display filter: the rules see only the packets it matches (the report says so)");
     cmd->add_option("--config", args->config, "TOML file with rule settings (see `netdx rules`)");
-    cmd->add_option("--set", args->sets, "Override one rule setting: rule.param=value, rule.severity=S, rule.enabled=false")
+    cmd->add_option("--set", args->sets,
+                    "Override one rule setting: rule.param=value, rule.severity=S, rule.enabled=false; or the "
+                    "network picture: network.subnets=CIDR,..., network.gateways=IP,...")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_option("--fail-on", args->fail_on, "Exit with code 20 when a finding reaches this severity")
@@ -269,6 +273,9 @@ CommandRunner add_analyze_command(CLI::App& app) {
     cmd->add_option("--finding", args->evidence_ids, "With --evidence: only the evidence of this rule id (repeatable)")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_option("--memory", args->memory_mb,
+                    "Memory budget of the analysis state in MB (rule and tracker tables); a full table is reported")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20));
     cmd->add_option("--color", args->color, "Colour the text report: auto (terminal, unless NO_COLOR), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
     return [cmd, args]() { return cmd->parsed() ? run_analyze(*args) : -1; };

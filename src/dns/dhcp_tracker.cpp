@@ -13,6 +13,14 @@ namespace {
 
 bool later(const Timestamp& a, const Timestamp& b) { return a.sec > b.sec || (a.sec == b.sec && a.nsec > b.nsec); }
 
+// A contiguous netmask as a prefix length; -1 for a mask with holes (kept out of the picture).
+int prefix_of_mask(std::uint32_t mask) {
+    int n = 0;
+    while (n < 32 && (mask & (0x80000000u >> n))) ++n;
+    const std::uint32_t expect = n == 0 ? 0 : ~std::uint32_t{0} << (32 - n);
+    return mask == expect ? n : -1;
+}
+
 bool is_client_type(DhcpType t) {
     return t == DhcpType::Discover || t == DhcpType::Request || t == DhcpType::Decline ||
            t == DhcpType::Release || t == DhcpType::Inform;
@@ -84,6 +92,8 @@ void DhcpTracker::on_v4(const Packet& pkt, Bytes m) {
     DhcpType type = DhcpType::None;
     const std::uint8_t *requested = nullptr, *server_id = nullptr, *lease = nullptr, *host = nullptr, *msg = nullptr;
     std::uint8_t host_len = 0, msg_len = 0;
+    const std::uint8_t *mask = nullptr, *router = nullptr, *dns = nullptr;
+    std::uint8_t dns_len = 0;
     const dhcp::WalkResult wr = dhcp::walk_options(m, [&](std::uint8_t code, const std::uint8_t* d, std::uint8_t len, dhcp::Area) {
         if (code == 53 && len == 1) type = static_cast<DhcpType>(d[0]);
         else if (code == 50 && len == 4) requested = d;
@@ -91,6 +101,9 @@ void DhcpTracker::on_v4(const Packet& pkt, Bytes m) {
         else if (code == 51 && len == 4) lease = d;
         else if (code == 12) { host = d; host_len = len; }
         else if (code == 56) { msg = d; msg_len = len; }
+        else if (code == 1 && len == 4) mask = d;
+        else if (code == 3 && len >= 4) router = d;
+        else if (code == 6 && len >= 4) { dns = d; dns_len = len; }
         return true;
     });
     if (!wr.ok) ++stats_.malformed;
@@ -141,6 +154,15 @@ void DhcpTracker::on_v4(const Packet& pkt, Bytes m) {
             s.frame = pkt.number;
             s.ts = pkt.ts;
             ex.servers.push_back(s);
+        }
+        // The network options, from the first reply of this server that has them.
+        for (DhcpServerReply& s : ex.servers) {
+            if (s.server_id != sid) continue;
+            if (mask && s.prefix_len < 0) s.prefix_len = prefix_of_mask(load_be32(mask));
+            if (router && s.router.family == 0) s.router = IpAddress::v4(router);
+            if (dns && s.dns[0].family == 0)
+                for (std::size_t i = 0; i < s.dns.size() && (i + 1) * 4 <= dns_len; ++i)
+                    s.dns[i] = IpAddress::v4(dns + i * 4);
         }
     }
     auto finish_with = [&](DhcpOutcome o) {

@@ -38,6 +38,11 @@ struct DhcpServerReply {
     bool has_mac = false;
     DhcpType first_type = DhcpType::None;  // OFFER, ACK or NAK
     IpAddress offered;      // yiaddr of its first OFFER/ACK
+    // What the server tells its clients about the network (first OFFER/ACK
+    // carrying them): option 1 as a prefix length (-1: absent), option 3 and 6.
+    int prefix_len = -1;
+    IpAddress router;      // first address of option 3 (family 0: absent)
+    std::array<IpAddress, 2> dns{};  // first two addresses of option 6
     std::uint64_t frame = 0;
     Timestamp ts;
 };

@@ -59,6 +59,9 @@ struct IpPacketSeen : EventBase {
     // A Router Advertisement carrying a prefix hosts may autoconfigure from
     // (Prefix Information option with the A flag).
     bool ra_autoconf_prefix = false;
+    // The RA's first on-link prefix (family 0 when none): the IPv6 subnet of the link.
+    IpAddress ra_prefix;
+    std::uint8_t ra_prefix_len = 0;
     // Outermost TCP/UDP/ICMP layer name for the protocol summary.
 };
 

@@ -28,6 +28,7 @@ struct TlsCertificate {
     std::string subject_cn;   // escaped, capped
     std::string issuer;       // RFC 2253 form, escaped, capped
     double not_before = 0, not_after = 0;  // seconds since the epoch
+    std::string sha256;       // fingerprint of the DER bytes, hex: one certificate served by many servers
     FrameRef where;
 };
 

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/summary.hpp"
+#include "network/network_picture.hpp"
+#include "rules/state_budget.hpp"
 #include "rules/finding.hpp"
 
 namespace netdx {
@@ -22,6 +24,9 @@ struct AnalysisReport {
     std::uint64_t packets_read = 0;
     // Rules from the config's [user.NAME] tables (not in finding_defs()).
     std::vector<const FindingDef*> user_defs;
+    const NetworkPicture* network = nullptr;  // printed when given
+    const std::vector<TableLimit>* limits = nullptr;  // the tables that refused entries
+    std::uint64_t memory_mb = 0;
 };
 
 void write_text_report(std::FILE* out, const AnalysisReport& r, bool color);

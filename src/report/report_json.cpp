@@ -6,6 +6,7 @@
 #include "core/exit_codes.hpp"
 #include "dissectors/registry.hpp"
 #include "report/report.hpp"
+#include "report/report_network.hpp"
 #include "rules/format.hpp"
 
 namespace netdx {
@@ -94,6 +95,7 @@ nlohmann::json report_json(const AnalysisReport& r) {
                     {"top_talkers", talkers}};
     if (!r.display_filter.empty())
         j["display_filter"] = {{"filter", r.display_filter}, {"matched_packets", s.packets}, {"read_packets", r.packets_read}};
+    if (r.network) j["network"] = network_json(*r.network);
     nlohmann::json counts = {{"error", 0}, {"warning", 0}, {"notice", 0}, {"info", 0}};
     nlohmann::json list = nlohmann::json::array();
     for (const Finding& f : r.findings) {
@@ -102,7 +104,11 @@ nlohmann::json report_json(const AnalysisReport& r) {
     }
     j["counts"] = counts;
     j["findings"] = list;
-    j["limits"] = {{"state_entries_dropped", r.limit_drops}};
+    nlohmann::json tables = nlohmann::json::array();
+    if (r.limits)
+        for (const TableLimit& l : *r.limits)
+            tables.push_back({{"table", l.table}, {"refused", l.refused}, {"entries", l.peak}, {"missing", l.missing}});
+    j["limits"] = {{"state_entries_dropped", r.limit_drops}, {"memory_mb", r.memory_mb}, {"tables", tables}};
     return j;
 }
 

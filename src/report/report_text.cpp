@@ -6,6 +6,7 @@
 
 #include "dissectors/registry.hpp"
 #include "report/report.hpp"
+#include "report/report_network.hpp"
 #include "rules/format.hpp"
 
 namespace netdx {
@@ -62,6 +63,40 @@ void wrapped(std::FILE* out, std::string_view indent, std::string_view text, std
     if (!line.empty()) fmt::print(out, "{}{}\n", indent, line);
 }
 
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// A short list of the likely causes, before the details: the findings at
+// warning or above, most severe and widest first (the order of the findings),
+// with the failures an upstream problem explains folded under it.
+void write_causes(std::FILE* out, const std::vector<Finding>& findings, const Style& st) {
+    const Finding* upstream = nullptr;
+    for (const Finding& f : findings)
+        if (f.def->id == "net.gateway_unreachable" || f.def->id == "net.internet_unreachable") {
+            upstream = &f;
+            break;
+        }
+    std::size_t explained = 0;
+    std::vector<const Finding*> causes;
+    for (const Finding& f : findings) {
+        if (f.severity < Severity::Warning) break;  // sorted: the rest are lower
+        if (upstream && &f != upstream &&
+            (starts_with(f.def->id, "dns.") || starts_with(f.def->id, "conn.") || starts_with(f.def->id, "http."))) {
+            ++explained;
+            continue;
+        }
+        if (causes.size() < 5) causes.push_back(&f);
+    }
+    if (causes.empty()) return;
+    fmt::print(out, "{}Most likely causes{}\n", st.bold(), st.reset());
+    std::size_t i = 0;
+    for (const Finding* f : causes) {
+        fmt::print(out, "  {}. {}  [{}]\n", ++i, f->title, f->def->id);
+        if (f == upstream && explained)
+            fmt::print(out, "     explains {} DNS/connection finding(s) below: they fail because of it\n", explained);
+    }
+    fmt::print(out, "\n");
+}
+
 }  // namespace
 
 void write_text_finding(std::FILE* out, const Finding& f, const CaptureSummary& s, bool color) {
@@ -95,6 +130,7 @@ void write_text_report(std::FILE* out, const AnalysisReport& r, bool color) {
     const Style st{color};
     const CaptureSummary& s = r.summary;
     fmt::print(out, "{}netdx analyze{}: {}\n\n", st.bold(), st.reset(), fmt::join(s.files, ", "));
+    write_causes(out, r.findings, st);
     if (s.packets) {
         fmt::print(out, "  Capture    {} .. {} ({:.1f} s)\n", iso_time(s.first), iso_time(s.last), s.last - s.first);
     }
@@ -116,9 +152,15 @@ void write_text_report(std::FILE* out, const AnalysisReport& r, bool color) {
         fmt::print(out, "  Top talkers\n");
         for (auto& [ip, h] : top) fmt::print(out, "    {:<40} {:>10} {:>8} pkts\n", ip_str(ip), human_bytes(h.bytes), h.packets);
     }
-    if (r.limit_drops)
-        fmt::print(out, "  Limits     {} state entries refused because a table was full (results are partial)\n",
-                   r.limit_drops);
+    if (r.network) write_text_network(out, *r.network);
+    if (r.limit_drops) {
+        fmt::print(out, "  Limits     {} state entries refused because a table was full (results are partial){}\n",
+                   r.limit_drops, r.memory_mb ? fmt::format("; --memory {} MB", r.memory_mb) : std::string());
+        if (r.limits)
+            for (const TableLimit& l : *r.limits)
+                fmt::print(out, "    {}: {} refused{}; missing: {}\n", l.table, l.refused,
+                           l.peak ? fmt::format(" (held {} entries)", l.peak) : std::string(), l.missing);
+    }
 
     std::size_t counts[4] = {};
     for (const Finding& f : r.findings) ++counts[static_cast<int>(f.severity)];

@@ -24,7 +24,8 @@ constexpr ParamDef kLinkLocal[] = {
     {"min_solicits", "2", "IPv6: Router Solicitations plus DHCPv6 messages the fe80-only host sent unanswered"},
     {"need_global_peers", "1", "IPv6: 1 needs other hosts on the link with global/ULA addresses; 0 judges a lone host"}};
 constexpr ParamDef kNetmask[] = {
-    {"prefix_len", "24", "the LAN prefix length: ARP for a target outside the sender's prefix is off-subnet"},
+    {"prefix_len", "24", "the LAN prefix length when the capture does not tell it (no DHCP option 1, no RA, no "
+                         "--set network.subnets): ARP for a target outside the sender's prefix is off-subnet"},
     {"min_requests", "1", "off-subnet ARP requests needed per sender"}};
 
 constexpr ParamDef kRefused[] = {{"min_attempts", "1", "refused attempts per server and port"}};
@@ -169,8 +170,10 @@ const FindingDef kDefs[] = {
     {"addr.wrong_netmask", "addressing", S::Warning, "Host ARPs for off-subnet addresses (wrong netmask?)",
      "A host asks ARP for addresses outside its subnet instead of sending to its gateway, so it believes them "
      "to be on the local link: its netmask is too wide (or a proxy-ARP setup is expected).",
-     "Compare the host's netmask with the LAN's; fix the DHCP option or the static configuration. Adjust "
-     "prefix_len if the LAN is not a /24.",
+     "Compare the host's netmask with the LAN's; fix the DHCP option or the static configuration. The subnet "
+     "is learned from the capture (DHCP option 1, router advertisements); targets that answer ARP on the link "
+     "with their own MAC never count. Without a learned subnet prefix_len is used; --set "
+     "network.subnets=A.B.C.D/N gives it.",
      kNetmask},
     // connectivity
     {"conn.single_host_failing", "connectivity", S::Error, "One host fails to connect while others succeed",

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <toml++/toml.h>
 
+#include "network/network_model.hpp"
+
 namespace netdx {
 
 namespace {
@@ -68,12 +70,29 @@ std::string RuleConfig::set_value(const FindingDef& def, std::string_view param,
     return {};
 }
 
+std::string RuleConfig::set_network(std::string_view key, std::string_view value) {
+    std::vector<std::pair<IpAddress, int>> subnets;
+    std::vector<IpAddress> gateways;
+    if (key == "subnets") {
+        if (std::string err = parse_subnet_list(value, subnets); !err.empty()) return err;
+        network_subnets_ = value;
+        return {};
+    }
+    if (key == "gateways") {
+        if (std::string err = parse_address_list(value, gateways); !err.empty()) return err;
+        network_gateways_ = value;
+        return {};
+    }
+    return fmt::format("network has no setting \"{}\" (subnets, gateways)", key);
+}
+
 std::string RuleConfig::apply_set(std::string_view assignment) {
     const auto eq = assignment.find('=');
     if (eq == std::string_view::npos) return fmt::format("--set expects rule.param=value, got \"{}\"", assignment);
     const std::string_view lhs = assignment.substr(0, eq), value = assignment.substr(eq + 1);
     const auto dot = lhs.rfind('.');
     if (dot == std::string_view::npos) return fmt::format("--set expects rule.param=value, got \"{}\"", assignment);
+    if (lhs.substr(0, dot) == "network") return set_network(lhs.substr(dot + 1), value);
     const FindingDef* def = find_def(lhs.substr(0, dot));
     if (!def) return fmt::format("unknown rule \"{}\" (see `netdx rules`)", lhs.substr(0, dot));
     return set_value(*def, lhs.substr(dot + 1), value);
@@ -89,6 +108,15 @@ std::string RuleConfig::load_toml_text(std::string_view text, std::string_view s
     }
     for (const auto& [key, node] : tbl) {
         if (key.str() == "user") continue;  // [user.NAME]: rules users write (rules/user_rules.hpp)
+        if (key.str() == "network") {
+            const toml::table* net = node.as_table();
+            if (!net) return fmt::format("{}: [network] must be a table", source);
+            for (const auto& [nkey, nnode] : *net) {
+                std::string err = set_network(nkey.str(), toml_value_text(nnode));
+                if (!err.empty()) return fmt::format("{}: {}", source, err);
+            }
+            continue;
+        }
         const FindingDef* def = find_def(key.str());
         if (!def) return fmt::format("{}: unknown rule \"{}\" (see `netdx rules`)", source, key.str());
         const toml::table* rule = node.as_table();

@@ -28,6 +28,11 @@ public:
     [[nodiscard]] Severity severity(const FindingDef& def) const;
     [[nodiscard]] double number(std::string_view id, std::string_view param) const;
     [[nodiscard]] std::string text(std::string_view id, std::string_view param) const;
+    // The network picture's overrides: `--set network.subnets=10.20.0.0/16,...`,
+    // `--set network.gateways=10.20.0.1` (TOML: a [network] table with the same keys).
+    [[nodiscard]] const std::string& network_subnets() const { return network_subnets_; }
+    [[nodiscard]] const std::string& network_gateways() const { return network_gateways_; }
+
     // Values as set (for `netdx rules`), default when unset.
     [[nodiscard]] std::string value(std::string_view id, std::string_view param) const;
 
@@ -38,7 +43,9 @@ private:
         std::map<std::string, std::string, std::less<>> values;
     };
     std::string set_value(const FindingDef& def, std::string_view param, std::string_view value);
+    std::string set_network(std::string_view key, std::string_view value);
     std::map<std::string, Settings, std::less<>> rules_;
+    std::string network_subnets_, network_gateways_;
 };
 
 }  // namespace netdx

@@ -3,10 +3,36 @@
 #include <algorithm>
 
 #include "rules/format.hpp"
+#include "rules/grouping.hpp"
 
 namespace netdx {
 
-Engine::Engine(const RuleConfig& config) : config_(config), rules_(make_rules(config)) {
+namespace {
+NetworkOverrides overrides_of(const RuleConfig& config) {
+    NetworkOverrides o;
+    // Validated when they were set.
+    (void)parse_subnet_list(config.network_subnets(), o.subnets);
+    (void)parse_address_list(config.network_gateways(), o.gateways);
+    return o;
+}
+// The network picture keeps one small entry per address: a tenth of the budget.
+std::size_t network_share(std::uint64_t memory_bytes) {
+    return static_cast<std::size_t>(memory_bytes / 10 / 160);
+}
+
+// The rules' tables attach to the engine's budget while they are built.
+std::vector<std::unique_ptr<Rule>> make_rules_within(const RuleConfig& config, StateBudget& budget) {
+    StateBudget::Use use(&budget);
+    return make_rules(config);
+}
+}  // namespace
+
+Engine::Engine(const RuleConfig& config, std::uint64_t memory_bytes)
+    : config_(config),
+      budget_(memory_bytes),
+      network_(std::make_unique<NetworkModel>(overrides_of(config), network_share(memory_bytes))),
+      rules_(make_rules_within(config, budget_)) {
+    network_->subscribe(bus_);
     for (auto& r : rules_) r->subscribe(bus_);
 }
 Engine::~Engine() = default;
@@ -14,7 +40,15 @@ Engine::~Engine() = default;
 std::uint64_t Engine::limit_drops() const {
     std::uint64_t n = 0;
     for (auto& r : rules_) n += r->dropped();
-    return n;
+    return n + network_->dropped();
+}
+
+std::vector<TableLimit> Engine::limits() const {
+    std::vector<TableLimit> out = budget_.limits();
+    if (network_->dropped())
+        out.push_back({"network picture: addresses", "hosts, roles and gateways of further addresses", network_->dropped(),
+                       network_->entries(), network_->entries()});
+    return out;
 }
 
 bool Engine::enabled(std::string_view id) const { return config_.enabled(id); }
@@ -50,7 +84,7 @@ std::vector<Finding> Engine::snapshot(double capture_first, double capture_last)
 
 std::vector<Finding> Engine::finish(double capture_first, double capture_last) {
     SharedFacts facts;
-    FinishContext ctx{*this, facts, capture_first, capture_last};
+    FinishContext ctx{*this, facts, capture_first, capture_last, *network_};
     for (auto& r : rules_) r->finish(ctx);
     std::vector<Finding> out;
     out.reserve(found_.size());
@@ -59,10 +93,13 @@ std::vector<Finding> Engine::finish(double capture_first, double capture_last) {
         out.push_back(std::move(f));
     }
     found_.clear();
-    // Most severe first; within a severity, table order then time.
+    group_findings(out, *network_);
+    // Most severe first; within a severity, the problem affecting most cases,
+    // then table order, then time.
     auto order = [](const Finding& f) { return f.def - finding_defs().data(); };
     std::stable_sort(out.begin(), out.end(), [&](const Finding& a, const Finding& b) {
         if (a.severity != b.severity) return a.severity > b.severity;
+        if (cases_of(a) != cases_of(b)) return cases_of(a) > cases_of(b);
         if (a.def != b.def) return order(a) < order(b);
         return a.first_ts < b.first_ts;
     });

@@ -6,13 +6,16 @@
 #include <memory>
 #include <vector>
 
+#include "network/network_model.hpp"
 #include "rules/rule.hpp"
+#include "rules/state_budget.hpp"
 
 namespace netdx {
 
 class Engine : public FindingSink {
 public:
-    explicit Engine(const RuleConfig& config);
+    // memory_bytes: the budget of the rule state tables (--memory).
+    explicit Engine(const RuleConfig& config, std::uint64_t memory_bytes = StateBudget::kDefaultMb << 20);
     ~Engine() override;
 
     // The bus the rules subscribed to at construction; producers publish here.
@@ -31,8 +34,14 @@ public:
     // DNS rule folding in queries still open at the end, which exist only after it.
     std::vector<Finding> snapshot(double capture_first, double capture_last);
 
+    // The network picture, learned from the events (subscribed before the rules).
+    [[nodiscard]] const NetworkModel& network() const { return *network_; }
+
     // State entries the rules refused because a table was full.
     [[nodiscard]] std::uint64_t limit_drops() const;
+    // The tables that refused entries (name, refusals, what may be missing).
+    [[nodiscard]] std::vector<TableLimit> limits() const;
+    [[nodiscard]] const StateBudget& budget() const { return budget_; }
 
     void raise(std::string_view id, Finding f) override;
     [[nodiscard]] bool enabled(std::string_view id) const override;
@@ -40,6 +49,8 @@ public:
 private:
     const RuleConfig& config_;
     EventBus bus_;
+    StateBudget budget_;  // before the rules: their tables give back to it when destroyed
+    std::unique_ptr<NetworkModel> network_;
     std::vector<std::unique_ptr<Rule>> rules_;
     std::map<std::pair<std::string, std::string>, Finding> found_;  // (id, key)
 };

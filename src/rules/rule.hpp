@@ -13,6 +13,8 @@
 
 namespace netdx {
 
+class NetworkModel;
+
 // Conclusions one rule leaves for the rules that finish after it (so a scan
 // is not also reported as a hundred refused connections).
 struct SharedFacts {
@@ -32,6 +34,8 @@ struct FinishContext {
     FindingSink& sink;
     SharedFacts& facts;
     double capture_first = 0, capture_last = 0;
+    // What the capture taught about the network (subnets, gateways, roles).
+    const NetworkModel& network;
 };
 
 class Rule {

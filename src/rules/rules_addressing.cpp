@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "events/packet_events.hpp"
+#include "network/network_model.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
@@ -164,22 +165,7 @@ public:
             f.evidence = g.ev;
             ctx.sink.raise("arp.gratuitous_conflict", std::move(f));
         }
-        for (auto& [sender, n] : netmask_) {
-            if (static_cast<double>(n.count) < netmask_min_) continue;
-            Finding f;
-            f.key = ip_str(sender);
-            f.title = fmt::format("{} ARPs for off-subnet address{} {}", ip_str(sender), n.targets.size() > 1 ? "es" : "",
-                                  join(n.targets, ip_str));
-            f.detail = fmt::format("{} ARP request(s) from {} ({}) for addresses outside its /{}: it treats them as "
-                                   "on-link instead of using the gateway.",
-                                   n.count, ip_str(sender), mac_str(n.mac), netmask_bits_);
-            f.hosts = {ip_str(sender), mac_str(n.mac)};
-            f.first_ts = n.first;
-            f.last_ts = n.last;
-            f.figures.push_back({"requests", static_cast<double>(n.count), ""});
-            f.evidence = n.ev;
-            ctx.sink.raise("addr.wrong_netmask", std::move(f));
-        }
+        for (auto& [sender, n] : netmask_) judge_netmask(ctx, sender, n);
     }
 
     [[nodiscard]] std::uint64_t dropped() const override {
@@ -198,12 +184,21 @@ private:
         std::uint64_t count = 0;
         Evidence ev;
     };
+    // The ARP targets of one sender, judged at the end against the network
+    // picture (the subnet is only known once DHCP and ARP answers were seen).
+    struct ArpTarget {
+        IpAddress ip;
+        std::uint64_t count = 0;
+        int common = 0;  // leading bits shared with the sender
+        std::array<FrameRef, 4> frames{};
+        double first = 0, last = 0;
+    };
     struct OffSubnet {
         MacAddress mac{};
-        std::vector<IpAddress> targets;  // first few
-        std::uint64_t count = 0;
-        double first = 0, last = 0;
-        Evidence ev;
+        // The most distant targets (fewest leading bits in common with the
+        // sender): only those can be off its subnet, whatever the subnet is.
+        std::vector<ArpTarget> targets;
+        static constexpr std::size_t kMaxTargets = 8;
     };
 
     void add_garp(const IpAddress& ip, const MacAddress& newcomer, const MacAddress& owner, double ts,
@@ -233,30 +228,96 @@ private:
             }
     }
 
+    static int common_bits(const IpAddress& a, const IpAddress& b) {
+        int n = 0;
+        while (n < 32 && same_prefix(a, b, n + 1)) ++n;
+        return n;
+    }
+
     void check_netmask(const ArpObservation& e) {
         const auto link_local = [](const IpAddress& a) { return a.bytes[0] == 169 && a.bytes[1] == 254; };
         if (is_zero_ip(e.target_ip) || link_local(e.sender_ip) || link_local(e.target_ip)) return;
-        if (same_prefix(e.sender_ip, e.target_ip, netmask_bits_)) return;
+        const int common = common_bits(e.sender_ip, e.target_ip);
+        if (common >= 31) return;  // on any subnet that holds the sender
         OffSubnet* n = netmask_.get(e.sender_ip);
         if (!n) return;
-        if (!n->count) {
-            n->first = e.ts;
-            n->mac = e.sender_mac;
+        n->mac = e.sender_mac;
+        ArpTarget* t = nullptr;
+        for (ArpTarget& x : n->targets)
+            if (x.ip == e.target_ip) t = &x;
+        if (!t) {
+            if (n->targets.size() < OffSubnet::kMaxTargets) {
+                t = &n->targets.emplace_back();
+            } else {
+                // Full: a more distant target replaces the nearest one kept.
+                auto nearest = std::max_element(n->targets.begin(), n->targets.end(),
+                                                [](const ArpTarget& a, const ArpTarget& b) { return a.common < b.common; });
+                if (nearest->common <= common) return;
+                *nearest = ArpTarget{};
+                t = &*nearest;
+            }
+            t->ip = e.target_ip;
+            t->common = common;
+            t->first = e.ts;
         }
-        ++n->count;
-        n->last = e.ts;
-        n->ev.add(e.where);
-        if (n->targets.size() < 4 && std::find(n->targets.begin(), n->targets.end(), e.target_ip) == n->targets.end())
-            n->targets.push_back(e.target_ip);
+        if (t->count < t->frames.size()) t->frames[t->count] = e.where;
+        ++t->count;
+        t->last = e.ts;
+    }
+
+    // A target is off the sender's subnet by the learned prefix (the fallback
+    // prefix_len when nothing was learned for it) and nothing on the link
+    // answered for it with a MAC of its own: the sender should have used its gateway.
+    void judge_netmask(FinishContext& ctx, const IpAddress& sender, const OffSubnet& n) {
+        const int learned = ctx.network.learned_prefix(sender);
+        const int bits = learned >= 0 ? learned : netmask_bits_;
+        std::vector<const ArpTarget*> off;
+        std::uint64_t requests = 0;
+        for (const ArpTarget& t : n.targets) {
+            if (t.common >= bits || ctx.network.on_link(t.ip)) continue;
+            off.push_back(&t);
+            requests += t.count;
+        }
+        if (off.empty() || static_cast<double>(requests) < netmask_min_) return;
+        std::sort(off.begin(), off.end(), [](const ArpTarget* a, const ArpTarget* b) { return a->first < b->first; });
+        Finding f;
+        f.key = ip_str(sender);
+        f.title = fmt::format("{} ARPs for off-subnet address{} {}", ip_str(sender), off.size() > 1 ? "es" : "",
+                              join(off, [](const ArpTarget* t) { return ip_str(t->ip); }));
+        const std::string subnet = subnet_str(masked_prefix(sender, bits), bits);
+        f.detail = fmt::format("{} ARP request(s) from {} ({}) for addresses outside its subnet {} ({}), and no host "
+                               "on the link answered for them: it treats them as on-link instead of using the gateway.",
+                               requests, ip_str(sender), mac_str(n.mac), subnet,
+                               learned >= 0 ? "learned from the capture" : "assumed: nothing in the capture gave the prefix");
+        f.hosts = {ip_str(sender), mac_str(n.mac)};
+        f.first_ts = off.front()->first;
+        f.last_ts = 0;
+        for (const ArpTarget* t : off) {
+            f.last_ts = std::max(f.last_ts, t->last);
+            for (std::size_t i = 0; i < std::min<std::uint64_t>(t->count, t->frames.size()); ++i) f.evidence.add(t->frames[i]);
+            f.evidence.total += t->count - std::min<std::uint64_t>(t->count, t->frames.size());
+        }
+        f.figures.push_back({"requests", static_cast<double>(requests), ""});
+        f.figures.push_back({"subnet_prefix_len", static_cast<double>(bits), ""});
+        ctx.sink.raise("addr.wrong_netmask", std::move(f));
+    }
+
+    static IpAddress masked_prefix(IpAddress a, int bits) {
+        for (int i = 0; i < 4; ++i) {
+            const int b = std::clamp(bits - i * 8, 0, 8);
+            a.bytes[static_cast<std::size_t>(i)] &= static_cast<std::uint8_t>(b == 0 ? 0 : 0xff << (8 - b));
+        }
+        return a;
     }
 
     double dup_window_, min_returns_, garp_window_;
     int netmask_bits_;
     double netmask_min_;
-    BoundedMap<IpAddress, AddressHistory> history_;
-    BoundedMap<IpAddress, Probe> probes_;
-    BoundedMap<IpAddress, GarpConflict> garp_;
-    BoundedMap<IpAddress, OffSubnet> netmask_;
+    BoundedMap<IpAddress, AddressHistory> history_{"arp.duplicate_ip/mac_flip_flop: addresses",
+                                                   "duplicate-address findings for further addresses"};
+    BoundedMap<IpAddress, Probe> probes_{"arp.gratuitous_conflict: probes", "conflict findings for further probes"};
+    BoundedMap<IpAddress, GarpConflict> garp_{"arp.gratuitous_conflict: addresses", "conflict findings for further addresses"};
+    BoundedMap<IpAddress, OffSubnet> netmask_{"addr.wrong_netmask: ARP senders", "wrong-netmask findings for further senders"};
 };
 
 class NdpDuplicateRule final : public Rule {
@@ -316,8 +377,8 @@ private:
         FrameRef where;
     };
     double window_;
-    BoundedMap<IpAddress, AddressHistory> history_;
-    BoundedMap<IpAddress, Dad> dad_;
+    BoundedMap<IpAddress, AddressHistory> history_{"ndp.duplicate_ip: addresses", "NDP duplicate findings for further addresses"};
+    BoundedMap<IpAddress, Dad> dad_{"ndp.duplicate_ip: DAD probes", "NDP duplicate findings for further probes"};
 };
 
 class LinkLocalOnlyRule final : public Rule {
@@ -382,7 +443,7 @@ private:
         h->ev.add(where);
     }
     double min_packets_;
-    BoundedMap<MacAddress, HostAddrs> hosts_;
+    BoundedMap<MacAddress, HostAddrs> hosts_{"addr.link_local_only: hosts", "link-local-only findings for further hosts"};
 };
 
 }  // namespace

@@ -380,9 +380,9 @@ private:
     double single_min_fail_, single_max_ratio_, single_other_ratio_, single_other_min_;
     int local_bits_;
     double inet_min_fail_, inet_max_ratio_, inet_min_local_;
-    BoundedMap<ServiceKey, Service> services_;
-    BoundedMap<IpAddress, HostTally> hosts_;
-    BoundedMap<IpAddress, MacAddress, 4096> arp_table_;
+    BoundedMap<ServiceKey, Service> services_{"conn.*: services (server, port)", "refused/unanswered connection findings for further services"};
+    BoundedMap<IpAddress, HostTally> hosts_{"conn.single_host_failing: clients", "single-host failure findings for further clients"};
+    BoundedMap<IpAddress, MacAddress, 4096> arp_table_{"net.gateway_unreachable: ARP table", "gateway findings may miss gateways"};
     std::map<std::string, std::set<IpAddress>> success_classes_;  // capped at insert
     std::map<MacAddress, std::uint32_t> gateway_macs_;  // few: the MACs outside traffic goes to
     std::vector<std::string> inet_flows_;
@@ -402,6 +402,10 @@ public:
         using K = IcmpError::Kind;
         if (e.kind != K::Unreachable && e.kind != K::TimeExceeded && e.kind != K::PacketTooBig) return;
         const bool timex = e.kind == K::TimeExceeded;
+        // A traceroute ends when its destination answers a probe to a closed UDP
+        // port (33434 and up): that port unreachable is the answer, not a fault.
+        const bool port_unreach = e.kind == K::Unreachable && e.code == (e.version == 4 ? 3 : 4);
+        if (port_unreach && e.has_quote && e.orig_proto == 17 && e.orig_dport >= 33434 && e.orig_dport <= 33534) return;
         // Unreachables per reporting router and code; time-exceeded per original
         // destination, so one traceroute (or loop) is one finding listing its routers.
         const IpAddress& who = timex && e.has_quote ? e.orig_dst : e.reporter;
@@ -501,7 +505,7 @@ private:
         return en.code < 16 ? k4[en.code] : fmt::format("unreachable code {}", en.code);
     }
     double unreach_min_, timex_min_;
-    BoundedMap<Key, Entry, 4096> table_;
+    BoundedMap<Key, Entry, 4096> table_{"icmp.*: reporters", "ICMP unreachable/time-exceeded findings for further reporters"};
 };
 
 class GatewayArpRule final : public Rule {
@@ -583,8 +587,8 @@ private:
     double min_requests_;
     int bits_;
     std::set<IpAddress> gateways_;
-    BoundedMap<IpAddress, Target, 4096> targets_;
-    BoundedMap<IpAddress, bool> owners_;  // addresses some MAC claimed in ARP
+    BoundedMap<IpAddress, Target, 4096> targets_{"net.gateway_unreachable: ARP targets", "unanswered-gateway findings for further targets"};
+    BoundedMap<IpAddress, bool> owners_{"net.gateway_unreachable: ARP owners", "unanswered-gateway findings may name answered addresses"};  // addresses some MAC claimed in ARP
 };
 
 }  // namespace

@@ -17,7 +17,9 @@ namespace {
 struct Exposed {
     std::uint64_t count = 0, accepted = 0, rejected = 0;
     double first = 0, last = 0;
-    std::set<std::string> clients;
+    std::set<std::string> clients;    // the first few, for the title
+    std::set<IpAddress> all_clients;  // counted up to kMaxClients
+    static constexpr std::size_t kMaxClients = 4096;
     std::set<std::string> logins;  // "alice (password S*** (9 characters), accepted)"
     Evidence ev;
 };
@@ -64,6 +66,7 @@ public:
         if (l.outcome == LoginOutcome::Accepted) ++e->accepted;
         if (l.outcome == LoginOutcome::Rejected) ++e->rejected;
         if (e->clients.size() < 8) e->clients.insert(ip_str(l.client));
+        if (e->all_clients.size() < Exposed::kMaxClients) e->all_clients.insert(l.client);
         if (e->logins.size() < 8)
             e->logins.insert(fmt::format("{} (password {}, {})", l.user.empty() ? "(no user name)" : l.user,
                                          l.password_masked, login_outcome_name(l.outcome)));
@@ -80,8 +83,12 @@ public:
             f.key = server;
             f.hosts.push_back(server);
             f.hosts.insert(f.hosts.end(), e.clients.begin(), e.clients.end());
-            f.title = fmt::format("{} login(s) to {} from {} sent the password in clear", login_protocol_name(proto),
-                                  server, fmt::join(e.clients, ", "));
+            const std::size_t nclients = e.all_clients.size();
+            f.title = nclients > e.clients.size()
+                          ? fmt::format("{} login(s) to {} from {} clients sent the password in clear (first: {})",
+                                        login_protocol_name(proto), server, nclients, fmt::join(e.clients, ", "))
+                          : fmt::format("{} login(s) to {} from {} sent the password in clear", login_protocol_name(proto),
+                                        server, fmt::join(e.clients, ", "));
             f.detail = fmt::format("{}. {} accepted, {} rejected. {}; change the exposed password(s).",
                                    fmt::join(e.logins, "; "), e.accepted, e.rejected, fix(proto));
             f.first_ts = e.first;
@@ -89,7 +96,8 @@ public:
             f.evidence = e.ev;
             f.figures = {{"logins", static_cast<double>(e.count), ""},
                          {"accepted", static_cast<double>(e.accepted), ""},
-                         {"rejected", static_cast<double>(e.rejected), ""}};
+                         {"rejected", static_cast<double>(e.rejected), ""},
+                         {"clients", static_cast<double>(nclients), ""}};
             ctx.sink.raise(rule_id(proto), std::move(f));
         }
     }
@@ -97,7 +105,7 @@ public:
 
 private:
     double min_[5];  // by LoginProtocol
-    BoundedMap<std::pair<int, IpAddress>, Exposed, 4096> exposed_;
+    BoundedMap<std::pair<int, IpAddress>, Exposed, 4096> exposed_{"cred.*: servers", "clear-text login findings for further servers"};
 };
 
 }  // namespace

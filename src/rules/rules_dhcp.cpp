@@ -172,8 +172,8 @@ private:
     double min_discovers_, nak_min_, decline_min_, min_servers_, slow_s_;
     double max_lease_ = 0;
     Group no_offer_, naks_, declines_, slow_;
-    BoundedMap<MacAddress, std::uint64_t> no_offer_per_client_;
-    BoundedMap<IpAddress, Server, 256> servers_;
+    BoundedMap<MacAddress, std::uint64_t> no_offer_per_client_{"dhcp.no_offer: clients", "no-offer findings may undercount clients"};
+    BoundedMap<IpAddress, Server, 256> servers_{"dhcp.*: servers", "DHCP findings for further servers"};
 };
 
 }  // namespace

@@ -99,7 +99,7 @@ private:
         return f;
     }
     double fail_min_, solicit_min_;
-    BoundedMap<int, Tally, 64> failures_;
+    BoundedMap<int, Tally, 64> failures_{"dhcpv6.failure_status: status codes", "DHCPv6 failure findings for further status codes"};
     std::set<std::string> servers_;
     Tally unanswered_;
     std::uint64_t solicits_ = 0;

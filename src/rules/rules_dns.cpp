@@ -228,8 +228,8 @@ private:
         unsol_min_, unsol_skip_;
     std::string expected_;
     double first_unsolicited_ = 0;
-    BoundedMap<IpAddress, Resolver, 4096> resolvers_;
-    BoundedMap<IpAddress, std::map<IpAddress, Tally>> usage_;  // client -> resolver
+    BoundedMap<IpAddress, Resolver, 4096> resolvers_{"dns.*: resolvers", "DNS failure findings for further resolvers"};
+    BoundedMap<IpAddress, std::map<IpAddress, Tally>> usage_{"dns.unexpected_resolver: clients", "unexpected-resolver findings for further clients"};  // client -> resolver
 };
 
 }  // namespace

@@ -157,8 +157,8 @@ private:
     }
 
     double slow_s_, follow_s_, min_count_;
-    BoundedMap<IpAddress, Client, 16384> clients_;
-    BoundedMap<IpAddress, Resolver, 4096> resolvers_;
+    BoundedMap<IpAddress, Client, 16384> clients_{"dns.slow_browsing: clients", "slow-browsing findings for further clients"};
+    BoundedMap<IpAddress, Resolver, 4096> resolvers_{"dns.slow_browsing: resolvers", "slow-browsing findings for further resolvers"};
 };
 
 }  // namespace

@@ -66,7 +66,7 @@ public:
 
 private:
     double min_;
-    BoundedMap<IpAddress, Failures, 4096> failures_;
+    BoundedMap<IpAddress, Failures, 4096> failures_{"ftp.login_failed: servers", "FTP login findings for further servers"};
 };
 
 }  // namespace

@@ -132,7 +132,7 @@ private:
     }
 
     double min_errors_, min_ratio_, un_min_, un_wait_;
-    BoundedMap<IpAddress, Server, 4096> servers_;
+    BoundedMap<IpAddress, Server, 4096> servers_{"http.*: servers", "HTTP error/unanswered findings for further servers"};
     std::vector<Open> open_;
 };
 

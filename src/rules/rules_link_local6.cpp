@@ -104,7 +104,7 @@ private:
     bool need_peers_;
     bool prefix_offered_ = false;
     std::set<IpAddress> answered_;  // DHCPv6 clients that were given an address
-    BoundedMap<MacAddress, Host> hosts_;
+    BoundedMap<MacAddress, Host> hosts_{"addr.link_local_only (IPv6): hosts", "link-local-only findings for further hosts"};
 };
 
 }  // namespace

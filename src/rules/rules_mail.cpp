@@ -93,7 +93,8 @@ private:
         return f;
     }
     double rcpt_min_, relay_min_;
-    BoundedMap<IpAddress, Refusals, 4096> rejected_, relay_;
+    BoundedMap<IpAddress, Refusals, 4096> rejected_{"smtp.rcpt_rejected: servers", "recipient-rejected findings for further servers"};
+    BoundedMap<IpAddress, Refusals, 4096> relay_{"smtp.relay_denied: servers", "relay-denied findings for further servers"};
 };
 
 }  // namespace

@@ -68,7 +68,7 @@ public:
 
 private:
     double min_;
-    BoundedMap<std::pair<IpAddress, IpAddress>, Failures, 4096> failures_;
+    BoundedMap<std::pair<IpAddress, IpAddress>, Failures, 4096> failures_{"mail.login_failed: client/server pairs", "mail login findings for further pairs"};
 };
 
 }  // namespace

@@ -250,7 +250,7 @@ public:
 
 private:
     double min_rate_, min_retrans_, min_burst_, zero_min_, full_min_, mtu_size_, mtu_min_;
-    BoundedMap<Pair, PairStats> pairs_;
+    BoundedMap<Pair, PairStats> pairs_{"tcp.retransmissions/dup_ack_burst/zero_window/window_full/mtu_blackhole: host pairs", "loss, duplicate-ACK, zero-window and MTU findings for further host pairs"};
 };
 
 class HighRttRule final : public Rule {
@@ -307,7 +307,7 @@ private:
         Evidence ev;
     };
     double max_rtt_, min_samples_;
-    BoundedMap<IpAddress, Server, 16384> servers_;
+    BoundedMap<IpAddress, Server, 16384> servers_{"tcp.high_rtt: servers", "high-RTT findings for further servers"};
 };
 
 }  // namespace

@@ -173,8 +173,8 @@ private:
     std::size_t window_;
     double factor_, increase_;
     double last_sweep_ = -1e18;
-    BoundedMap<FlowDir, RttTrack, 8192> tracks_;
-    Pairs pairs_;
+    BoundedMap<FlowDir, RttTrack, 8192> tracks_{"tcp.rising_rtt: transfers", "rising-RTT findings for further transfers"};
+    Pairs pairs_{"tcp.rising_rtt: host pairs", "rising-RTT findings for further host pairs"};
 };
 
 }  // namespace

@@ -120,8 +120,8 @@ private:
     double port_window_;
     std::size_t min_hosts_;
     double host_window_;
-    BoundedMap<PairKey, Sweep<std::uint16_t>> ports_;
-    BoundedMap<SrcPortKey, Sweep<IpAddress>> hosts_;
+    BoundedMap<PairKey, Sweep<std::uint16_t>> ports_{"scan.port_scan: scanner/target pairs", "port-scan findings for further scanners"};
+    BoundedMap<SrcPortKey, Sweep<IpAddress>> hosts_{"scan.host_scan: scanner/port pairs", "host-scan findings for further scanners"};
 };
 
 class SynFloodRule final : public Rule {
@@ -207,7 +207,7 @@ private:
         Evidence ev;
     };
     double min_rate_, max_ratio_;
-    BoundedMap<Key, Target> targets_;
+    BoundedMap<Key, Target> targets_{"tcp.syn_flood: targets", "SYN-flood findings for further targets"};
 };
 
 // Why an address must never be seen, or null.
@@ -304,7 +304,8 @@ private:
     double bogon_min_;
     bool documentation_;
     double bcast_min_;
-    Table bogons_, bcast_;
+    Table bogons_{"addr.bogon: addresses", "bogon findings for further addresses"};
+    Table bcast_{"addr.broadcast_source: addresses", "broadcast-source findings for further addresses"};
 };
 
 }  // namespace

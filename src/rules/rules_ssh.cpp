@@ -172,7 +172,7 @@ private:
     }
 
     double no_common_min_, mismatch_min_, failed_min_, weak_min_;
-    BoundedMap<IpAddress, Server, 4096> servers_;
+    BoundedMap<IpAddress, Server, 4096> servers_{"ssh.*: servers", "SSH findings for further servers"};
 };
 
 }  // namespace

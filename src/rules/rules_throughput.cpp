@@ -160,7 +160,7 @@ private:
         return fmt::format("{:.0f} kbit/s", bps / 1e3);
     }
     double min_bytes_, max_ratio_, capacity_mbps_, min_pairs_, full_size_;
-    BoundedMap<DirKey, Direction, 16384> dirs_;
+    BoundedMap<DirKey, Direction, 16384> dirs_{"tcp.low_throughput: transfer directions", "low-throughput findings for further transfers"};
 };
 
 }  // namespace

@@ -36,7 +36,18 @@ struct Tally {
 };
 
 struct Server {
-    Tally mismatch, expired, failed;
+    Tally mismatch, failed;
+};
+
+// One certificate out of its dates, however many servers present it (a
+// wildcard or shared certificate on a farm of servers is one problem).
+struct ExpiredCert {
+    Tally tally;
+    std::string cn;
+    double not_before = 0, not_after = 0;
+    std::set<IpAddress> servers;  // distinct, up to kMaxServers (then counted no further)
+    std::uint64_t server_count = 0;
+    static constexpr std::size_t kMaxServers = 4096;
 };
 
 std::string date_str(double t) {
@@ -81,12 +92,22 @@ public:
             return;
         }
         if (cert_bad_date || (fatal && fatal->description == kCertExpired)) {
+            // Keyed by the certificate's fingerprint; by server when only an alert tells.
+            const std::string key = dated && !s.leaf.sha256.empty() ? s.leaf.sha256 : "server " + ip_str(s.server);
+            ExpiredCert* c = expired_.get(key);
+            if (!c) return;
+            if (dated) {
+                c->cn = s.leaf.subject_cn;
+                c->not_before = s.leaf.not_before;
+                c->not_after = s.leaf.not_after;
+            }
+            if (c->servers.size() < ExpiredCert::kMaxServers && c->servers.insert(s.server).second) ++c->server_count;
             std::string note = fmt::format("name {}", name);
             if (dated)
                 note += fmt::format(", certificate CN {} valid {} to {}", s.leaf.subject_cn.empty() ? "-" : s.leaf.subject_cn,
                                     date_str(s.leaf.not_before), date_str(s.leaf.not_after));
             if (fatal) note += fmt::format(", {} sent {}", sender(*fatal), tls_alert_name(fatal->description));
-            srv->expired.add(s, std::move(note));
+            c->tally.add(s, std::move(note));
             return;
         }
         srv->failed.add(s, fmt::format("{} sent {} (name {})", sender(*fatal), tls_alert_name(fatal->description), name));
@@ -95,12 +116,12 @@ public:
     void finish(FinishContext& ctx) override {
         for (auto& [ip, s] : servers_) {
             emit(ctx, "tls.version_mismatch", ip, s.mismatch, mismatch_min_, "TLS version mismatch with {}: {} handshake(s) refused");
-            emit(ctx, "tls.cert_expired", ip, s.expired, expired_min_, "TLS certificate of {} expired or not yet valid: {} handshake(s)");
             emit(ctx, "tls.handshake_failed", ip, s.failed, failed_min_, "TLS handshakes with {} failed: {} fatal alert(s)");
         }
+        for (auto& [key, c] : expired_) emit_expired(ctx, key, c);
     }
 
-    [[nodiscard]] std::uint64_t dropped() const override { return servers_.dropped(); }
+    [[nodiscard]] std::uint64_t dropped() const override { return servers_.dropped() + expired_.dropped(); }
 
 private:
     static void emit(FinishContext& ctx, std::string_view id, const IpAddress& ip, const Tally& t, double min,
@@ -119,8 +140,41 @@ private:
         ctx.sink.raise(id, std::move(f));
     }
 
+    void emit_expired(FinishContext& ctx, const std::string& key, const ExpiredCert& c) const {
+        const Tally& t = c.tally;
+        if (!t.count || static_cast<double>(t.count) < expired_min_) return;
+        Finding f;
+        f.key = key;
+        std::vector<IpAddress> first;  // the servers named: the first 16 (by address)
+        for (const IpAddress& s : c.servers) {
+            if (first.size() == 16) break;
+            first.push_back(s);
+        }
+        const std::string servers = join(first, ip_str);
+        const bool many = c.server_count > first.size();
+        if (c.not_after > 0)
+            f.title = fmt::format("TLS certificate CN {} (valid {} to {}) {} on {} server{}: {} handshake(s)",
+                                  c.cn.empty() ? "-" : c.cn, date_str(c.not_before), date_str(c.not_after),
+                                  c.not_after < t.first ? "expired" : "not yet valid", c.server_count,
+                                  c.server_count == 1 ? "" : "s", t.count);
+        else
+            f.title = fmt::format("TLS certificate of {} expired or not yet valid: {} handshake(s)", servers, t.count);
+        f.detail = fmt::format("{}. Servers: {}{}. Clients: {}.{}", fmt::join(t.notes, "; "), servers,
+                               many ? fmt::format(" and {} more", c.server_count - first.size()) : "",
+                               join(t.clients, ip_str),
+                               key.size() == 64 ? fmt::format(" SHA-256 fingerprint {}.", key) : "");
+        for (auto& s : first) f.hosts.push_back(ip_str(s));
+        for (auto& cl : t.clients) f.hosts.push_back(ip_str(cl));
+        f.first_ts = t.first;
+        f.last_ts = t.last;
+        f.figures = {{"handshakes", static_cast<double>(t.count), ""}, {"servers", static_cast<double>(c.server_count), ""}};
+        f.evidence = t.ev;
+        ctx.sink.raise("tls.cert_expired", std::move(f));
+    }
+
     double mismatch_min_, expired_min_, failed_min_;
-    BoundedMap<IpAddress, Server, 4096> servers_;
+    BoundedMap<IpAddress, Server, 4096> servers_{"tls.version_mismatch/handshake_failed: servers", "TLS failure findings for further servers"};
+    BoundedMap<std::string, ExpiredCert, 4096> expired_{"tls.cert_expired: certificates", "expired-certificate findings for further certificates"};
 };
 
 }  // namespace
