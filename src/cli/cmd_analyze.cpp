@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <set>
 #include <sys/stat.h>
 
@@ -209,19 +210,28 @@ int run_analyze(AnalyzeArgs& a) {
             return code(ExitCode::WriteFailed);
         }
     }
-    if (a.format == "json") {
-        std::fputs(report_json(report).dump(2).c_str(), out);
-        std::fputc('\n', out);
-    } else if (a.format == "ndjson") {
-        write_ndjson_report(out, report);
-    } else if (a.format == "junit") {
-        write_junit_report(out, report, fail_on.value_or(Severity::Warning));
-    } else {
-        write_text_report(out, report, want_color(a.color, out));
+    // A reader that goes away (`| head`) makes fmt throw: that is a failed write,
+    // reported as one, and the evidence file below is still written.
+    bool write_failed = false;
+    try {
+        if (a.format == "json") {
+            std::fputs(report_json(report).dump(2).c_str(), out);
+            std::fputc('\n', out);
+        } else if (a.format == "ndjson") {
+            write_ndjson_report(out, report);
+        } else if (a.format == "junit") {
+            write_junit_report(out, report, fail_on.value_or(Severity::Warning));
+        } else {
+            write_text_report(out, report, want_color(a.color, out));
+        }
+    } catch (const std::system_error&) {
+        write_failed = true;
     }
-    if (std::fflush(out) != 0 || (out != stdout && std::fclose(out) != 0)) {
+    const bool flushed = std::fflush(out) == 0;
+    const bool closed = out == stdout || std::fclose(out) == 0;
+    if (write_failed || !flushed || !closed) {
         fmt::print(stderr, "netdx analyze: writing the report failed\n");
-        return code(ExitCode::WriteFailed);
+        rc = code(ExitCode::WriteFailed);
     }
 
     if (!a.evidence.empty()) {

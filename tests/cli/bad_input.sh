@@ -121,5 +121,11 @@ for args in "--help" "--version" "packets --help" "capture --help"; do
 done
 grep -q "^netdx [0-9]" <("$NETDX" --version) || fail "--version does not print 'netdx X.Y.Z'"
 
+# A reader that goes away before the report is written (`| head`): a failed
+# write with its exit code and one line, not an abort. The report is larger than
+# a pipe's stdio buffer, so the write fails inside the report, not at the flush.
+expect WriteFailed "analyze report into a closed pipe" -- bash -c '"$0" analyze "$1" | true; exit "${PIPESTATUS[0]}"' \
+    "$NETDX" "$SOURCE_ROOT/captures/dns-problems.pcap"
+
 [[ $fails -eq 0 ]] || { echo "$fails failure(s)"; exit 1; }
 echo "all bad-input checks passed"
