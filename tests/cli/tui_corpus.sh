@@ -62,13 +62,15 @@ tui_screen | grep -q "display filter" || fail "help does not list the filter key
 tui_keys x
 tui_wait_not "netdx live: keys" || exit 1
 
-# The filter narrows the list to the rows a text match finds in `netdx packets`.
-want=$("$NETDX" packets -r "$CAP" | grep -ci "syn, ack")
+# `/` takes a display filter: the list narrows to the rows `netdx packets -Y`
+# selects, and each of them is a SYN-ACK by its Info column.
+SYNACK='tcp.flags.syn == 1 && tcp.flags.ack == 1'
+want=$("$NETDX" packets -r "$CAP" -Y "$SYNACK" | wc -l)
 [ "$want" -gt 0 ] && [ "$want" -lt "$total" ] || { echo "bad oracle count $want"; exit 1; }
 tui_keys /
-tui_keys -l "syn, ack"
+tui_keys -l "$SYNACK"
 tui_keys Enter
-tui_wait "\[filter: syn, ack\] $want shown" || exit 1
+tui_wait "\[filter: $SYNACK\] $want shown" || exit 1
 rows=$(tui_screen | grep -Ec "^ *[0-9]+ +[0-9]+\.[0-9]{6} ")
 [ "$rows" -eq "$want" ] || fail "filter shows $rows rows, expected $want"
 tui_screen | grep -E "^ *[0-9]+ +[0-9]+\.[0-9]{6} " | grep -vq "SYN, ACK" && fail "a row without SYN, ACK passed the filter"
