@@ -2,7 +2,11 @@
 // "Response: 530 Login incorrect." from the segment's first line, as tshark
 // shows it, except that a PASS argument is never shown (the password is
 // masked in the info column and the ftp.request.arg field is left out).
+// Commands and replies are read by the line protocols' one parser
+// (dissectors/lines/line_protocol.hpp), the one the analysis
+// (src/app/ftp.cpp) reads the stream with.
 #include "dissectors/common.hpp"
+#include "dissectors/lines/line_protocol.hpp"
 #include "dissectors/text_lines.hpp"
 #include "events/login_events.hpp"
 #include "core/escape.hpp"
@@ -25,17 +29,7 @@ std::string_view first_line(const Packet& pkt, const Layer& l) {
     return line.substr(0, kMaxShown);
 }
 
-// Verb and argument of a request line.
-void split(std::string_view line, std::string_view& verb, std::string_view& arg) {
-    const std::size_t sp = line.find(' ');
-    verb = line.substr(0, sp);
-    arg = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
-}
-
-bool is_pass(std::string_view verb) {
-    return verb.size() == 4 && (verb[0] | 0x20) == 'p' && (verb[1] | 0x20) == 'a' && (verb[2] | 0x20) == 's' &&
-           (verb[3] | 0x20) == 's';
-}
+bool is_pass(std::string_view verb) { return iequals(verb, "PASS"); }
 
 void ftp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const std::string_view line = first_line(pkt, l);
@@ -44,16 +38,15 @@ void ftp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
         append_escaped(out, line);
         return;
     }
-    std::string_view verb, arg;
-    split(line, verb, arg);
+    const CommandLine c = parse_command(line);
     info(out, "Request: ");
-    append_escaped(out, verb);
-    if (line.size() > verb.size()) out.push_back(' ');
-    if (is_pass(verb)) {
-        const std::string masked = mask_password(arg);
+    append_escaped(out, c.verb);
+    if (c.has_space) out.push_back(' ');
+    if (is_pass(c.verb)) {
+        const std::string masked = mask_password(c.argument);
         out.append(masked.data(), masked.data() + masked.size());
     } else {
-        append_escaped(out, arg);
+        append_escaped(out, c.argument);
     }
 }
 
@@ -62,33 +55,24 @@ void f_response(const FieldContext& c, FieldOut& out) { out.boolean(!sent_to_ser
 
 void f_command(const FieldContext& c, FieldOut& out) {
     if (!sent_to_server(c.pkt, Proto::Ftp)) return;
-    std::string_view verb, arg;
-    split(first_line(c.pkt, *c.layer), verb, arg);
-    if (!verb.empty()) out.text(verb);
+    const CommandLine cmd = parse_command(first_line(c.pkt, *c.layer));
+    if (!cmd.verb.empty()) out.text(cmd.verb);
 }
 void f_arg(const FieldContext& c, FieldOut& out) {
     if (!sent_to_server(c.pkt, Proto::Ftp)) return;
-    std::string_view verb, arg;
-    split(first_line(c.pkt, *c.layer), verb, arg);
-    if (!arg.empty() && !is_pass(verb)) out.text(arg);
+    const CommandLine cmd = parse_command(first_line(c.pkt, *c.layer));
+    if (!cmd.argument.empty() && !is_pass(cmd.verb)) out.text(cmd.argument);
 }
-bool reply_parts(const FieldContext& c, std::string_view& code, std::string_view& text) {
-    if (sent_to_server(c.pkt, Proto::Ftp)) return false;
-    const std::string_view line = first_line(c.pkt, *c.layer);
-    if (line.size() < 3) return false;
-    for (int i = 0; i < 3; ++i)
-        if (line[static_cast<std::size_t>(i)] < '0' || line[static_cast<std::size_t>(i)] > '9') return false;
-    code = line.substr(0, 3);
-    text = line.size() > 4 ? line.substr(4) : std::string_view{};
-    return true;
+bool reply_parts(const FieldContext& c, ReplyLine& r) {
+    return !sent_to_server(c.pkt, Proto::Ftp) && parse_reply_line(first_line(c.pkt, *c.layer), r);
 }
 void f_code(const FieldContext& c, FieldOut& out) {
-    std::string_view code, text;
-    if (reply_parts(c, code, text)) out.raw(code);
+    ReplyLine r;
+    if (reply_parts(c, r)) out.raw(r.code_text);
 }
 void f_rsp_arg(const FieldContext& c, FieldOut& out) {
-    std::string_view code, text;
-    if (reply_parts(c, code, text) && !text.empty()) out.text(text);
+    ReplyLine r;
+    if (reply_parts(c, r) && !r.text.empty()) out.text(r.text);
 }
 
 const FieldDef kFields[] = {

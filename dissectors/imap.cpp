@@ -3,9 +3,12 @@
 // from it, naming the segment's last line (tshark writes the column once per
 // line). Segments inside a literal (a FETCHed message) are shown the same
 // way; tshark hands those to its mail dissector. The password of a LOGIN is
-// masked in the info column and no field carries it.
+// masked in the info column and no field carries it. Words are read by the
+// line protocols' one parser (dissectors/lines/line_protocol.hpp), the one the
+// analysis (src/app/imap.cpp) reads the stream with.
 #include "core/escape.hpp"
 #include "dissectors/common.hpp"
+#include "dissectors/lines/line_protocol.hpp"
 #include "dissectors/text_lines.hpp"
 #include "events/login_events.hpp"
 
@@ -35,29 +38,9 @@ std::string_view last_line(const Packet& pkt, const Layer& l) {
     return last;
 }
 
-// The next word of a line: an atom, or a quoted string with its quotes.
-std::string_view word(std::string_view& s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    std::size_t end = 0;
-    if (!s.empty() && s.front() == '"') {
-        for (end = 1; end < s.size() && s[end] != '"'; ++end)
-            if (s[end] == '\\') ++end;
-        end = std::min(end + 1, s.size());
-    } else {
-        end = std::min(s.find(' '), s.size());
-    }
-    const std::string_view w = s.substr(0, end);
-    s.remove_prefix(end);
-    return w;
-}
+std::string_view word(std::string_view& s) { return imap_next_word(s); }
 
-bool is_login(std::string_view verb) {
-    constexpr std::string_view kLogin = "login";
-    if (verb.size() != kLogin.size()) return false;
-    for (std::size_t i = 0; i < verb.size(); ++i)
-        if ((verb[i] | 0x20) != kLogin[i]) return false;
-    return true;
-}
+bool is_login(std::string_view verb) { return iequals(verb, "LOGIN"); }
 
 // "tag LOGIN user password": everything up to the password, and the password
 // without its quotes; false for any other line.
@@ -113,15 +96,25 @@ void f_username(const FieldContext& c, FieldOut& out) {
     if (!user.empty()) out.text(user);
 }
 
-// The first tagged line of a response: its tag and status.
+// The first tagged line of a response: its tag and status. A literal begun
+// in the segment ("* 1 FETCH (BODY[] {342}") is passed over by its byte
+// count, so no line of a fetched message is taken for a tagged line; the
+// line goes on after it.
 bool tagged(const FieldContext& c, std::string_view& tag, std::string_view& status) {
     if (sent_to_server(c.pkt, Proto::Imap)) return false;
     std::string_view line;
     TextLines lines(layer_text(c.pkt, *c.layer));
+    bool continued = false;  // this line continues a message after a literal
     for (std::size_t n = 0; n < kMaxLines && lines.next(line); ++n) {
         std::string_view rest = line;
+        std::uint64_t literal = 0;
+        const bool more = imap_trailing_literal(rest, literal);
+        const bool starts = !continued;
+        continued = more;
+        if (more) lines.skip(literal);
+        if (!starts) continue;
         tag = word(rest);
-        if (tag.empty() || tag == "*" || tag == "+") continue;
+        if (!imap_is_tag(tag)) continue;
         status = word(rest);
         return true;
     }

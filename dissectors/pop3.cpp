@@ -4,9 +4,12 @@
 // ("S: DATA fragment, N bytes"; tshark reassembles the body and names its
 // last segment by the content, which a per-packet view cannot). A PASS
 // argument is never shown: the password is masked in the info column and
-// pop.request.parameter is left out.
+// pop.request.parameter is left out. Commands and status lines are read by the
+// line protocols' one parser (dissectors/lines/line_protocol.hpp), the one the
+// analysis (src/app/pop3.cpp) reads the stream with.
 #include "core/escape.hpp"
 #include "dissectors/common.hpp"
+#include "dissectors/lines/line_protocol.hpp"
 #include "dissectors/text_lines.hpp"
 #include "events/login_events.hpp"
 
@@ -28,34 +31,12 @@ std::string_view first_line(const Packet& pkt, const Layer& l) {
     return line.substr(0, kMaxShown);
 }
 
-void split(std::string_view line, std::string_view& verb, std::string_view& arg) {
-    const std::size_t sp = line.find(' ');
-    verb = line.substr(0, sp);
-    arg = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
-}
-
-bool is_pass(std::string_view verb) {
-    return verb.size() == 4 && (verb[0] | 0x20) == 'p' && (verb[1] | 0x20) == 'a' && (verb[2] | 0x20) == 's' &&
-           (verb[3] | 0x20) == 's';
-}
-
-// "+OK" / "-ERR" and the text after it; false for a body line.
-bool status_parts(std::string_view line, std::string_view& indicator, std::string_view& text) {
-    std::size_t n = 0;
-    if (line.substr(0, 3) == "+OK") n = 3;
-    else if (line.substr(0, 4) == "-ERR") n = 4;
-    else return false;
-    if (line.size() > n && line[n] != ' ') return false;
-    indicator = line.substr(0, n);
-    text = line.size() > n + 1 ? line.substr(n + 1) : std::string_view{};
-    return true;
-}
+bool is_pass(std::string_view verb) { return iequals(verb, "PASS"); }
 
 void pop_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     const std::string_view line = first_line(pkt, l);
     if (!sent_to_server(pkt, Proto::Pop3)) {
-        std::string_view ind, text;
-        if (status_parts(line, ind, text)) {
+        if (parse_pop_status(line).status != PopStatus::None) {
             info(out, "S: ");
             append_escaped(out, line);
         } else {
@@ -63,39 +44,39 @@ void pop_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
         }
         return;
     }
-    std::string_view verb, arg;
-    split(line, verb, arg);
+    const CommandLine c = parse_command(line);
     info(out, "C: ");
-    append_escaped(out, verb);
-    if (line.size() > verb.size()) out.push_back(' ');
-    if (is_pass(verb)) {
-        const std::string masked = mask_password(arg);
+    append_escaped(out, c.verb);
+    if (c.has_space) out.push_back(' ');
+    if (is_pass(c.verb)) {
+        const std::string masked = mask_password(c.argument);
         out.append(masked.data(), masked.data() + masked.size());
     } else {
-        append_escaped(out, arg);
+        append_escaped(out, c.argument);
     }
 }
 
 void f_command(const FieldContext& c, FieldOut& out) {
     if (!sent_to_server(c.pkt, Proto::Pop3)) return;
-    std::string_view verb, arg;
-    split(first_line(c.pkt, *c.layer), verb, arg);
-    if (!verb.empty()) out.text(verb);
+    const CommandLine cmd = parse_command(first_line(c.pkt, *c.layer));
+    if (!cmd.verb.empty()) out.text(cmd.verb);
 }
 void f_parameter(const FieldContext& c, FieldOut& out) {
     if (!sent_to_server(c.pkt, Proto::Pop3)) return;
-    std::string_view verb, arg;
-    split(first_line(c.pkt, *c.layer), verb, arg);
-    if (!arg.empty() && !is_pass(verb)) out.text(arg);
+    const CommandLine cmd = parse_command(first_line(c.pkt, *c.layer));
+    if (!cmd.argument.empty() && !is_pass(cmd.verb)) out.text(cmd.argument);
+}
+PopStatusLine status_of(const FieldContext& c) {
+    if (sent_to_server(c.pkt, Proto::Pop3)) return {};
+    return parse_pop_status(first_line(c.pkt, *c.layer));
 }
 void f_indicator(const FieldContext& c, FieldOut& out) {
-    std::string_view ind, text;
-    if (!sent_to_server(c.pkt, Proto::Pop3) && status_parts(first_line(c.pkt, *c.layer), ind, text)) out.text(ind);
+    const PopStatusLine s = status_of(c);
+    if (s.status != PopStatus::None) out.text(s.indicator);
 }
 void f_description(const FieldContext& c, FieldOut& out) {
-    std::string_view ind, text;
-    if (!sent_to_server(c.pkt, Proto::Pop3) && status_parts(first_line(c.pkt, *c.layer), ind, text) && !text.empty())
-        out.text(text);
+    const PopStatusLine s = status_of(c);
+    if (s.status != PopStatus::None && !s.text.empty()) out.text(s.text);
 }
 
 const FieldDef kFields[] = {

@@ -3,9 +3,12 @@
 // | b | c" for a reply (continuation lines without their code). Stateless: a
 // client segment whose lines are not commands (message body, AUTH exchange)
 // is shown as "C: DATA fragment, N bytes", and AUTH shows only its mechanism, so
-// credentials never reach the screen.
+// credentials never reach the screen. Commands and replies are read by the
+// line protocols' one parser (dissectors/lines/line_protocol.hpp), the one the
+// analysis (src/app/smtp.cpp) reads the stream with.
 #include "core/escape.hpp"
 #include "dissectors/common.hpp"
+#include "dissectors/lines/line_protocol.hpp"
 #include "dissectors/text_lines.hpp"
 
 namespace netdx {
@@ -22,44 +25,13 @@ Proto decode(Cursor& c, Packet&, Layer& layer) {
     return Proto::None;
 }
 
-bool iequal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-    return true;
-}
-
-// RFC 5321/3207/4954/3030 verbs: a client line starting with anything else is
-// not a command.
-bool is_command(std::string_view verb) {
-    static constexpr std::string_view kVerbs[] = {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "QUIT",
-                                                  "NOOP", "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH", "ETRN"};
-    for (std::string_view v : kVerbs)
-        if (iequal(verb, v)) return true;
-    return false;
-}
-
-struct Command {
-    std::string_view verb, parameter;
-};
-
-bool command_of(std::string_view line, Command& c) {
-    const std::size_t sp = line.find(' ');
-    c.verb = line.substr(0, sp);
-    c.parameter = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
-    if (!is_command(c.verb)) return false;
-    // AUTH: the mechanism only, never an initial response.
-    if (iequal(c.verb, "AUTH")) c.parameter = c.parameter.substr(0, c.parameter.find(' '));
-    return true;
-}
-
-bool reply_of(std::string_view line, std::string_view& code, std::string_view& text) {
-    if (line.size() < 3) return false;
-    for (std::size_t i = 0; i < 3; ++i)
-        if (line[i] < '0' || line[i] > '9') return false;
-    if (line.size() > 3 && line[3] != ' ' && line[3] != '-') return false;
-    code = line.substr(0, 3);
-    text = line.size() > 4 ? line.substr(4) : std::string_view{};
+// A client line that is an SMTP command; AUTH keeps only its mechanism,
+// never an initial response.
+bool command_of(std::string_view line, CommandLine& c) {
+    c = parse_command(line);
+    SmtpCommand cmd;
+    if (!smtp_command(c, cmd)) return false;
+    if (cmd == SmtpCommand::Auth) c.argument = c.argument.substr(0, c.argument.find(' '));
     return true;
 }
 
@@ -69,7 +41,7 @@ void smtp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
     std::string_view line;
     int n = 0;
     if (to_server(pkt)) {
-        Command c;
+        CommandLine c;
         while (n < kMaxLines && lines.next(line)) {
             if (line.empty() && n) continue;
             if (!command_of(line, c)) {
@@ -79,28 +51,28 @@ void smtp_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {
             if (n++) info(out, " | ");
             else info(out, "C: ");
             append_escaped(out, c.verb);
-            if (!c.parameter.empty()) {
+            if (!c.argument.empty()) {
                 out.push_back(' ');
-                append_escaped(out, c.parameter.substr(0, kMaxShown));
+                append_escaped(out, c.argument.substr(0, kMaxShown));
             }
         }
         return;
     }
     // Lines continuing a multi-line reply ("250-...") lose their code; a
     // reply following a complete one keeps it.
-    bool continued = false;
+    MultiLineReply reply(MultiLineReply::Style::Smtp);
     while (n < kMaxLines && lines.next(line)) {
         if (line.empty()) continue;
-        std::string_view code, text;
-        const bool is_reply = reply_of(line, code, text);
+        ReplyLine r;
+        const bool continued = reply.open();
+        const bool is_reply = reply.line(line, &r) != MultiLineReply::Step::Malformed;
         if (n == 0) {
             info(out, "S: ");
             append_escaped(out, line.substr(0, kMaxShown));
         } else {
             info(out, " | ");
-            append_escaped(out, (is_reply && continued ? text : line).substr(0, kMaxShown));
+            append_escaped(out, (is_reply && continued ? r.text : line).substr(0, kMaxShown));
         }
-        continued = is_reply && line.size() > 3 && line[3] == '-';
         ++n;
     }
 }
@@ -117,28 +89,32 @@ void f_command(const FieldContext& ctx, FieldOut& out) {
     if (!to_server(ctx.pkt)) return;
     TextLines lines(layer_text(ctx.pkt, *ctx.layer));
     std::string_view line;
-    Command c;
+    CommandLine c;
     for (int n = 0; n < kMaxLines && lines.next(line); ++n) {
         if (!command_of(line, c)) return;
         if (!Parameter) {
             out.text(c.verb);
-        } else if (!c.parameter.empty()) {
-            out.text(c.parameter.substr(0, kMaxShown));
+        } else if (!c.argument.empty()) {
+            out.text(c.argument.substr(0, kMaxShown));
         }
     }
 }
 
+// The code once per reply, as tshark (a "250-" reply over three lines is one
+// 250; two replies in one segment are two codes); the text of every line.
 template <bool Text>
 void f_reply(const FieldContext& ctx, FieldOut& out) {
     if (to_server(ctx.pkt)) return;
     TextLines lines(layer_text(ctx.pkt, *ctx.layer));
-    std::string_view line, code, text;
+    std::string_view line;
+    ReplyLine r;
+    MultiLineReply reply(MultiLineReply::Style::Smtp);
     for (int n = 0; n < kMaxLines && lines.next(line); ++n) {
-        if (!reply_of(line, code, text)) return;
+        if (reply.line(line, &r) == MultiLineReply::Step::Malformed) return;
         if (Text) {
-            if (!text.empty()) out.text(text.substr(0, kMaxShown));
-        } else if (n == 0) {
-            out.raw(code);
+            if (!r.text.empty()) out.text(r.text.substr(0, kMaxShown));
+        } else if (reply.first_line()) {
+            out.raw(r.code_text);
         }
     }
 }

@@ -3,6 +3,7 @@
 // stateless and allocation-free, each line cut at its CR LF (or LF, or the
 // segment end) and at a bound, so any byte sequence is safe to walk.
 #include <algorithm>
+#include <cstdint>
 #include <string_view>
 
 #include "core/packet.hpp"
@@ -22,6 +23,9 @@ public:
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         return true;
     }
+
+    // Passes over n bytes (an IMAP literal), or to the end.
+    void skip(std::uint64_t n) { rest_.remove_prefix(static_cast<std::size_t>(std::min<std::uint64_t>(n, rest_.size()))); }
 
 private:
     std::string_view rest_;

@@ -2,14 +2,16 @@
 // command with its final reply (a 1xx such as 150 is kept as the preliminary
 // reply), records the data channel announced by PASV/EPSV/PORT/EPRT, stops
 // reading after a 234 to AUTH TLS/SSL, and reports a USER/PASS pair sent in
-// clear as a PlaintextLogin (anonymous logins flagged as such).
+// clear as a PlaintextLogin (anonymous logins flagged as such). Lines are cut
+// by the shared LineReader and read by the line protocols' one parser
+// (dissectors/lines/line_protocol.hpp), as the packet view reads them.
 #include <fmt/format.h>
 
 #include <deque>
 
 #include "app/app_stream.hpp"
-#include "app/line_reader.hpp"
 #include "app/line_text.hpp"
+#include "dissectors/lines/line_reader.hpp"
 #include "events/ftp_events.hpp"
 #include "events/login_events.hpp"
 
@@ -124,7 +126,7 @@ public:
             client_.gap();
         } else {
             server_.gap();
-            reply_open_ = false;
+            reply_.reset();
         }
         flush_pending();  // pairing is lost
     }
@@ -162,8 +164,9 @@ private:
             ctx_.bus.publish(t);
             return;
         }
-        std::string_view rest;
-        t.command = upper_verb(line, &rest);
+        const CommandLine c = parse_command(line);
+        const std::string_view rest = c.argument;
+        t.command = upper_verb(c);
         if (t.command == "PASS") {
             p.password_mask = mask_password(rest);
             p.password_len = rest.size();
@@ -189,9 +192,8 @@ private:
 
     void server_line(std::string_view line, bool overlong) {
         ReplyLine r;
-        if (overlong || !parse_reply_line(line, r)) {
-            // Inside a multi-line reply, lines need not start with the code.
-            if (reply_open_ && !overlong) return;
+        const auto step = overlong ? MultiLineReply::Step::Malformed : reply_.line(line, &r);
+        if (step == MultiLineReply::Step::Malformed) {
             ++malformed_replies_;
             if (!valid_replies_ && malformed_replies_ >= kGiveUpMalformed) {
                 pending_.clear();
@@ -201,31 +203,26 @@ private:
             }
             return;
         }
-        if (reply_open_ && !(r.code == reply_code_ && r.last)) return;  // a continuation line
-        ++valid_replies_;
-        if (!reply_open_) {
-            reply_code_ = r.code;
+        if (reply_.first_line()) {
+            ++valid_replies_;
             reply_text_ = capped_text(r.text);
             reply_raw_.assign(r.text.substr(0, 128));
-            if (!r.last) {
-                reply_open_ = true;
-                return;
-            }
+        } else if (step == MultiLineReply::Step::Complete) {
+            ++valid_replies_;
         }
-        reply_open_ = false;
-        complete_reply();
+        if (step == MultiLineReply::Step::Complete) complete_reply();
     }
 
     void complete_reply() {
         if (pending_.empty()) {
             FtpTransaction t = base();
-            t.reply_code = reply_code_;
+            t.reply_code = reply_.code();
             t.reply_text = reply_text_;
             ctx_.bus.publish(t);
             return;
         }
-        if (reply_code_ < 200) {
-            if (!pending_.front().t.preliminary_code) pending_.front().t.preliminary_code = reply_code_;
+        if (reply_.code() < 200) {
+            if (!pending_.front().t.preliminary_code) pending_.front().t.preliminary_code = reply_.code();
             return;
         }
         Pending p = std::move(pending_.front());
@@ -233,14 +230,14 @@ private:
         FtpTransaction& t = p.t;
         t.where = ctx_.clock.where;
         t.ts = ctx_.clock.ts;
-        t.reply_code = reply_code_;
+        t.reply_code = reply_.code();
         t.reply_text = reply_text_;
-        if (reply_code_ == 227) {
+        if (reply_.code() == 227) {
             // "Entering Passive Mode (h1,h2,h3,h4,p1,p2)": the numbers may come without parentheses.
             const std::size_t open = reply_raw_.find_first_of("0123456789");
             if (open != std::string::npos)
                 t.has_data_endpoint = parse_host_port(std::string_view(reply_raw_).substr(open), t.data_address, t.data_port);
-        } else if (reply_code_ == 229) {
+        } else if (reply_.code() == 229) {
             const std::size_t open = reply_raw_.find('(');
             if (open != std::string::npos) {
                 t.has_data_endpoint = parse_extended(std::string_view(reply_raw_).substr(open + 1), t.data_address,
@@ -250,7 +247,7 @@ private:
         }
         if (t.command == "PASS") login(p);
         ctx_.bus.publish(t);
-        if (t.command == "AUTH" && reply_code_ == 234) {
+        if (t.command == "AUTH" && reply_.code() == 234) {
             // TLS from here on (RFC 4217).
             pending_.clear();
             done_ = true;
@@ -293,8 +290,7 @@ private:
     std::deque<Pending> pending_;
     std::string user_;
     bool user_anonymous_ = false;
-    bool reply_open_ = false;
-    int reply_code_ = 0;
+    MultiLineReply reply_{MultiLineReply::Style::Ftp};
     std::string reply_text_, reply_raw_;
     int malformed_replies_ = 0, valid_replies_ = 0;
     bool done_ = false;

@@ -1,7 +1,8 @@
 // IMAP (RFC 9051 / 3501) over reassembled TCP: pairs each tagged command with
 // its tagged OK / NO / BAD (commands may complete out of order), passes over
 // untagged "*" data and "+" continuations, skips literals by byte count
-// (src/app/imap_reader.hpp), and reports the passwords sent in clear (LOGIN
+// (dissectors/lines/imap_reader.hpp, words read by the line protocols' one
+// parser, dissectors/lines/line_protocol.hpp, as the packet view reads them), and reports the passwords sent in clear (LOGIN
 // with atoms, quoted strings or literals; AUTHENTICATE PLAIN / LOGIN) as
 // PlaintextLogin. Reading stops after OK to STARTTLS and after a successful
 // AUTHENTICATE whose mechanism it cannot follow (it may install a security
@@ -9,10 +10,11 @@
 #include <deque>
 
 #include "app/app_stream.hpp"
-#include "app/imap_reader.hpp"
+#include "dissectors/lines/imap_reader.hpp"
 #include "app/line_text.hpp"
 #include "app/sasl_credentials.hpp"
 #include "events/login_events.hpp"
+#include "events/mail_events.hpp"
 
 namespace netdx {
 
@@ -66,6 +68,7 @@ public:
         for (const Pending& p : pending_)
             if (p.command == "LOGIN") login(p, LoginOutcome::Unknown);
         flush_auth();
+        for (const Pending& p : pending_) transaction(p, ImapStatus::None);
         pending_.clear();
         done_ = true;
     }
@@ -95,7 +98,10 @@ private:
                         ctx_.clock.where, ctx_.clock.ts);
             auth_tag_ = p.tag;
         }
-        if (pending_.size() >= kMaxPending) pending_.pop_front();  // a server that never answers
+        if (pending_.size() >= kMaxPending) {  // a server that never answers
+            transaction(pending_.front(), ImapStatus::None);
+            pending_.pop_front();
+        }
         pending_.push_back(std::move(p));
     }
 
@@ -106,12 +112,12 @@ private:
             return;
         }
         const std::string_view tag = m.tokens[0];
-        if (tag == "*" || tag == "+") {
+        if (!imap_is_tag(tag)) {
             ++valid_replies_;
             return;
         }
-        const std::string status = m.tokens.size() >= 2 ? upper(m.tokens[1]) : std::string();
-        if (status != "OK" && status != "NO" && status != "BAD") {
+        const ImapStatus status = m.tokens.size() >= 2 ? imap_status(m.tokens[1]) : ImapStatus::None;
+        if (status == ImapStatus::None) {
             malformed();
             return;
         }
@@ -121,7 +127,8 @@ private:
             if (it->tag != escaped_tag) continue;
             Pending p = std::move(*it);
             pending_.erase(it);
-            complete(p, status == "OK");
+            transaction(p, status);
+            complete(p, status == ImapStatus::Ok);
             return;
         }
     }
@@ -137,6 +144,21 @@ private:
         } else if (p.command == "STARTTLS" && ok) {
             stop();  // TLS from here on
         }
+    }
+
+    // A command and its tagged status (None: never answered).
+    void transaction(const Pending& p, ImapStatus status) {
+        if (!ctx_.bus.wanted<ImapTransaction>()) return;
+        ImapTransaction t;
+        set_endpoints(t, ep_);
+        t.where = status == ImapStatus::None ? p.frame : ctx_.clock.where;
+        t.ts = status == ImapStatus::None ? p.ts : ctx_.clock.ts;
+        t.tag = p.tag;
+        t.command = p.command == "LOGIN?" ? "LOGIN" : p.command;
+        t.command_frame = p.frame;
+        t.command_ts = p.ts;
+        t.status = status == ImapStatus::Ok ? "OK" : status == ImapStatus::No ? "NO" : status == ImapStatus::Bad ? "BAD" : "";
+        ctx_.bus.publish(t);
     }
 
     void malformed() {
@@ -187,6 +209,7 @@ private:
         if (!auth_tag_.empty() && sasl_.have_password()) sasl_login(LoginOutcome::Unknown);
         for (auto it = pending_.begin(); it != pending_.end(); ++it) {
             if (it->tag == auth_tag_ && it->command == "AUTHENTICATE") {
+                transaction(*it, ImapStatus::None);
                 pending_.erase(it);
                 break;
             }

@@ -14,23 +14,12 @@ std::string capped_text(std::string_view wire, std::size_t cap) {
 
 namespace {
 char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 }  // namespace
 
-std::string upper_verb(std::string_view line, std::string_view* rest) {
-    const std::size_t sp = line.find(' ');
-    std::string_view word = line.substr(0, sp);
-    if (rest) *rest = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
+std::string upper_verb(const CommandLine& c) {
     std::string out;
-    for (char c : word.substr(0, 16)) out.push_back(upper(c));
+    for (char ch : c.verb.substr(0, 16)) out.push_back(upper(ch));
     return capped_text(out, 16);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
 }
 
 bool icontains(std::string_view hay, std::string_view needle) {
@@ -38,27 +27,6 @@ bool icontains(std::string_view hay, std::string_view needle) {
     for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
         if (iequals(hay.substr(i, needle.size()), needle)) return true;
     return false;
-}
-
-bool parse_reply_line(std::string_view line, ReplyLine& out) {
-    if (line.size() < 3) return false;
-    int code = 0;
-    for (int i = 0; i < 3; ++i) {
-        const char c = line[static_cast<std::size_t>(i)];
-        if (c < '0' || c > '9') return false;
-        code = code * 10 + (c - '0');
-    }
-    if (code < 100 || code > 599) return false;
-    out.code = code;
-    if (line.size() == 3) {
-        out.last = true;
-        out.text = {};
-        return true;
-    }
-    if (line[3] != ' ' && line[3] != '-') return false;
-    out.last = line[3] == ' ';
-    out.text = line.substr(4);
-    return true;
 }
 
 bool base64_decode(std::string_view in, std::string& out, std::size_t cap) {

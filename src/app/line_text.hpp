@@ -1,9 +1,12 @@
 #pragma once
-// Small text helpers the line-based protocols share: escaped, capped copies of
-// wire text, the command verb, and the "ddd-text" / "ddd text" reply form of
-// SMTP and FTP (RFC 5321 4.2, RFC 959 4.2).
+// Small text helpers of the analysis' application consumers: escaped, capped
+// copies of wire text for events, the upper-cased verb. What a line says is
+// parsed by the line protocols' one parser (dissectors/lines/line_protocol.hpp),
+// which the packet view reads too.
 #include <string>
 #include <string_view>
+
+#include "dissectors/lines/line_protocol.hpp"
 
 namespace netdx {
 
@@ -12,20 +15,11 @@ constexpr std::size_t kMaxEventText = 256;
 // Escaped copy of at most `cap` wire bytes ("..." marks a cut).
 std::string capped_text(std::string_view wire, std::size_t cap = kMaxEventText);
 
-// The first word, upper-cased (verbs are case-insensitive), and the rest
-// after one space.
-std::string upper_verb(std::string_view line, std::string_view* rest);
+// A command's verb (parse_command), upper-cased (verbs are case-insensitive),
+// escaped and capped for an event.
+std::string upper_verb(const CommandLine& c);
 
-bool iequals(std::string_view a, std::string_view b);
 bool icontains(std::string_view hay, std::string_view needle);
-
-struct ReplyLine {
-    int code = 0;          // 100..599
-    bool last = false;     // "ddd " or "ddd" ends the reply, "ddd-" continues it
-    std::string_view text;
-};
-// False when the line does not start with three digits (malformed).
-bool parse_reply_line(std::string_view line, ReplyLine& out);
 
 // Standard base64 (RFC 4648), for SMTP AUTH; false on a character outside the
 // alphabet. Output is capped at `cap` bytes.

@@ -8,10 +8,11 @@
 #include <deque>
 
 #include "app/app_stream.hpp"
-#include "app/line_reader.hpp"
+#include "dissectors/lines/line_reader.hpp"
 #include "app/line_text.hpp"
 #include "app/sasl_credentials.hpp"
 #include "events/login_events.hpp"
+#include "events/mail_events.hpp"
 
 namespace netdx {
 
@@ -20,18 +21,6 @@ namespace {
 constexpr std::size_t kMaxLine = 4096;
 constexpr std::size_t kMaxPending = 32;
 constexpr int kGiveUpMalformed = 8;
-
-enum class Status { None, Ok, Err };
-
-Status parse_status(std::string_view line) {
-    auto starts = [&](std::string_view p) {
-        return line.size() >= p.size() && iequals(line.substr(0, p.size()), p) &&
-               (line.size() == p.size() || line[p.size()] == ' ');
-    };
-    if (starts("+OK")) return Status::Ok;
-    if (starts("-ERR")) return Status::Err;
-    return Status::None;
-}
 
 struct Pending {
     std::string verb;
@@ -77,9 +66,11 @@ private:
             sasl_.response(line, ctx_.clock.where, ctx_.clock.ts);
             return;
         }
-        std::string_view rest;
+        const CommandLine c = parse_command(line);
+        const std::string_view rest = c.argument;
         Pending p;
-        p.verb = upper_verb(line, &rest);
+        p.verb = upper_verb(c);
+        p.multi_line_on_ok = pop_multiline_on_ok(c.verb, rest);
         p.frame = ctx_.clock.where;
         p.ts = ctx_.clock.ts;
         if (p.verb == "USER") {
@@ -92,21 +83,18 @@ private:
             // A digest, not the password: no credential in clear.
             user_ = capped_text(rest.substr(0, rest.find(' ')), 64);
         } else if (p.verb == "AUTH") {
-            if (rest.empty()) {
-                p.multi_line_on_ok = true;  // some servers list their mechanisms
-            } else {
+            if (!p.multi_line_on_ok) {  // with a mechanism (without one, some servers list theirs)
                 const std::size_t sp = rest.find(' ');
                 const std::string_view mech = rest.substr(0, sp);
                 sasl_.start(mech, sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1),
                             ctx_.clock.where, ctx_.clock.ts);
                 auth_open_ = true;
             }
-        } else if (p.verb == "RETR" || p.verb == "TOP" || p.verb == "CAPA") {
-            p.multi_line_on_ok = true;
-        } else if (p.verb == "LIST" || p.verb == "UIDL") {
-            p.multi_line_on_ok = rest.find_first_not_of(' ') == std::string_view::npos;
         }
-        if (pending_.size() >= kMaxPending) pending_.pop_front();  // a server that never answers
+        if (pending_.size() >= kMaxPending) {  // a server that never answers
+            transaction(&pending_.front(), {});
+            pending_.pop_front();
+        }
         pending_.push_back(std::move(p));
     }
 
@@ -119,32 +107,54 @@ private:
             malformed();
             return;
         }
-        if (auth_open_ && !line.empty() && line[0] == '+' && parse_status(line) != Status::Ok)
+        const PopStatusLine status = parse_pop_status(line);
+        const PopStatus s = status.status;
+        if (auth_open_ && !line.empty() && line[0] == '+' && s != PopStatus::Ok)
             return;  // "+ challenge": the client answers on its next line
-        const Status s = parse_status(line);
-        if (s == Status::None) {
+        if (s == PopStatus::None) {
             malformed();
             return;
         }
         ++valid_replies_;
         if (!greeted_) {
             greeted_ = true;
-            if (pending_.empty()) return;  // the greeting
+            if (pending_.empty()) return transaction(nullptr, status.indicator);  // the greeting
         }
         if (pending_.empty()) return;  // unsolicited
         Pending p = std::move(pending_.front());
         pending_.pop_front();
-        if (s == Status::Ok && p.multi_line_on_ok) in_body_ = true;
-        const LoginOutcome outcome = s == Status::Ok ? LoginOutcome::Accepted : LoginOutcome::Rejected;
+        transaction(&p, status.indicator);
+        if (s == PopStatus::Ok && p.multi_line_on_ok) in_body_ = true;
+        const LoginOutcome outcome = s == PopStatus::Ok ? LoginOutcome::Accepted : LoginOutcome::Rejected;
         if (p.verb == "PASS") {
             login(p, outcome);
         } else if (p.verb == "AUTH" && auth_open_) {
             auth_open_ = false;
             if (sasl_.have_password()) sasl_login(outcome);
-            if (s == Status::Ok && sasl_.mechanism() == SaslCredentials::Mechanism::Other) stop();
-        } else if (p.verb == "STLS" && s == Status::Ok) {
+            if (s == PopStatus::Ok && sasl_.mechanism() == SaslCredentials::Mechanism::Other) stop();
+        } else if (p.verb == "STLS" && s == PopStatus::Ok) {
             stop();  // TLS from here on
         }
+    }
+
+    // A command and its status (none: the greeting; empty indicator: never answered).
+    void transaction(const Pending* p, std::string_view indicator) {
+        if (!ctx_.bus.wanted<Pop3Transaction>()) return;
+        Pop3Transaction t;
+        set_endpoints(t, ep_);
+        t.where = ctx_.clock.where;
+        t.ts = ctx_.clock.ts;
+        if (p) {
+            t.command = p->verb;
+            t.command_frame = p->frame;
+            t.command_ts = p->ts;
+            if (indicator.empty()) {
+                t.where = p->frame;
+                t.ts = p->ts;
+            }
+        }
+        t.indicator = capped_text(indicator, 4);
+        ctx_.bus.publish(t);
     }
 
     void malformed() {
@@ -194,6 +204,7 @@ private:
     // Commands that will get no reply we can pair: their logins have no outcome.
     void flush_pending() {
         for (const Pending& p : pending_) {
+            transaction(&p, {});
             if (p.verb == "PASS") login(p, LoginOutcome::Unknown);
             else if (p.verb == "AUTH" && auth_open_ && sasl_.have_password()) sasl_login(LoginOutcome::Unknown);
         }

@@ -2,14 +2,16 @@
 // final reply (replies arrive in command order, also when pipelined, RFC
 // 2920), skips DATA bodies up to the lone "." and BDAT chunks by their size,
 // stops reading after a 220 to STARTTLS (the rest is TLS), and reports AUTH
-// PLAIN/LOGIN credentials sent in clear as a PlaintextLogin.
+// PLAIN/LOGIN credentials sent in clear as a PlaintextLogin. Lines are cut by
+// the shared LineReader and read by the line protocols' one parser
+// (dissectors/lines/line_protocol.hpp), as the packet view reads them.
 #include <fmt/format.h>
 
 #include <deque>
 
 #include "app/app_stream.hpp"
-#include "app/line_reader.hpp"
 #include "app/line_text.hpp"
+#include "dissectors/lines/line_reader.hpp"
 #include "events/login_events.hpp"
 #include "events/smtp_events.hpp"
 
@@ -25,23 +27,6 @@ constexpr std::size_t kMaxPending = 32;
 // Reply lines that are not "ddd text" before any valid one: not SMTP, stop.
 constexpr int kGiveUpMalformed = 8;
 constexpr std::size_t kMaxHeader = 128;
-
-SmtpCommand command_of(std::string_view verb, std::string_view rest) {
-    if (verb == "HELO") return SmtpCommand::Helo;
-    if (verb == "EHLO") return SmtpCommand::Ehlo;
-    if (verb == "MAIL" && icontains(rest.substr(0, 5), "FROM:")) return SmtpCommand::MailFrom;
-    if (verb == "RCPT" && icontains(rest.substr(0, 3), "TO:")) return SmtpCommand::RcptTo;
-    if (verb == "DATA") return SmtpCommand::Data;
-    if (verb == "BDAT") return SmtpCommand::Bdat;
-    if (verb == "RSET") return SmtpCommand::Rset;
-    if (verb == "QUIT") return SmtpCommand::Quit;
-    if (verb == "STARTTLS") return SmtpCommand::StartTls;
-    if (verb == "AUTH") return SmtpCommand::Auth;
-    if (verb == "VRFY") return SmtpCommand::Vrfy;
-    if (verb == "EXPN") return SmtpCommand::Expn;
-    if (verb == "NOOP") return SmtpCommand::Noop;
-    return SmtpCommand::Other;
-}
 
 // What is inside <...> of "FROM:<a@b> SIZE=1" (the whole argument without one).
 std::string_view angle_address(std::string_view arg) {
@@ -111,7 +96,7 @@ public:
             }
         } else {
             server_.gap();
-            reply_open_ = false;
+            reply_.reset();
         }
         // Which reply answers which command is no longer known.
         flush_pending();
@@ -153,9 +138,10 @@ private:
             ctx_.bus.publish(t);
             return;
         }
-        std::string_view rest;
-        t.verb = upper_verb(line, &rest);
-        t.command = command_of(t.verb, rest);
+        const CommandLine c = parse_command(line);
+        const std::string_view rest = c.argument;
+        t.verb = upper_verb(c);
+        if (!smtp_command(c, t.command)) t.command = SmtpCommand::Other;
         switch (t.command) {
             case SmtpCommand::Helo:
             case SmtpCommand::Ehlo:
@@ -193,8 +179,9 @@ private:
     }
 
     void start_auth(std::string_view rest, SmtpTransaction& t) {
-        std::string_view initial;
-        const std::string mech = upper_verb(rest, &initial);
+        const CommandLine m = parse_command(rest);
+        const std::string mech = upper_verb(m);
+        std::string_view initial = m.argument;
         t.argument = mech;  // never the credentials
         auth_ = {};
         auth_.plain = mech == "PLAIN";
@@ -265,7 +252,8 @@ private:
 
     void server_line(std::string_view line, bool overlong) {
         ReplyLine r;
-        if (overlong || !parse_reply_line(line, r)) {
+        const auto step = overlong ? MultiLineReply::Step::Malformed : reply_.line(line, &r);
+        if (step == MultiLineReply::Step::Malformed) {
             ++malformed_replies_;
             if (!valid_replies_ && malformed_replies_ >= kGiveUpMalformed) {
                 // Not SMTP (or picked up inside a TLS stream): stop quietly.
@@ -277,18 +265,11 @@ private:
             return;
         }
         ++valid_replies_;
-        if (!reply_open_) {
-            reply_open_ = true;
-            reply_code_ = r.code;
-            reply_lines_ = 0;
+        if (reply_.first_line()) {
             reply_text_ = capped_text(r.text);
             reply_status_ = std::string(enhanced_status(r.text));
         }
-        ++reply_lines_;
-        if (r.last) {
-            reply_open_ = false;
-            complete_reply();
-        }
+        if (step == MultiLineReply::Step::Complete) complete_reply();
     }
 
     void complete_reply() {
@@ -299,11 +280,11 @@ private:
             return;
         }
         SmtpTransaction& front = pending_.front();
-        if (reply_code_ == 334 && front.command == SmtpCommand::Auth) {
+        if (reply_.code() == 334 && front.command == SmtpCommand::Auth) {
             auth_.awaiting_data = true;
             return;
         }
-        if (reply_code_ == 354 && front.command == SmtpCommand::Data) {
+        if (reply_.code() == 354 && front.command == SmtpCommand::Data) {
             in_body_ = true;
             in_headers_ = true;
             body_bytes_ = 0;
@@ -321,7 +302,7 @@ private:
         fill_reply(t);
         if (t.command == SmtpCommand::Auth) finish_auth(t);
         ctx_.bus.publish(t);
-        if (t.command == SmtpCommand::StartTls && reply_code_ == 220) {
+        if (t.command == SmtpCommand::StartTls && reply_.code() == 220) {
             // Everything after this is TLS.
             pending_.clear();
             done_ = true;
@@ -331,10 +312,10 @@ private:
     }
 
     void fill_reply(SmtpTransaction& t) const {
-        t.reply_code = reply_code_;
+        t.reply_code = reply_.code();
         t.reply_text = reply_text_;
         t.enhanced_status = reply_status_;
-        t.reply_lines = reply_lines_;
+        t.reply_lines = reply_.lines();
     }
 
     void finish_auth(const SmtpTransaction& t) {
@@ -374,9 +355,7 @@ private:
     AuthState auth_;
     bool in_body_ = false, in_headers_ = false;
     std::uint64_t body_bytes_ = 0;
-    bool reply_open_ = false;
-    int reply_code_ = 0;
-    std::uint32_t reply_lines_ = 0;
+    MultiLineReply reply_{MultiLineReply::Style::Smtp};
     std::string reply_text_, reply_status_;
     int malformed_replies_ = 0, valid_replies_ = 0;
     bool done_ = false;

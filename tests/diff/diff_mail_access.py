@@ -21,6 +21,9 @@ from diff_common import default_captures
 
 THRESHOLD = 55.0  # 62.3% (132 of 212) on 2026-12-04: the rest is TLS after STLS/STARTTLS and reassembled bodies
 KINDS = {"POP": "pop", "IMAP": "imap"}
+# --protocols SMTP,FTP measures the other line protocols the same way (no threshold
+# is asserted for them: README quotes the figures).
+ALL_KINDS = {"POP": "pop", "IMAP": "imap", "SMTP": "smtp", "FTP": "ftp"}
 SUMMARY = re.compile(r"^\s*(\d+)\s+\S+\s+(.*?)\s+(\S+)\s+(\d+) (.*)$")
 MASK = re.compile(r"\*\*\* \(\d+ characters?\)")
 TCP_PREFIX = re.compile(r"^(\[TCP [^\]]*\] )+")
@@ -51,8 +54,10 @@ def netdx_rows(netdx, path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--protocols", default="POP,IMAP", help="Protocol column values compared (POP,IMAP,SMTP,FTP)")
     ap.add_argument("files", nargs="*")
     args = ap.parse_args()
+    kinds = {k: ALL_KINDS[k] for k in args.protocols.split(",")}
     if not shutil.which("tshark"):
         print("tshark not found")
         return 77
@@ -62,7 +67,7 @@ def main():
     for path in files:
         t, n = tshark_rows(path), netdx_rows(netdx, path)
         frames = [f for f in sorted(set(t) | set(n))
-                  if t.get(f, ("", ""))[0] in KINDS or n.get(f, ("", ""))[0] in KINDS]
+                  if t.get(f, ("", ""))[0] in kinds or n.get(f, ("", ""))[0] in kinds]
         if not frames:
             continue
         ok = hidden = 0

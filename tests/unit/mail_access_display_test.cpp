@@ -56,4 +56,9 @@ TEST_CASE("imap display: last line of the segment, LOGIN password masked, tags a
     CHECK(info(untagged) == "Response: * OK ready");
     CHECK(field(untagged, "imap.response_tag").empty());
     CHECK(info(segment(143, 40000, std::string("\"\\", 2))) == "Request: \"\\\\");
+    // A literal begun in the segment is passed over by its byte count: its
+    // lines ("x1 NO ..." inside a message) are not the tagged response.
+    auto fetch = segment(40000, 143, "* 1 FETCH (BODY[] {17}\r\nx1 NO not a tag\r\n)\r\na5 OK FETCH done\r\n");
+    CHECK(field(fetch, "imap.response_tag") == "a5");
+    CHECK(field(fetch, "imap.response.status") == "OK");
 }

@@ -54,6 +54,12 @@ TEST_CASE("smtp display: pipelined commands, multi-line and pipelined replies, A
     auto rej = segment(40000, 25, "550 5.1.1 <x@y>: User unknown\r\n");
     CHECK(field(rej, "smtp.response.code") == "550");
     CHECK(field(rej, "smtp.rsp.parameter") == "5.1.1 <x@y>: User unknown");
+    // One code per reply, as tshark: a multi-line reply is one, pipelined replies are each one.
+    CHECK(field(segment(40000, 25, "250-mail.lab.test\r\n250-PIPELINING\r\n250 CHUNKING\r\n"), "smtp.response.code") ==
+          "250");
+    CHECK(field(segment(40000, 25, "250 2.0.0 Ok: queued\r\n221 2.0.0 Bye\r\n"), "smtp.response.code") == "250,221");
+    CHECK(field(segment(40000, 25, "553 5.1.8 no\r\n503 5.0.0 Need MAIL\r\n503 5.0.0 Need MAIL\r\n"),
+                "smtp.response.code") == "553,503,503");
 }
 
 TEST_CASE("telnet display: no data shown") {

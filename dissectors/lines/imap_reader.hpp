@@ -6,12 +6,15 @@
 // client literal are kept (LOGIN may send the user or password as one).
 // Buffers are bounded: a line over the bound is handed over once flagged
 // over-long, with only its tail kept to see whether it announces a literal.
+// Words and literal announcements are read by the line protocols' one parser
+// (line_protocol.hpp), as the packet view reads a segment's lines.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/cursor.hpp"
+#include "dissectors/lines/line_protocol.hpp"
 
 namespace netdx {
 
@@ -87,7 +90,7 @@ private:
     bool end_line() {
         std::string_view line(buf_);
         std::uint64_t literal = 0;
-        const bool has_literal = trailing_literal(line, literal);
+        const bool has_literal = imap_trailing_literal(line, literal);
         if (overlong_) msg_.overlong = true;
         else tokenize(line);
         if (first_.empty() && !msg_.overlong) first_.assign(line.substr(0, 512));
@@ -119,42 +122,11 @@ private:
         msg_done_ = false;
     }
 
-    // "... {123}" or "{123+}" at the end of the line: the count, and the line
-    // without it.
-    static bool trailing_literal(std::string_view& line, std::uint64_t& n) {
-        if (line.empty() || line.back() != '}') return false;
-        const std::size_t open = line.rfind('{');
-        if (open == std::string_view::npos) return false;
-        std::string_view digits = line.substr(open + 1, line.size() - open - 2);
-        if (!digits.empty() && digits.back() == '+') digits.remove_suffix(1);
-        if (digits.empty() || digits.size() > 12) return false;
-        n = 0;
-        for (char d : digits) {
-            if (d < '0' || d > '9') return false;
-            n = n * 10 + static_cast<std::uint64_t>(d - '0');
-        }
-        line = line.substr(0, open);
-        return true;
-    }
-
     void tokenize(std::string_view s) {
-        std::size_t i = 0;
         while (msg_.tokens.size() < ImapMessage::kMaxTokens) {
-            while (i < s.size() && s[i] == ' ') ++i;
-            if (i >= s.size()) return;
-            std::string tok;
-            if (s[i] == '"') {
-                for (++i; i < s.size() && s[i] != '"'; ++i) {
-                    if (s[i] == '\\' && i + 1 < s.size()) ++i;
-                    tok.push_back(s[i]);
-                }
-                ++i;  // the closing quote (or past the end)
-            } else {
-                const std::size_t end = std::min(s.find(' ', i), s.size());
-                tok.assign(s.substr(i, end - i));
-                i = end;
-            }
-            msg_.tokens.push_back(std::move(tok));
+            const std::string_view w = imap_next_word(s);
+            if (w.empty()) return;
+            msg_.tokens.push_back(imap_word_value(w));
         }
     }
 
