@@ -11,6 +11,7 @@
 
 #include "app/app_stream.hpp"
 #include "app/line_text.hpp"
+#include "app/sasl_credentials.hpp"
 #include "dissectors/lines/line_reader.hpp"
 #include "events/login_events.hpp"
 #include "events/smtp_events.hpp"
@@ -59,19 +60,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// AUTH PLAIN / LOGIN in progress: what the client sent so far.
-struct AuthState {
-    bool awaiting_data = false;  // the server sent 334: the next client line answers it
-    bool plain = false, login = false;
-    int login_lines = 0;
-    bool have_password = false;
-    std::string user;  // escaped
-    std::string masked;
-    std::size_t password_len = 0;
-    FrameRef password_frame;
-    double password_ts = 0;
-};
-
 class SmtpConsumer final : public StreamConsumer {
 public:
     SmtpConsumer(const AppEndpoints& ep, AppContext ctx) : ep_(ep), ctx_(ctx) {}
@@ -100,7 +88,8 @@ public:
         }
         // Which reply answers which command is no longer known.
         flush_pending();
-        auth_ = {};
+        sasl_ = {};
+        auth_awaiting_ = false;
     }
 
     void on_close(EndReason) override {
@@ -124,8 +113,10 @@ private:
             body_line(line, overlong);
             return;
         }
-        if (auth_.awaiting_data) {
-            auth_line(line);
+        if (auth_awaiting_) {
+            // The answer to the server's 334 (base64, or "*" to cancel).
+            auth_awaiting_ = false;
+            sasl_.response(line, ctx_.clock.where, ctx_.clock.ts);
             return;
         }
         SmtpTransaction t = base();
@@ -178,51 +169,13 @@ private:
         pending_.push_back(std::move(t));
     }
 
+    // AUTH PLAIN / LOGIN (RFC 4954) carry the password in base64: the SASL
+    // reader POP3 and IMAP use keeps the user and the masked password.
     void start_auth(std::string_view rest, SmtpTransaction& t) {
         const CommandLine m = parse_command(rest);
-        const std::string mech = upper_verb(m);
-        std::string_view initial = m.argument;
-        t.argument = mech;  // never the credentials
-        auth_ = {};
-        auth_.plain = mech == "PLAIN";
-        auth_.login = mech == "LOGIN";
-        initial = trim(initial);
-        if (!initial.empty() && initial != "=") auth_data(initial);
-    }
-
-    void auth_line(std::string_view line) {
-        auth_.awaiting_data = false;
-        if (line == "*") return;  // the client cancelled
-        auth_data(trim(line));
-    }
-
-    void auth_data(std::string_view b64) {
-        std::string decoded;
-        if (!base64_decode(b64, decoded)) return;
-        if (auth_.plain) {
-            // authzid NUL authcid NUL password (RFC 4616)
-            const std::size_t a = decoded.find('\0');
-            if (a == std::string::npos) return;
-            const std::size_t b = decoded.find('\0', a + 1);
-            if (b == std::string::npos) return;
-            std::string_view authcid = std::string_view(decoded).substr(a + 1, b - a - 1);
-            if (authcid.empty()) authcid = std::string_view(decoded).substr(0, a);
-            set_password(authcid, std::string_view(decoded).substr(b + 1));
-        } else if (auth_.login) {
-            // Username, then password, each answering a 334 (the username may
-            // come as the initial response).
-            if (auth_.login_lines++ == 0) auth_.user = capped_text(decoded, 64);
-            else set_password({}, decoded);
-        }
-    }
-
-    void set_password(std::string_view user, std::string_view password) {
-        if (!user.empty()) auth_.user = capped_text(user, 64);
-        auth_.masked = mask_password(password);
-        auth_.password_len = password.size();
-        auth_.have_password = true;
-        auth_.password_frame = ctx_.clock.where;
-        auth_.password_ts = ctx_.clock.ts;
+        t.argument = upper_verb(m);  // never the credentials
+        auth_awaiting_ = false;
+        sasl_.start(m.verb, m.argument, ctx_.clock.where, ctx_.clock.ts);
     }
 
     void body_line(std::string_view line, bool overlong) {
@@ -281,7 +234,7 @@ private:
         }
         SmtpTransaction& front = pending_.front();
         if (reply_.code() == 334 && front.command == SmtpCommand::Auth) {
-            auth_.awaiting_data = true;
+            auth_awaiting_ = true;
             return;
         }
         if (reply_.code() == 354 && front.command == SmtpCommand::Data) {
@@ -319,15 +272,15 @@ private:
     }
 
     void finish_auth(const SmtpTransaction& t) {
-        if (auth_.have_password) {
+        if (sasl_.have_password()) {
             PlaintextLogin l;
-            l.where = auth_.password_frame;
-            l.ts = auth_.password_ts;
+            l.where = sasl_.password_frame();
+            l.ts = sasl_.password_ts();
             l.protocol = LoginProtocol::Smtp;
             set_endpoints(l, ep_);
-            l.user = auth_.user;
-            l.password_masked = auth_.masked;
-            l.password_length = auth_.password_len;
+            l.user = sasl_.user();
+            l.password_masked = sasl_.password_masked();
+            l.password_length = sasl_.password_length();
             l.mechanism = t.argument;
             l.outcome = t.reply_code / 100 == 2   ? LoginOutcome::Accepted
                         : t.reply_code / 100 >= 4 ? LoginOutcome::Rejected
@@ -335,7 +288,8 @@ private:
             l.outcome_frame = t.where;
             ctx_.bus.publish(l);
         }
-        auth_ = {};
+        sasl_ = {};
+        auth_awaiting_ = false;
     }
 
     // Commands that will get no reply (end of stream, or pairing lost).
@@ -352,7 +306,8 @@ private:
     LineReader client_{kMaxLine}, server_{kMaxLine};
     std::deque<SmtpTransaction> pending_;
     std::string helo_;
-    AuthState auth_;
+    SaslCredentials sasl_;
+    bool auth_awaiting_ = false;  // the server sent 334: the next client line answers it
     bool in_body_ = false, in_headers_ = false;
     std::uint64_t body_bytes_ = 0;
     MultiLineReply reply_{MultiLineReply::Style::Smtp};
