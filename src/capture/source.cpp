@@ -7,29 +7,15 @@
 #include <cstring>
 #include <string_view>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dissectors/registry.hpp"
 
 namespace netdx {
 
 namespace {
-
-constexpr std::size_t kReadBuffer = 1 << 18;
-
-bool contains(std::string_view haystack, std::string_view needle) {
-    return haystack.find(needle) != std::string_view::npos;
-}
-
-// libpcap reports the reason for a failed offline open only as text.
-ExitCode classify_open_error(std::string_view msg) {
-    // Nothing at all (an empty pipe) is not a capture rather than a cut one.
-    if (contains(msg, "file header bytes, only got 0")) return ExitCode::NotACapture;
-    if (contains(msg, "truncated")) return ExitCode::TruncatedCapture;
-    if (contains(msg, "Permission denied")) return ExitCode::PermissionDenied;
-    if (contains(msg, "No such file")) return ExitCode::NoSuchFile;
-    return ExitCode::NotACapture;
-}
 
 std::string first_line(std::string s) {
     if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
@@ -47,58 +33,10 @@ std::unique_ptr<PacketSource> PacketSource::open(const SourceOptions& opts) {
     std::unique_ptr<PacketSource> src(new PacketSource());
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     if (!opts.file.empty()) {
-        src->name_ = opts.file;
-        FILE* fp = nullptr;
-        if (opts.file == "-") {
-            fp = stdin;
-            src->name_ = "standard input";
-        } else {
-            fp = std::fopen(opts.file.c_str(), "rb");
-            if (!fp) {
-                const int err = errno;
-                const ExitCode c = err == ENOENT ? ExitCode::NoSuchFile
-                                   : err == EACCES ? ExitCode::PermissionDenied
-                                                   : ExitCode::NoSuchFile;
-                throw CaptureError(c, fmt::format("cannot open {}: {}", opts.file, std::strerror(err)));
-            }
-        }
-        // libpcap would call these "truncated" or a read error; say what they are.
-        struct stat st {};
-        if (fp != stdin && fstat(fileno(fp), &st) == 0) {
-            if (S_ISDIR(st.st_mode)) {
-                std::fclose(fp);
-                throw CaptureError(ExitCode::NoSuchFile, fmt::format("cannot open {}: it is a directory", opts.file));
-            }
-            if (S_ISREG(st.st_mode) && st.st_size == 0) {
-                std::fclose(fp);
-                throw CaptureError(ExitCode::NotACapture, fmt::format("{} is empty, not a capture", opts.file));
-            }
-        }
-        // libpcap reads each record with two freads; a large stdio buffer turns the
-        // default 4 KiB reads into few big ones (a quarter of `netdx flows`' time
-        // went to read syscalls). glibc ignores the size unless it is given the
-        // buffer, so the source owns one; standard input is never closed by
-        // libpcap, so its buffer lives as long as the program.
-        char* buffer = nullptr;
-        if (fp == stdin) {
-            static char stdin_buffer[kReadBuffer];
-            buffer = stdin_buffer;
-        } else {
-            src->read_buffer_ = std::make_unique_for_overwrite<char[]>(kReadBuffer);
-            buffer = src->read_buffer_.get();
-        }
-        std::setvbuf(fp, buffer, _IOFBF, kReadBuffer);
-        src->pcap_ = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-        if (!src->pcap_) {
-            if (fp != stdin) std::fclose(fp);
-            const std::string msg = errbuf;
-            const ExitCode c = classify_open_error(msg);
-            if (c == ExitCode::NotACapture && contains(msg, "only got 0"))
-                throw CaptureError(c, fmt::format("{} is empty, not a capture", src->name_));
-            throw CaptureError(c, fmt::format("{} is not a readable capture: {}", src->name_, first_line(msg)));
-        }
-        src->precision_ = PCAP_TSTAMP_PRECISION_NANO;
-    } else {
+        src->open_file(opts);
+        return src;
+    }
+    {
         src->live_ = true;
         src->name_ = opts.interface;
         src->pcap_ = pcap_create(opts.interface.c_str(), errbuf);
@@ -150,12 +88,99 @@ std::unique_ptr<PacketSource> PacketSource::open(const SourceOptions& opts) {
     return src;
 }
 
+void PacketSource::open_file(const SourceOptions& opts) {
+    name_ = opts.file;
+    int fd = STDIN_FILENO;
+    if (opts.file == "-") {
+        name_ = "standard input";
+    } else {
+        fd = ::open(opts.file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            const int err = errno;
+            const ExitCode c = err == EACCES ? ExitCode::PermissionDenied : ExitCode::NoSuchFile;
+            throw CaptureError(c, fmt::format("cannot open {}: {}", opts.file, std::strerror(err)));
+        }
+        struct stat st {};
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            ::close(fd);
+            throw CaptureError(ExitCode::NoSuchFile, fmt::format("cannot open {}: it is a directory", opts.file));
+        }
+    }
+    Compression kind = Compression::None;
+    std::string err;
+    std::unique_ptr<ByteStream> stream = open_byte_stream(fd, kind, err);
+    if (!stream) throw CaptureError(ExitCode::NoSuchFile, fmt::format("cannot read {}: {}", name_, err));
+    file_ = std::make_unique<CaptureFileReader>(std::move(stream), name_, kind);
+    linktype_ = file_->first_linktype();
+    precision_ = PCAP_TSTAMP_PRECISION_NANO;
+    pcap_ = pcap_open_dead_with_tstamp_precision(linktype_, static_cast<int>(file_->first_snaplen()),
+                                                 PCAP_TSTAMP_PRECISION_NANO);
+    if (!pcap_) throw CaptureError(ExitCode::Failure, "out of memory");
+    if (Registry::get().for_link_type(linktype_) == Proto::None)
+        throw CaptureError(ExitCode::UnsupportedLinkType,
+                           fmt::format("{}: unsupported link type {}", name_, link_type_name(linktype_)));
+    filter_text_ = opts.filter;
+    if (!filter_text_.empty()) {
+        // The first interface's link type decides whether the filter is valid at all.
+        bpf_program prog{};
+        if (pcap_compile(pcap_, &prog, filter_text_.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
+            throw CaptureError(ExitCode::BadFilter, fmt::format("bad capture filter \"{}\": {}", filter_text_,
+                                                                first_line(pcap_geterr(pcap_))));
+        filters_[linktype_] = prog;
+    }
+}
+
+bool PacketSource::filter_accepts(const Packet& pkt) {
+    auto it = filters_.find(pkt.linktype);
+    if (it == filters_.end()) {
+        // Another interface's link type: the filter is compiled for it once. A
+        // filter that cannot apply to it (ether host on raw IP) matches none of its packets.
+        bpf_program prog{};
+        if (pcap_t* dead = pcap_open_dead(pkt.linktype, 262144)) {
+            if (pcap_compile(dead, &prog, filter_text_.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) prog = bpf_program{};
+            pcap_close(dead);
+        }
+        it = filters_.emplace(pkt.linktype, prog).first;
+    }
+    if (!it->second.bf_insns) return false;
+    pcap_pkthdr h{};
+    h.caplen = pkt.caplen;
+    h.len = pkt.wirelen;
+    return pcap_offline_filter(&it->second, &h, pkt.bytes.data()) != 0;
+}
+
+std::uint64_t PacketSource::file_position() const { return file_ ? file_->source_position() : 0; }
+
 PacketSource::~PacketSource() {
+    for (auto& [type, prog] : filters_)
+        if (prog.bf_insns) pcap_freecode(&prog);
     if (pcap_) pcap_close(pcap_);
 }
 
 PacketSource::Result PacketSource::next(Packet& pkt) {
     if (interrupted_) return Result::End;
+    if (file_) {
+        FileRecord rec;
+        for (;;) {
+            switch (file_->next(rec)) {
+                case CaptureFileReader::Result::End: return Result::End;
+                case CaptureFileReader::Result::Error:
+                    error_code_ = file_->error_code();
+                    error_ = file_->error();
+                    return Result::Error;
+                case CaptureFileReader::Result::Packet: break;
+            }
+            pkt.ts = rec.ts;
+            pkt.caplen = rec.caplen;
+            pkt.wirelen = rec.wirelen;
+            pkt.linktype = rec.linktype;
+            pkt.interface_id = rec.interface_id;
+            pkt.bytes = Bytes(rec.data, rec.caplen);
+            if (!filter_text_.empty() && !filter_accepts(pkt)) continue;
+            pkt.number = ++count_;
+            return Result::Packet;
+        }
+    }
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
     const int rc = pcap_next_ex(pcap_, &hdr, &data);
@@ -174,13 +199,8 @@ PacketSource::Result PacketSource::next(Packet& pkt) {
     // PCAP_ERROR_BREAK: end of file, or interrupt() was called.
     if (rc == PCAP_ERROR_BREAK || interrupted_) return Result::End;
     const std::string msg = first_line(pcap_geterr(pcap_));
-    if (!live_ && contains(msg, "truncated")) {
-        error_code_ = ExitCode::TruncatedCapture;
-        error_ = fmt::format("{}: capture cut in the middle of record {} ({})", name_, count_ + 1, msg);
-    } else {
-        error_code_ = live_ ? ExitCode::CaptureFailed : ExitCode::NotACapture;
-        error_ = fmt::format("{}: read error after {} packets: {}", name_, count_, msg);
-    }
+    error_code_ = ExitCode::CaptureFailed;
+    error_ = fmt::format("{}: read error after {} packets: {}", name_, count_, msg);
     return Result::Error;
 }
 

@@ -1,26 +1,20 @@
 #pragma once
-// One source of packets over libpcap: an offline pcap/pcapng file, standard
-// input ("-"), or a live interface. Packet bytes stay in libpcap's buffer and
-// are valid until the next call to next().
+// One source of packets: a capture file or standard input ("-") read by
+// netdx's own reader (capture/file_reader.hpp: pcapng with mixed interfaces,
+// compressed files), or a live interface through libpcap. Packet bytes stay in
+// the source's buffer and are valid until the next call to next().
 #include <pcap/pcap.h>
 
+#include <map>
 #include <memory>
-#include <stdexcept>
 #include <string>
 
+#include "capture/capture_error.hpp"
+#include "capture/file_reader.hpp"
 #include "core/exit_codes.hpp"
 #include "core/packet.hpp"
 
 namespace netdx {
-
-class CaptureError : public std::runtime_error {
-public:
-    CaptureError(ExitCode code, const std::string& what) : std::runtime_error(what), code_(code) {}
-    [[nodiscard]] ExitCode code() const { return code_; }
-
-private:
-    ExitCode code_;
-};
 
 struct SourceOptions {
     std::string file;       // "-" for standard input
@@ -59,16 +53,24 @@ public:
     [[nodiscard]] int linktype() const { return linktype_; }
     [[nodiscard]] bool live() const { return live_; }
     [[nodiscard]] std::string name() const { return name_; }
+    // Live: the capture handle. File: a "dead" handle of the first interface's
+    // link type and nanosecond precision, for pcap_dump_open.
     [[nodiscard]] pcap_t* handle() const { return pcap_; }
+    // Bytes of the file read so far (compressed side); 0 when live.
+    [[nodiscard]] std::uint64_t file_position() const;
     [[nodiscard]] CaptureStats stats() const;
     // Safe from a signal handler: makes the next next() return End.
     void interrupt();
 
 private:
     PacketSource() = default;
-    // stdio's buffer for the capture file; declared first so it outlives the
-    // pcap_close() in the destructor.
-    std::unique_ptr<char[]> read_buffer_;
+    void open_file(const SourceOptions& opts);
+    bool filter_accepts(const Packet& pkt);
+
+    std::unique_ptr<CaptureFileReader> file_;
+    // BPF on files: compiled per link type, since a pcapng mixes them.
+    std::map<int, bpf_program> filters_;
+    std::string filter_text_;
     pcap_t* pcap_ = nullptr;
     int linktype_ = 0;
     bool live_ = false;

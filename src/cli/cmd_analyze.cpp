@@ -47,13 +47,13 @@ public:
     Progress(PacketSource& src, const std::string& file) {
         struct stat sb {};
         if (!isatty(STDERR_FILENO) || file == "-" || stat(file.c_str(), &sb) != 0 || sb.st_size < (32 << 20)) return;
-        fp_ = pcap_file(src.handle());
+        src_ = &src;
         size_ = static_cast<double>(sb.st_size);
         name_ = file;
     }
     void tick(std::uint64_t packets) {
-        if (!fp_ || (packets & 0xffff) != 0) return;
-        const double frac = std::min(1.0, static_cast<double>(std::ftell(fp_)) / size_);
+        if (!src_ || (packets & 0xffff) != 0) return;
+        const double frac = std::min(1.0, static_cast<double>(src_->file_position()) / size_);
         const int filled = static_cast<int>(frac * 30);
         fmt::print(stderr, "\r{} [{:#<{}}{:.<{}}] {:3.0f}% {} packets", name_, "", filled, "", 30 - filled, frac * 100,
                    packets);
@@ -64,7 +64,7 @@ public:
     }
 
 private:
-    std::FILE* fp_ = nullptr;
+    const PacketSource* src_ = nullptr;
     double size_ = 1;
     std::string name_;
     bool shown_ = false;

@@ -18,6 +18,7 @@ enum class ExitCode : int {
     CaptureFailed = 11,     // any other libpcap failure
     BadConfig = 12,         // rule configuration file or --set value invalid
     BadDisplayFilter = 13,  // -Y display filter did not compile
+    DamagedCapture = 14,    // a record or block that cannot be right (after the good ones were read)
     FindingsReached = 20,   // analyze --fail-on: a finding reached the severity
 };
 
@@ -36,7 +37,8 @@ inline constexpr ExitCodeDoc kExitCodeDocs[] = {
     {ExitCode::Usage, "Usage", "bad command line"},
     {ExitCode::NoSuchFile, "NoSuchFile", "capture file missing, unreadable, or a directory"},
     {ExitCode::NotACapture, "NotACapture", "not a pcap/pcapng file, or empty"},
-    {ExitCode::TruncatedCapture, "TruncatedCapture", "capture cut in the middle of a record"},
+    {ExitCode::TruncatedCapture, "TruncatedCapture",
+     "capture cut in the middle of a record (every packet before it is read first; the error names the byte offset)"},
     {ExitCode::NoSuchInterface, "NoSuchInterface", "-i names no interface"},
     {ExitCode::BadFilter, "BadFilter", "the -f BPF filter does not compile"},
     {ExitCode::PermissionDenied, "PermissionDenied", "no permission to capture or to read the file"},
@@ -45,6 +47,9 @@ inline constexpr ExitCodeDoc kExitCodeDocs[] = {
     {ExitCode::CaptureFailed, "CaptureFailed", "any other libpcap failure"},
     {ExitCode::BadConfig, "BadConfig", "rule configuration file or --set value invalid"},
     {ExitCode::BadDisplayFilter, "BadDisplayFilter", "the -Y display filter does not compile"},
+    {ExitCode::DamagedCapture, "DamagedCapture",
+     "capture damaged: a record or block that cannot be right, or corrupt compressed data (every packet before it "
+     "is read first; the error names the byte offset)"},
     {ExitCode::FindingsReached, "FindingsReached", "analyze --fail-on: a finding reached the given severity"},
 };
 

@@ -41,7 +41,7 @@ EvidenceResult write_evidence(const std::vector<std::string>& files, const std::
         while (want != frames.end() && want->file == i) {
             if (src->next(pkt) != PacketSource::Result::Packet) break;
             if (pkt.number < want->frame) continue;
-            if (src->linktype() != linktype) {
+            if (pkt.linktype != linktype) {
                 ++res.skipped_linktype;
             } else {
                 pcap_pkthdr h{};

@@ -5,8 +5,8 @@
 set -u
 : "${NETDX:?}" "${CAPTURES:?}"
 # Documented bad-input exit codes (src/core/exit_codes.hpp, README "Exit codes"):
-# not a capture, truncated capture, unsupported link type.
-ALLOWED=" 0 4 5 9 "
+# not a capture, truncated capture, unsupported link type, damaged capture.
+ALLOWED=" 0 4 5 9 14 "
 
 files=()
 add_dir() {
