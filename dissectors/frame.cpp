@@ -1,5 +1,4 @@
 // frame.* fields: facts about the captured record rather than a protocol.
-#include "core/interface_id.hpp"
 #include "dissectors/common.hpp"
 #include "dissectors/registry.hpp"
 
@@ -34,9 +33,6 @@ const FieldDef kFields[] = {
     {"frame.number", "Frame number", [](const FieldContext& c, FieldOut& o) { o.uint(c.pkt.number); }},
     {"frame.len", "Frame length", [](const FieldContext& c, FieldOut& o) { o.uint(c.pkt.wirelen); }},
     {"frame.cap_len", "Capture length", [](const FieldContext& c, FieldOut& o) { o.uint(c.pkt.caplen); }},
-    {"frame.interface_id", "Interface id", [](const FieldContext& c, FieldOut& o) {
-         if (c.pkt.interface_id != kNoInterface) o.uint(c.pkt.interface_id);
-     }},
     {"frame.protocols", "Protocols in frame", protocols},
     {"frame.time_epoch", "Epoch time", [](const FieldContext& c, FieldOut& o) {
          o.raw(fmt::format("{}.{:09}", c.pkt.ts.sec, c.pkt.ts.nsec));

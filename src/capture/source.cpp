@@ -174,7 +174,6 @@ PacketSource::Result PacketSource::next(Packet& pkt) {
             pkt.caplen = rec.caplen;
             pkt.wirelen = rec.wirelen;
             pkt.linktype = rec.linktype;
-            pkt.interface_id = rec.interface_id;
             pkt.bytes = Bytes(rec.data, rec.caplen);
             if (!filter_text_.empty() && !filter_accepts(pkt)) continue;
             pkt.number = ++count_;

@@ -114,7 +114,6 @@ struct Packet {
     std::uint32_t caplen = 0;
     std::uint32_t wirelen = 0;
     int linktype = 0;
-    std::uint32_t interface_id = 0;  // pcapng interface (frame.interface_id)
     Bytes bytes;
     // End of the innermost datagram being decoded: IP sets it from its length
     // field so link-layer padding is not taken for payload.
