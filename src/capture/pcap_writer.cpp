@@ -8,6 +8,7 @@ PcapWriter::~PcapWriter() { close(); }
 
 std::string PcapWriter::open(const std::string& path, int linktype) {
     path_ = path;
+    linktype_ = linktype;
     dead_ = pcap_open_dead_with_tstamp_precision(linktype, 262144, PCAP_TSTAMP_PRECISION_NANO);
     if (!dead_) return fmt::format("cannot write {}: out of memory", path);
     dump_ = pcap_dump_open(dead_, path.c_str());
@@ -17,6 +18,10 @@ std::string PcapWriter::open(const std::string& path, int linktype) {
 
 void PcapWriter::write(const Packet& pkt) {
     if (!dump_) return;
+    if (pkt.linktype != linktype_) {  // written as the file's link type it would decode as garbage
+        ++skipped_linktype_;
+        return;
+    }
     pcap_pkthdr h{};
     h.ts.tv_sec = static_cast<time_t>(pkt.ts.sec);
     h.ts.tv_usec = static_cast<suseconds_t>(pkt.ts.nsec);  // nanoseconds: the dumper is NANO

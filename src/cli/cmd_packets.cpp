@@ -191,6 +191,14 @@ int run_packets(PacketsArgs& a) {
             fmt::print(stderr, "netdx packets: {}\n", err);
             return rc ? rc : code(ExitCode::WriteFailed);
         }
+        if (writer->skipped_linktype()) {
+            // Silently dropping them would leave a file that looks complete.
+            fmt::print(stderr,
+                       "netdx packets: {}: {} packet(s) not written: their link type differs from the file's ({}); "
+                       "a pcap file holds one link type\n",
+                       a.write_file, writer->skipped_linktype(), link_type_name(writer->linktype()));
+            return rc ? rc : code(ExitCode::WriteFailed);
+        }
     }
     return rc;
 }

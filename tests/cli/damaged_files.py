@@ -29,6 +29,7 @@ def exit_code(name):
 
 
 TRUNC, DAMAGED = exit_code("TruncatedCapture"), exit_code("DamagedCapture")
+WRITE_FAILED = exit_code("WriteFailed")
 
 
 def frame(i):
@@ -70,6 +71,19 @@ def pcapng():
     return bytes(out), starts + [len(out)]
 
 
+def two_linktypes():
+    """A pcapng whose interface 0 is Ethernet and interface 1 raw IP (as
+    mergecap writes), packets alternating between them."""
+    out = bytearray(block(0x0a0d0d0a, struct.pack("<IHHq", 0x1a2b3c4d, 1, 0, -1)))
+    out += block(1, struct.pack("<HHI", 1, 0, 65535))
+    out += block(1, struct.pack("<HHI", 101, 0, 65535))
+    for i in range(N):
+        f = frame(i) if i % 2 == 0 else frame(i)[14:]
+        ts = (1700000000 + i) * 10**6
+        out += block(6, struct.pack("<IIIII", i % 2, ts >> 32, ts & 0xffffffff, len(f), len(f)) + f)
+    return bytes(out)
+
+
 fails = 0
 checks = 0
 
@@ -103,6 +117,7 @@ def expect(desc, path, want_rc, want_packets, offset, good_lines, stdin=False):
 
 
 def main():
+    global checks
     tmp = tempfile.mkdtemp(prefix="netdx-damaged-")
     for kind, (data, starts) in (("pcap", pcap()), ("pcapng", pcapng())):
         good = os.path.join(tmp, "good." + kind)
@@ -178,6 +193,32 @@ def main():
             struct.pack_into("<I", b, r + 20, 5000)  # caplen past the block
             write(bytes(b))
             expect("pcapng caplen past its block", path, DAMAGED, 2, r, good_lines)
+    # Two link types in one pcapng: every packet is decoded with its own
+    # interface's; -w (pcap, one link type) writes the first link type's and
+    # says how many it could not write, with WriteFailed.
+    path = os.path.join(tmp, "two-linktypes.pcapng")
+    with open(path, "wb") as f:
+        f.write(two_linktypes())
+    p = subprocess.run([NETDX, "packets", "-r", path, "-T", "fields", "-e", "udp.srcport"], capture_output=True,
+                       timeout=30)
+    want = [str(40000 + i) for i in range(N)]
+    got = p.stdout.decode().split()
+    checks += 1
+    if p.returncode != 0 or got != want:
+        fail(f"two link types: exit {p.returncode}, udp.srcport {got}, want {want}")
+    else:
+        print(f"ok: two link types in one pcapng -> {N} packets decoded")
+    out = os.path.join(tmp, "two-linktypes-out.pcap")
+    p = subprocess.run([NETDX, "packets", "-r", path, "-w", out], capture_output=True, timeout=30)
+    err = p.stderr.decode()
+    back = subprocess.run([NETDX, "packets", "-r", out, "-T", "fields", "-e", "udp.srcport"], capture_output=True,
+                          timeout=30).stdout.decode().split()
+    checks += 1
+    if (p.returncode != WRITE_FAILED or f"{N // 2} packet(s) not written" not in err
+            or back != want[0::2]):
+        fail(f"-w with two link types: exit {p.returncode}, stderr {err.strip()!r}, written {back}")
+    else:
+        print(f"ok: -w with two link types -> {p.returncode}, {len(back)} written, {err.strip()}")
     # analyze keeps what it read: the report covers the packets before the cut.
     data, starts = pcap()
     path = os.path.join(tmp, "cut-analyze.pcap")
