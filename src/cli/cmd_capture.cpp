@@ -1,9 +1,15 @@
-// `netdx capture`: record an interface to a pcap file, tcpdump -w style.
+// `netdx capture`: record an interface to a pcap or pcapng file, tcpdump -w
+// style, or to a ring buffer of files (tshark -b).
 #include <fmt/format.h>
 #include <pcap/pcap.h>
 
-#include <cerrno>
-#include <cstring>
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "capture/capture_writer.hpp"
+#include "capture/ring_files.hpp"
 
 #include "cli/commands.hpp"
 #include "cli/source_options.hpp"
@@ -15,12 +21,29 @@ namespace {
 struct CaptureArgs {
     SourceArgs source;
     std::string output;
+    std::string format = "pcap";
+    std::vector<std::string> ring;
     bool quiet = false;
 };
+
+Timestamp wall_now() {
+    timespec t{};
+    clock_gettime(CLOCK_REALTIME, &t);
+    return {t.tv_sec, static_cast<std::uint32_t>(t.tv_nsec)};
+}
 
 int run_capture(CaptureArgs& a) {
     if (a.source.opts.interface.empty()) {
         fmt::print(stderr, "netdx capture: give an interface with -i IF\n");
+        return code(ExitCode::Usage);
+    }
+    RingOptions ring;
+    if (std::string err = parse_ring_options(a.ring, ring); !err.empty()) {
+        fmt::print(stderr, "netdx capture: {}\n", err);
+        return code(ExitCode::Usage);
+    }
+    if (ring.enabled() && a.output == "-") {
+        fmt::print(stderr, "netdx capture: -b needs a file name with -w (the ring buffer's files are named after it)\n");
         return code(ExitCode::Usage);
     }
     a.source.opts.promiscuous = !a.source.no_promiscuous;
@@ -31,51 +54,105 @@ int run_capture(CaptureArgs& a) {
         fmt::print(stderr, "netdx: {}\n", e.what());
         return code(e.code());
     }
-    pcap_dumper_t* dump = pcap_dump_open(src->handle(), a.output.c_str());
-    if (!dump) {
-        fmt::print(stderr, "netdx: cannot write {}\n", pcap_geterr(src->handle()));  // names the file
+    CaptureInterface ifc;
+    ifc.name = a.source.opts.interface;
+    ifc.linktype = src->linktype();
+    ifc.snaplen = static_cast<std::uint32_t>(pcap_snapshot(src->handle()));
+    // The live handle's precision: a nanosecond handle makes a nanosecond file.
+    ifc.nano = pcap_get_tstamp_precision(src->handle()) == PCAP_TSTAMP_PRECISION_NANO;
+    ifc.filter = a.source.opts.filter;
+    const CaptureFormat format = a.format == "pcapng" ? CaptureFormat::Pcapng : CaptureFormat::Pcap;
+
+    CaptureCounters counters;
+    counters.start = wall_now();
+    RingFiles names(a.output, ring.files);
+    std::unique_ptr<CaptureWriter> out;
+    std::chrono::steady_clock::time_point file_start;
+    std::uint64_t files = 0;
+    // Opens the next file (the only one without -b). Returns an error line or empty.
+    auto open_next = [&]() -> std::string {
+        const std::string path = ring.enabled() ? names.next(std::time(nullptr)) : a.output;
+        out = CaptureWriter::make(format);
+        if (std::string err = out->open(path, ifc); !err.empty()) return err;
+        file_start = std::chrono::steady_clock::now();
+        ++files;
+        return ring.enabled() ? names.keep(path) : std::string{};
+    };
+    // Statistics as of now, for the file being closed: libpcap's counters are
+    // cumulative, and so is what netdx delivered.
+    std::uint64_t written_closed = 0;  // packets in the files already closed
+    auto written = [&] { return written_closed + (out ? out->packets() : 0); };
+    auto close_current = [&]() -> std::string {
+        const CaptureStats st = src->stats();
+        counters.available = st.available;
+        counters.accepted = st.received;
+        counters.os_dropped = st.dropped;
+        counters.if_dropped = st.if_dropped;
+        counters.delivered = written();
+        counters.end = wall_now();
+        std::string err = out->close(counters);
+        written_closed += out->packets();
+        out.reset();
+        return err;
+    };
+    auto due = [&](bool have_packet) {
+        if (!ring.enabled()) return false;
+        if (ring.duration_s > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - file_start).count() >=
+                                       ring.duration_s)
+            return true;
+        if (!have_packet) return false;  // size and count only matter when there is a packet to write
+        return (ring.filesize_kb && out->bytes() >= ring.filesize_kb * 1000) ||
+               (ring.packets && out->packets() >= ring.packets);
+    };
+
+    if (std::string err = open_next(); !err.empty()) {
+        fmt::print(stderr, "netdx: {}\n", err);
         return code(ExitCode::WriteFailed);
     }
-    const bool nano_file = pcap_get_tstamp_precision(src->handle()) == PCAP_TSTAMP_PRECISION_NANO;
     stop_on_signals(src.get());
     if (!a.quiet)
         fmt::print(stderr, "netdx: listening on {}, link-type {}, snapshot length {} bytes\n", src->name(),
                    link_type_name(src->linktype()), pcap_snapshot(src->handle()));
 
     Packet pkt;
-    std::uint64_t captured = 0;
+    std::uint64_t delivered = 0;  // every packet libpcap handed over
     int rc = code(ExitCode::Ok);
+    std::string write_error;
     for (;;) {
         const PacketSource::Result r = src->next(pkt);
-        if (r == PacketSource::Result::Timeout) {
-            // Quiet moments are when the file catches up, so a kill -9 loses little.
-            pcap_dump_flush(dump);
-            continue;
-        }
         if (r == PacketSource::Result::End) break;
         if (r == PacketSource::Result::Error) {
             fmt::print(stderr, "netdx: {}\n", src->error());
             rc = code(src->error_code());
             break;
         }
-        pcap_pkthdr hdr{};
-        hdr.ts.tv_sec = pkt.ts.sec;
-        // pcap_dump_open takes the handle's precision: a nanosecond live handle makes a
-        // nanosecond file, whose tv_usec field holds nanoseconds.
-        hdr.ts.tv_usec = static_cast<suseconds_t>(nano_file ? pkt.ts.nsec : pkt.ts.nsec / 1000);
-        hdr.caplen = pkt.caplen;
-        hdr.len = pkt.wirelen;
-        pcap_dump(reinterpret_cast<u_char*>(dump), &hdr, pkt.bytes.data());
-        ++captured;
-        if (a.source.count && captured >= a.source.count) break;
+        const bool have_packet = r == PacketSource::Result::Packet;
+        if (due(have_packet)) {
+            if (std::string err = close_current(); !err.empty()) { write_error = err; break; }
+            if (std::string err = open_next(); !err.empty()) { write_error = err; break; }
+        }
+        if (!have_packet) {
+            // Quiet moments are when the file catches up, so a kill -9 loses little.
+            if (!out->flush()) { write_error = out->error(); break; }
+            continue;
+        }
+        ++delivered;
+        if (!out->write(pkt)) { write_error = out->error(); break; }
+        if (a.source.count && delivered >= a.source.count) break;
     }
-    const CaptureStats st = src->stats();
-    if (pcap_dump_flush(dump) != 0) {
-        fmt::print(stderr, "netdx: cannot write {}: {}\n", a.output, std::strerror(errno));
+    if (out) {
+        std::string err = close_current();
+        if (write_error.empty()) write_error = err;
+    }
+    if (!write_error.empty()) {
+        fmt::print(stderr, "netdx: {}\n", write_error);
         rc = code(ExitCode::WriteFailed);
     }
-    pcap_dump_close(dump);
-    fmt::print(stderr, "{} packets captured\n", captured);
+    const CaptureStats st = src->stats();
+    // Every packet libpcap delivered is in a file, unless a write failed.
+    fmt::print(stderr, "{} packets captured\n", written());
+    if (written() != delivered) fmt::print(stderr, "{} packets not written\n", delivered - written());
+    if (ring.enabled()) fmt::print(stderr, "{} files written\n", files);
     if (st.available) {
         fmt::print(stderr, "{} packets received by filter\n", st.received);
         fmt::print(stderr, "{} packets dropped by kernel\n", st.dropped);
@@ -90,7 +167,12 @@ CommandRunner add_capture_command(CLI::App& app) {
     auto args = std::make_shared<CaptureArgs>();
     CLI::App* cmd = app.add_subcommand("capture", "Capture from an interface into a pcap file (stops cleanly on Ctrl-C)");
     add_source_options(*cmd, args->source, false);
-    cmd->add_option("-w,--write", args->output, "pcap file to write (- for standard output)")->required();
+    cmd->add_option("-w,--write", args->output, "File to write (- for standard output)")->required();
+    cmd->add_option("-F,--format", args->format, "File format: pcap (default) or pcapng (with interface and statistics blocks)")
+        ->check(CLI::IsMember({"pcap", "pcapng"}));
+    cmd->add_option("-b,--ring-buffer", args->ring,
+                    "Switch files (tshark's names): filesize:KB, duration:S, packets:N; files:N keeps the newest N")
+        ->allow_extra_args(false);
     cmd->add_flag("-q,--quiet", args->quiet, "Do not print the listening banner");
     return [cmd, args]() { return cmd->parsed() ? run_capture(*args) : -1; };
 }
