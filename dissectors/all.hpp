@@ -39,4 +39,6 @@ extern const DissectorDef pop3_dissector;
 extern const DissectorDef imap_dissector;
 extern const DissectorDef http_dissector;
 extern const DissectorDef tls_dissector;
+extern const DissectorDef resp_dissector;
+extern const DissectorDef memcache_dissector;
 }  // namespace netdx

@@ -46,6 +46,8 @@ const DissectorDef* const kDissectors[] = {
     &imap_dissector,
     &http_dissector,
     &tls_dissector,
+    &resp_dissector,
+    &memcache_dissector,
 };
 }  // namespace
 

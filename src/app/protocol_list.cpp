@@ -11,6 +11,8 @@ extern const AppProtocol kFtpProtocol;
 extern const AppProtocol kTelnetProtocol;
 extern const AppProtocol kPop3Protocol;
 extern const AppProtocol kImapProtocol;
+extern const AppProtocol kRedisProtocol;
+extern const AppProtocol kMemcacheProtocol;
 
 namespace {
 
@@ -29,6 +31,8 @@ const ProtocolDecl kProtocols[] = {
     {Proto::Telnet, {23}, {}, &kTelnetProtocol},
     {Proto::Pop3, {110}, {}, &kPop3Protocol},
     {Proto::Imap, {143}, {}, &kImapProtocol},
+    {Proto::Resp, {6379}, {}, &kRedisProtocol},
+    {Proto::Memcache, {11211}, {}, &kMemcacheProtocol},
     // Read by the pipeline's own trackers (src/dns/), not by a stream consumer.
     {Proto::Dns, {53}, {53}, nullptr},
     {Proto::Mdns, {}, {5353}, nullptr},

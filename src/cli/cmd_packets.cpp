@@ -57,7 +57,9 @@ bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::stri
     return std::any_of(names.begin(), names.end(), [](const std::string& n) {
         return n.rfind("tcp.analysis.", 0) == 0 || n == "tcp.seq" || n == "tcp.ack" || n == "tcp.stream" ||
                n == "tcp.nxtseq" || n == "tcp.window_size" || n.rfind("dns.", 0) == 0 || n == "frame.protocols" ||
-               n.rfind("http.", 0) == 0 || n.rfind("netdx.http.", 0) == 0 || n.rfind("tls.", 0) == 0;
+               n.rfind("http.", 0) == 0 || n.rfind("netdx.http.", 0) == 0 || n.rfind("tls.", 0) == 0 ||
+               n.rfind("resp.", 0) == 0 || n.rfind("netdx.resp.", 0) == 0 || n.rfind("memcache.", 0) == 0 ||
+               n.rfind("netdx.memcache.", 0) == 0;
     });
 }
 
@@ -66,9 +68,11 @@ bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::stri
 // bytes were not new to the stream (retransmission), or when they come before
 // any message start of the stream; else as decoded.
 const Packet& app_view(const Packet& p, const StreamPdus& pdus, ReassembledView& view) {
-    // TLS records are one layer (as tshark's one "tls" tree); HTTP messages one each.
-    if (!pdus.sizes().empty() && pdus.proto() == Proto::Tls) return view.tcp_pdus(p, Proto::Tls, pdus.completed());
+    // HTTP messages are one layer each; the others' PDUs (TLS records, RESP
+    // values, memcached messages) one layer together, as tshark's one tree.
+    if (!pdus.sizes().empty() && pdus.proto() != Proto::Http) return view.tcp_pdus(p, pdus.proto(), pdus.completed());
     if (!pdus.sizes().empty()) return view.tcp_pdus(p, pdus.proto(), pdus.completed(), pdus.sizes());
+    if (pdus.in_pdu() && pdus.proto() == Proto::Resp) return view.tcp_pdu_part(p, Proto::Resp, pdus.partial_head());
     if (pdus.in_pdu()) return view.tcp_only(p, true, pdus.partial_head());
     if ((!pdus.delivered() || pdus.unparsed()) && p.net.l4_layer >= 0) {
         const std::size_t app = static_cast<std::size_t>(p.net.l4_layer) + 1;

@@ -43,6 +43,8 @@ enum class Proto : std::uint8_t {
     Ssh,
     Pop3,
     Imap,
+    Resp,
+    Memcache,
     Count_
 };
 

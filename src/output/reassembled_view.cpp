@@ -78,6 +78,13 @@ const Packet& ReassembledView::tcp_pdus(const Packet& frame, Proto app, Bytes pd
     return view_;
 }
 
+const Packet& ReassembledView::tcp_pdu_part(const Packet& frame, Proto app, Bytes so_far) {
+    const Packet& v = tcp_pdus(frame, app, so_far);
+    if (&v == &frame) return frame;
+    view_.layers[static_cast<std::size_t>(frame.net.l4_layer)].flags |= kLayerPduSegment;
+    return view_;
+}
+
 const Packet& ReassembledView::tcp_only(const Packet& frame, bool pdu_segment, Bytes pdu_head) {
     const Packet& v = tcp_pdus(frame, Proto::None, pdu_head);
     if (&v == &frame) return frame;

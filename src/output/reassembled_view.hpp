@@ -35,6 +35,9 @@ public:
     // retransmission). `pdu_head`: the HTTP message so far, when tshark
     // shows its start line on this frame.
     const Packet& tcp_only(const Packet& frame, bool pdu_segment, Bytes pdu_head = {});
+    // `frame` as a segment of a PDU still incomplete whose bytes so far
+    // `app` decodes anyway (tshark's RESP shows the elements complete so far).
+    const Packet& tcp_pdu_part(const Packet& frame, Proto app, Bytes so_far);
 
 private:
     const Packet& splice(const Packet& frame, std::size_t keep_layers, std::uint32_t at, Bytes tail, Proto next);

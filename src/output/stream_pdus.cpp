@@ -5,6 +5,8 @@
 #include <string>
 
 #include "dissectors/http/http_stream.hpp"
+#include "dissectors/memcache/memcache_stream.hpp"
+#include "dissectors/redis/resp_stream.hpp"
 #include "dissectors/registry.hpp"
 #include "dissectors/tls/tls_records.hpp"
 #include "flow/flow.hpp"
@@ -163,6 +165,86 @@ private:
     Dir dirs_[2];
 };
 
+// Messages of a protocol read by a per-direction stream reader (RESP values,
+// memcached commands and replies): the bytes of a message begun in an
+// earlier frame are kept until the frame that ends it. `Reader` is the
+// protocol's one reader, `Events` its event interface (start/end offsets).
+struct PduDir {
+    std::vector<std::uint8_t> buf;
+    std::size_t from = 0;
+    bool active = false;
+};
+
+template <typename Reader>
+class ReaderPdus final : public StreamConsumer {
+public:
+    ReaderPdus(StreamPdus& owner, Proto proto, int client_dir)
+        : owner_(owner), proto_(proto), readers_{Reader(client_dir == 0), Reader(client_dir == 1)} {}
+
+    void on_data(int dir, Bytes data) override {
+        Reader& r = readers_[dir & 1];
+        if (r.stopped()) return owner_.on_unparsed();
+        PduDir& d = dirs_[dir & 1];
+        owner_.on_delivered(proto_);
+        Ev ev(*this, d, data);
+        d.from = 0;
+        r.feed(text(data), ev);
+        if (!d.active || r.stopped()) return;
+        if (d.buf.size() + (data.size() - d.from) > kMaxPdu) {
+            d.active = false;
+            std::vector<std::uint8_t>().swap(d.buf);
+            return;
+        }
+        d.buf.insert(d.buf.end(), data.begin() + static_cast<std::ptrdiff_t>(d.from), data.end());
+        // tshark's RESP dissects a PDU's bytes so far on each of its segments.
+        owner_.on_partial(proto_ == Proto::Resp ? Bytes{d.buf.data(), d.buf.size()} : Bytes{});
+    }
+    void on_gap(int dir, std::uint64_t len) override {
+        PduDir& d = dirs_[dir & 1];
+        d.active = false;  // a message with a hole is not shown reassembled
+        d.buf.clear();
+        Ev ev(*this, d, {});
+        readers_[dir & 1].gap(len, ev);
+    }
+    void on_close(EndReason) override {}
+
+private:
+    // Both readers' event interfaces, forwarded to one place.
+    struct Ev final : RespEvents, MemcacheEvents {
+        ReaderPdus& p;
+        PduDir& d;
+        Bytes cur;
+        Ev(ReaderPdus& pdus, PduDir& dir, Bytes bytes) : p(pdus), d(dir), cur(bytes) {}
+        void start(std::size_t at) {
+            d.buf.clear();
+            d.from = at;
+            d.active = true;
+        }
+        void end(std::size_t at) {
+            if (!d.active) return;  // began before a gap
+            d.active = false;
+            p.owner_.on_pdu(Bytes{d.buf.data(), d.buf.size()}, cur.subspan(d.from, at - d.from));
+            d.buf.clear();
+            d.from = at;
+        }
+        void stop() {
+            d.active = false;
+            d.buf.clear();
+        }
+        void value_start(std::size_t at) override { start(at); }
+        void value_end(std::size_t at) override { end(at); }
+        void malformed(RespAnomaly) override { stop(); }
+        void message_start(std::size_t at) override { start(at); }
+        void message_end(std::size_t at) override { end(at); }
+        void malformed(MemcacheAnomaly) override { stop(); }
+    };
+
+    StreamPdus& owner_;
+    Proto proto_;
+    Reader readers_[2];
+    PduDir dirs_[2];
+};
+
 }  // namespace
 
 std::unique_ptr<StreamConsumer> StreamPdus::consumer_for(const Flow& flow) {
@@ -179,10 +261,12 @@ std::unique_ptr<StreamConsumer> StreamPdus::consumer_for(const Flow& flow) {
     }
     if (p == Proto::None) return std::make_unique<HttpPdus>(*this, -1);
     if (p == Proto::Tls) return std::make_unique<TlsPdus>(*this);
-    if (p != Proto::Http) return nullptr;
-    // The server is the side on the HTTP port; direction 0 is the originator's.
+    // The server is the side on the protocol's port; direction 0 is the originator's.
     const Side server = k.port_a == port ? Side::A : Side::B;
     const int client_dir = server == flow.orig ? 1 : 0;
+    if (p == Proto::Resp) return std::make_unique<ReaderPdus<RespReader>>(*this, p, client_dir);
+    if (p == Proto::Memcache) return std::make_unique<ReaderPdus<MemcacheReader>>(*this, p, client_dir);
+    if (p != Proto::Http) return nullptr;
     return std::make_unique<HttpPdus>(*this, client_dir);
 }
 

@@ -109,6 +109,14 @@ constexpr ParamDef kSlowBrowsing[] = {
     {"min_count", "2", "delayed connections per resolver"}};
 constexpr ParamDef kDhcpv6Fail[] = {{"min_count", "1", "exchanges answered with this failure status"}};
 constexpr ParamDef kDhcpv6NoAdv[] = {{"min_solicits", "3", "Solicits without any Advertise"}};
+constexpr ParamDef kRedisErrors[] = {{"min_count", "1", "error replies of one kind from one Redis server"}};
+constexpr ParamDef kMemcachedErrors[] = {{"min_count", "1", "error replies of one kind from one memcached server"}};
+constexpr ParamDef kCacheHitRatio[] = {
+    {"min_lookups", "20", "lookups (GET/MGET/HGET, get/gets keys) needed to judge a server"},
+    {"max_ratio", "0.5", "hit ratio (keys found / keys looked up) below which the finding is raised"}};
+constexpr ParamDef kCacheSlow[] = {
+    {"threshold_s", "0.1", "a reply this much slower than the server's fastest reply (the round trip) is slow"},
+    {"min_slow", "3", "slow replies needed per server and command"}};
 constexpr ParamDef kHttpErrors[] = {
     {"min_errors", "3", "5xx responses from one server"},
     {"min_ratio", "0.1", "share of that server's responses that are 5xx"}};
@@ -247,6 +255,34 @@ const FindingDef kDefs[] = {
      "Requests reached a web server (its TCP connection was up) and no response came before the connection ended.",
      "Check the server's or the application's logs for hangs and timeouts; a proxy in front may cut long requests.",
      kHttpUnanswered},
+    {"redis.error_replies", "application", S::Warning, "Redis error replies",
+     "A Redis server answered commands with errors: -NOAUTH (the client did not authenticate), -WRONGPASS, "
+     "-WRONGTYPE (a command on a key of another type), -ERR unknown command or wrong arguments, -OOM (maxmemory "
+     "reached), -READONLY (a replica was written to), -MISCONF (persistence failing), -LOADING, -BUSY.",
+     "Read the kind: NOAUTH/WRONGPASS are client credentials; WRONGTYPE and ERR are application bugs (or a client "
+     "of another Redis version); OOM needs maxmemory/eviction policy; READONLY means the client writes to a replica "
+     "(failover, stale topology); MISCONF points at the disk where Redis saves.",
+     kRedisErrors},
+    {"memcached.error_replies", "application", S::Warning, "memcached error replies",
+     "A memcached server answered commands with ERROR (a command it does not know), CLIENT_ERROR (a malformed "
+     "command or a value it cannot use, e.g. incr on a non-number) or SERVER_ERROR (it could not do it: an item "
+     "over the size limit -I, out of memory).",
+     "ERROR and CLIENT_ERROR are client bugs (or the binary protocol sent to a text-only server); SERVER_ERROR "
+     "object too large: raise -I or store smaller values; out of memory: more -m or check for a slab imbalance.",
+     kMemcachedErrors},
+    {"cache.low_hit_ratio", "performance", S::Notice, "Cache lookups mostly miss",
+     "Most keys looked up on a cache server (Redis GET/MGET/HGET, memcached get/gets) were not there: the cache "
+     "does little, and the clients go to the slower backend for most reads.",
+     "A cold cache after a restart or a flush fills by itself; otherwise check the expiry times, evictions "
+     "(memory too small: memcached 'stats' evictions, Redis INFO evicted_keys) and whether writers and readers use "
+     "the same key names.",
+     kCacheHitRatio},
+    {"cache.slow_commands", "performance", S::Warning, "Slow cache commands",
+     "Replies to a command took much longer than the server's fastest reply: the server was busy (a long Lua "
+     "script, KEYS or a big SMEMBERS/HGETALL, a fork for persistence, swapping) and every client waited.",
+     "Use the command named: Redis SLOWLOG GET and LATENCY DOCTOR on the server; avoid O(N) commands on big keys; "
+     "for memcached check CPU and the value sizes. Blocking commands (BLPOP, XREAD BLOCK, WAIT) are not counted.",
+     kCacheSlow},
     {"tls.version_mismatch", "application", S::Error, "TLS version mismatch",
      "Client and server share no TLS version: the server refused the handshake with a protocol_version alert, "
      "or refused a client that offers only versions below TLS 1.2.",
