@@ -9,15 +9,17 @@
 // from the negotiated key exchange are where it can differ from tshark
 // (README gives the measured agreement). The Protocol column is "SSHv2", as
 // tshark shows once it knows the version (SSH-1 sessions show "SSHv1" there).
+// The identification line and the packet header are read by
+// dissectors/ssh/ssh_wire.hpp, as the analysis (src/app/ssh.cpp) reads them.
 #include "core/escape.hpp"
 #include "dissectors/common.hpp"
+#include "dissectors/ssh/ssh_wire.hpp"
 #include "dissectors/text_lines.hpp"
 
 namespace netdx {
 
 namespace {
 
-constexpr std::uint32_t kMaxPacket = 35000;
 constexpr int kMaxPackets = 8;  // per segment, for the info column and fields
 
 Proto decode(Cursor& c, Packet& pkt, Layer& layer) {
@@ -34,7 +36,9 @@ Bytes ssh_bytes(const Packet& pkt, const Layer& l) {
     return b.first(std::min<std::size_t>(b.size(), l.length));
 }
 
-bool is_ident(Bytes b) { return b.size() >= 4 && b[0] == 'S' && b[1] == 'S' && b[2] == 'H' && b[3] == '-'; }
+std::string_view text_of(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+bool is_ident(Bytes b) { return ssh_is_ident(text_of(b)); }
 
 // The length of the string field at `off` of a payload, or -1.
 long string_len(Bytes payload, std::size_t off) {
@@ -97,7 +101,9 @@ bool read_clear(Bytes b, Clear& out) {
         if (out.count == kMaxPackets || b.size() - off < 6) return false;
         const std::uint32_t len = load_be32(b.data() + off);
         const std::uint8_t pad = b[off + 4];
-        if (len > kMaxPacket || pad < 4 || len < std::uint32_t{pad} + 2 || (len + 4) % 8 != 0) return false;
+        // In clear the packet is a multiple of 8 bytes (RFC 4253 6): without
+        // stream state, the check that tells a packet from encrypted bytes.
+        if (ssh_header_problem(len, pad) || (len + 4) % 8 != 0) return false;
         if (b.size() - off - 4 < len) return false;
         const Bytes payload = b.subspan(off + 5, len - pad - 1);
         const char* name = message_name(payload[0], payload);
@@ -113,10 +119,8 @@ bool read_clear(Bytes b, Clear& out) {
 }
 
 std::string_view ident_line(Bytes b) {
-    std::string_view s(reinterpret_cast<const char*>(b.data()), b.size());
-    s = s.substr(0, s.find('\n'));
-    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
-    return s.substr(0, 255);
+    const std::string_view s = text_of(b);
+    return parse_ssh_ident(s.substr(0, s.find('\n'))).line.substr(0, 255);
 }
 
 void ssh_info(const Packet& pkt, const Layer& l, fmt::memory_buffer& out) {

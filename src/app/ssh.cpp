@@ -2,13 +2,16 @@
 // (the server may send other lines first), then the binary packets in clear
 // up to that side's NEWKEYS: KEXINIT name-lists from both sides and the
 // algorithms they negotiate, NEWKEYS, DISCONNECT. After a side's NEWKEYS its
-// bytes are encrypted: only counted. One SshSession per flow at its end.
+// bytes are encrypted: only counted. One SshSession per flow at its end. The
+// identification line and the packet header are read by
+// dissectors/ssh/ssh_wire.hpp, as the packet view reads them.
 #include <algorithm>
 #include <vector>
 
 #include "app/app_stream.hpp"
 #include "app/line_text.hpp"
 #include "app/ssh_kex.hpp"
+#include "dissectors/ssh/ssh_wire.hpp"
 #include "events/ssh_events.hpp"
 #include "flow/flow.hpp"
 
@@ -18,10 +21,7 @@ namespace {
 
 constexpr std::size_t kMaxIdent = 255;          // RFC 4253 4.2, CR LF included
 constexpr std::size_t kMaxPreIdent = 8192;      // server lines before the identification
-constexpr std::uint32_t kMaxPacket = 35000;     // RFC 4253 6.1
 constexpr std::size_t kListCap = 1024;          // per name-list copied into the event
-
-enum : std::uint8_t { kDisconnect = 1, kKexInit = 20, kNewKeys = 21 };
 
 enum class Mode : std::uint8_t { Ident, Header, Body, TextLine, Counting, Stopped };
 
@@ -115,11 +115,11 @@ private:
             }
         }
         if (!collect_line(d, data)) {
-            if (d.line_len > kMaxIdent && d.line.starts_with("SSH-")) malformed("identification longer than 255 bytes");
+            if (d.line_len > kMaxIdent && ssh_is_ident(d.line)) malformed("identification longer than 255 bytes");
             else if (d.pre_ident + d.line_len > kMaxPreIdent) malformed("no SSH identification in the first 8 KiB");
             return;
         }
-        if (!d.line.starts_with("SSH-")) {
+        if (!ssh_is_ident(d.line)) {
             if (client) return malformed("client line before its identification");
             d.pre_ident += d.line_len;
             d.line.clear();
@@ -128,15 +128,12 @@ private:
             return;
         }
         if (d.line_len > kMaxIdent) return malformed("identification longer than 255 bytes");
-        std::string_view v(d.line);
-        while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.remove_suffix(1);
-        v.remove_prefix(4);
-        const std::size_t dash = v.find('-');
+        const SshIdent id = parse_ssh_ident(d.line);
         SshSide& sd = side(dir);
         sd.ident = true;
         sd.ident_frame = ctx_.clock.where;
-        sd.proto_version = capped_text(v.substr(0, dash), 16);
-        sd.software = dash == std::string_view::npos ? std::string() : capped_text(v.substr(dash + 1));
+        sd.proto_version = capped_text(id.proto_version, 16);
+        sd.software = id.software.empty() ? std::string() : capped_text(id.software);
         mark_seen();
         d.line.clear();
         d.line_len = 0;
@@ -160,8 +157,7 @@ private:
         d.hdr_len = 0;
         const std::uint32_t len = load_be32(d.hdr);
         const std::uint8_t padding = d.hdr[4];
-        if (len > kMaxPacket) return malformed("packet_length above 35000");
-        if (padding < 4 || len < std::uint32_t{padding} + 2) return malformed("padding_length does not fit the packet");
+        if (const char* problem = ssh_header_problem(len, padding)) return malformed(problem);
         d.remaining = len - 1;
         d.pkt.clear();
         d.mode = Mode::Body;
@@ -188,15 +184,15 @@ private:
         mark_seen();
         const Bytes payload = pkt.first(pkt.size() - padding);
         switch (payload[0]) {
-            case kKexInit:
+            case kSshKexInit:
                 if (!sd.kexinit) kexinit(dir, sd, payload.subspan(1));
                 break;
-            case kNewKeys:
+            case kSshNewKeys:
                 sd.newkeys = true;
                 d.mode = Mode::Counting;
                 std::vector<std::uint8_t>().swap(d.pkt);
                 break;
-            case kDisconnect:
+            case kSshDisconnect:
                 if (!s_.disconnect) disconnect(dir, payload.subspan(1));
                 break;
             default: break;

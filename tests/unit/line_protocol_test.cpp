@@ -1,9 +1,13 @@
 // The line protocols' one parser (dissectors/lines/line_protocol.hpp), read
 // by the packet view and the analysis alike: commands, SMTP/FTP replies over
-// several lines, POP3 status lines, IMAP words and literals.
+// several lines, POP3 status lines, IMAP words and literals; and SSH's
+// identification line and packet header (dissectors/ssh/ssh_wire.hpp).
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "dissectors/lines/line_protocol.hpp"
+#include "dissectors/ssh/ssh_wire.hpp"
 
 using namespace netdx;
 
@@ -142,4 +146,18 @@ TEST_CASE("line protocol: IMAP words, quoted strings, literals, status") {
     CHECK(imap_is_tag("a0001"));
     CHECK_FALSE(imap_is_tag("*"));
     CHECK_FALSE(imap_is_tag("+"));
+}
+
+TEST_CASE("ssh wire: identification line and packet header, shared by the view and the analysis") {
+    const netdx::SshIdent id = netdx::parse_ssh_ident("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+    CHECK(id.line == "SSH-2.0-OpenSSH_9.2p1 Debian-2");
+    CHECK(id.proto_version == "2.0");
+    CHECK(id.software == "OpenSSH_9.2p1 Debian-2");
+    CHECK(netdx::parse_ssh_ident("SSH-1.99\n").software.empty());
+    CHECK(netdx::ssh_is_ident("SSH-2.0-x"));
+    CHECK_FALSE(netdx::ssh_is_ident("SSH"));
+    CHECK(netdx::ssh_header_problem(28, 4) == nullptr);
+    CHECK(std::string(netdx::ssh_header_problem(35001, 4)) == "packet_length above 35000");
+    CHECK(std::string(netdx::ssh_header_problem(28, 3)) == "padding_length does not fit the packet");
+    CHECK(std::string(netdx::ssh_header_problem(5, 4)) == "padding_length does not fit the packet");
 }
