@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capture/capture_writer.hpp"
+#include "capture/privileges.hpp"
 #include "capture/ring_files.hpp"
 
 #include "cli/commands.hpp"
@@ -23,6 +24,7 @@ struct CaptureArgs {
     std::string output;
     std::string format = "pcap";
     std::vector<std::string> ring;
+    std::string user;  // -Z
     bool quiet = false;
 };
 
@@ -53,6 +55,12 @@ int run_capture(CaptureArgs& a) {
     } catch (const CaptureError& e) {
         fmt::print(stderr, "netdx: {}\n", e.what());
         return code(e.code());
+    }
+    // tcpdump's order: device open, then no privilege, then the output files
+    // (created as that user).
+    if (std::string err = drop_privileges(a.user); !err.empty()) {
+        fmt::print(stderr, "netdx capture: {}\n", err);
+        return code(ExitCode::PermissionDenied);
     }
     CaptureInterface ifc;
     ifc.name = a.source.opts.interface;
@@ -173,6 +181,8 @@ CommandRunner add_capture_command(CLI::App& app) {
     cmd->add_option("-b,--ring-buffer", args->ring,
                     "Switch files (tshark's names): filesize:KB, duration:S, packets:N; files:N keeps the newest N")
         ->allow_extra_args(false);
+    cmd->add_option("-Z,--relinquish-privileges", args->user,
+                    "After opening the interface, switch to this user (needs root; files are created as it)");
     cmd->add_flag("-q,--quiet", args->quiet, "Do not print the listening banner");
     return [cmd, args]() { return cmd->parsed() ? run_capture(*args) : -1; };
 }

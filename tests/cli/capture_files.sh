@@ -237,7 +237,60 @@ else
     echo "skip: full-disk check needs a tmpfs mount"
 fi
 
-# 7. Bad -b on the command line: Usage, before any capture.
+# 7. Privileges: -Z nobody switches user once the device is open (the file is
+#    created as nobody, no capability left); an ordinary user given
+#    cap_net_raw,cap_net_admin by setcap captures and keeps no capability.
+status_of() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' ' '; }
+if nobody=$(id -u nobody 2>/dev/null); then
+    nogroup=$(id -g nobody)
+    chmod 711 "$tmp" && mkdir "$tmp/z" && chmod 1777 "$tmp/z"
+    if start_capture zdrop "$tmp/z/z.pcapng" -F pcapng -f icmp -Z nobody; then
+        uids=$(status_of "$cap_pid" Uid) gids=$(status_of "$cap_pid" Gid) capeff=$(status_of "$cap_pid" CapEff)
+        capprm=$(status_of "$cap_pid" CapPrm) groups=$(status_of "$cap_pid" Groups)
+        ping_b 2 || fail "ping failed"
+        sleep 0.3
+        kill -INT "$cap_pid"
+        finish
+        before=$fails
+        [[ $uids == "$nobody $nobody $nobody $nobody" && $gids == "$nogroup $nogroup $nogroup $nogroup" ]] ||
+            fail "-Z nobody: uids '$uids', gids '$gids'"
+        [[ $capeff == 0000000000000000 && $capprm == 0000000000000000 ]] || fail "-Z nobody: CapEff $capeff CapPrm $capprm"
+        [[ $groups != *" 0 "* && $groups != "0" && $groups != "0 "* ]] || fail "-Z nobody: still in group 0 ($groups)"
+        [[ $cap_rc -eq 0 && $(stat -c %u "$tmp/z/z.pcapng") == "$nobody" && $(packets_in "$tmp/z/z.pcapng") -eq 4 ]] ||
+            fail "-Z nobody: exit $cap_rc, file owner $(stat -c %U "$tmp/z/z.pcapng"), $(packets_in "$tmp/z/z.pcapng") packets: $(cat "$tmp/zdrop.err")"
+        [[ $fails -eq $before ]] && echo "ok: -Z nobody: uid/gid $nobody/$nogroup, no capability, file owned by nobody, 4 packets"
+    fi
+    in_a "$NETDX" capture -i "$veth_a" -w "$tmp/z/x.pcap" -Z netdx-no-such-user >/dev/null 2>"$tmp/zbad.err"
+    rc=$?
+    [[ $rc -eq $(code_of PermissionDenied) && $(cat "$tmp/zbad.err") == *"no such user"* ]] ||
+        fail "-Z unknown user: exit $rc: $(cat "$tmp/zbad.err")"
+    # File capabilities, no root: a copy of the binary given the two capabilities.
+    cp "$NETDX" "$tmp/z/netdx-caps" && chmod 755 "$tmp/z/netdx-caps"
+    if command -v setcap >/dev/null && command -v setpriv >/dev/null &&
+        setcap cap_net_raw,cap_net_admin=eip "$tmp/z/netdx-caps" 2>/dev/null; then
+        ip netns exec "$ns_a" setpriv --reuid="$nobody" --regid="$nogroup" --clear-groups --inh-caps=-all \
+            "$tmp/z/netdx-caps" capture -i "$veth_a" -w "$tmp/z/caps.pcap" -f icmp 2>"$tmp/caps.err" &
+        cap_pid=$!
+        pids+=("$cap_pid")
+        for _ in $(seq 100); do grep -q "listening on" "$tmp/caps.err" 2>/dev/null && break; kill -0 "$cap_pid" 2>/dev/null || break; sleep 0.05; done
+        # setpriv execs the binary, so $! is netdx.
+        capeff=$(status_of "$cap_pid" CapEff) capprm=$(status_of "$cap_pid" CapPrm) uids=$(status_of "$cap_pid" Uid)
+        ping_b 1 || fail "ping failed"
+        sleep 0.3
+        kill -INT "$cap_pid"
+        finish
+        before=$fails
+        [[ $cap_rc -eq 0 && $(packets_in "$tmp/z/caps.pcap") -eq 2 ]] ||
+            fail "setcap, as nobody: exit $cap_rc, $(packets_in "$tmp/z/caps.pcap") packets: $(cat "$tmp/caps.err")"
+        [[ $uids == "$nobody $nobody $nobody $nobody" && $capeff == 0000000000000000 && $capprm == 0000000000000000 ]] ||
+            fail "setcap, as nobody: uids '$uids', CapEff $capeff, CapPrm $capprm while capturing"
+        [[ $fails -eq $before ]] && echo "ok: setcap'd binary as nobody: captures, then holds no capability"
+    else
+        echo "skip: file-capability check (no setcap/setpriv or no xattrs on $tmp)"
+    fi
+fi
+
+# 8. Bad -b on the command line: Usage, before any capture.
 usage=$(code_of Usage)
 for args in "-b files:3" "-b nosuch:1" "-b filesize:x" "-w - -b filesize:10"; do
     # shellcheck disable=SC2086

@@ -1,0 +1,14 @@
+#pragma once
+// After the capture device is open, netdx needs no privilege: -Z USER switches
+// to that user (tcpdump's -Z), and a binary given cap_net_raw by setcap keeps no
+// capability once capturing.
+#include <string>
+
+namespace netdx {
+
+// Switches to `user` (when not empty; needs root) and drops every capability;
+// without a user, an ordinary user's capabilities (setcap) are dropped and root
+// stays root. Returns an error line, or empty.
+std::string drop_privileges(const std::string& user);
+
+}  // namespace netdx
