@@ -34,6 +34,21 @@ bool blocking(std::string_view c) {
     return std::find(std::begin(kBlocking), std::end(kBlocking), c) != std::end(kBlocking);
 }
 
+bool iequal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return (x | 0x20) == (y | 0x20);
+           });
+}
+
+// Errors that answer a client library's capability probe, which it expects
+// from older servers and ignores: HELLO (RESP3) refused by Redis < 6 and
+// CLIENT SETINFO (redis-py 5, go-redis 9 send it on every connect) refused
+// by Redis < 7.2. Counting them would flag every such healthy connection.
+bool capability_probe(const CacheTransaction& t) {
+    return t.proto == CacheProto::Redis &&
+           (t.command == "HELLO" || (t.command == "CLIENT" && iequal(t.key, "SETINFO")));
+}
+
 struct ServerKey {
     IpAddress ip;
     std::uint16_t port = 0;
@@ -98,7 +113,7 @@ public:
         s->last = t.ts;
         if (s->clients.size() < 8) s->clients.insert(t.client);
         if (t.reply == CacheReply::Unanswered) return;
-        if (t.reply == CacheReply::Error) add_error(*s, t);
+        if (t.reply == CacheReply::Error && !capability_probe(t)) add_error(*s, t);
         s->hits += t.hits;
         s->misses += t.misses;
         if (t.misses) s->miss_ev.add(t.reply_frame);

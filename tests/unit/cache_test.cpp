@@ -277,6 +277,11 @@ TEST_CASE("cache rules: error replies per server and kind; nothing on a healthy 
     CacheTransaction w = tx(CacheProto::Redis, "LPUSH", CacheReply::Error, 5, 0.001, 30);
     w.error_kind = "WRONGTYPE";
     run->publish(w);
+    // A client library's capability probe refused by an older server: not counted.
+    CacheTransaction probe = tx(CacheProto::Redis, "CLIENT", CacheReply::Error, 5.5, 0.001, 34);
+    probe.key = "SetInfo";
+    probe.error_kind = "ERR";
+    run->publish(probe);
     CacheTransaction m = tx(CacheProto::Memcached, "set", CacheReply::Error, 6, 0.001, 40);
     m.error_kind = "SERVER_ERROR";
     run->publish(m);
