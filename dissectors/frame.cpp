@@ -34,6 +34,22 @@ const FieldDef kFields[] = {
     {"frame.len", "Frame length", [](const FieldContext& c, FieldOut& o) { o.uint(c.pkt.wirelen); }},
     {"frame.cap_len", "Capture length", [](const FieldContext& c, FieldOut& o) { o.uint(c.pkt.caplen); }},
     {"frame.protocols", "Protocols in frame", protocols},
+    {"frame.interface_id", "Interface id", [](const FieldContext& c, FieldOut& o) {
+         if (c.pkt.interface_id != kNoInterface) o.uint(c.pkt.interface_id);
+     }},
+    {"frame.interface_name", "Interface name", [](const FieldContext& c, FieldOut& o) {
+         // tshark names an interface without if_name "unknown".
+         if (c.pkt.interface_id == kNoInterface) return;
+         if (c.pkt.interface_name.empty())
+             o.raw("unknown");
+         else
+             o.text(c.pkt.interface_name);
+     }},
+    {"frame.comment", "Comment", [](const FieldContext& c, FieldOut& o) {
+         c.pkt.options.each([&](std::uint16_t code, std::string_view v) {
+             if (code == kOptComment) o.text(v);
+         });
+     }},
     {"frame.time_epoch", "Epoch time", [](const FieldContext& c, FieldOut& o) {
          o.raw(fmt::format("{}.{:09}", c.pkt.ts.sec, c.pkt.ts.nsec));
      }},

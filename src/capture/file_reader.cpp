@@ -291,6 +291,10 @@ CaptureFileReader::Step CaptureFileReader::parse_block(std::uint32_t type, std::
                 if (next > body) break;  // a bad option is ignored, as tshark does
                 if (code == 9 && olen >= 1) ifc.tsresol = b[o + 4];
                 if (code == 14 && olen >= 8) ifc.tsoffset = static_cast<std::int64_t>(u64(b + o + 4));
+                // if_name: tshark shows it up to its first NUL.
+                if (code == 2)
+                    ifc.name.assign(reinterpret_cast<const char*>(b + o + 4),
+                                    strnlen(reinterpret_cast<const char*>(b + o + 4), olen));
                 o = next;
             }
             const unsigned e = ifc.tsresol & 0x7f;
@@ -319,7 +323,9 @@ CaptureFileReader::Step CaptureFileReader::parse_block(std::uint32_t type, std::
             if (caplen > kMaxRecord && caplen > interfaces_[iface].snaplen)
                 return damaged(start, fmt::format("record {} claims {} captured bytes, more than the {}-byte maximum",
                                                   records_ + 1, caplen, kMaxRecord));
-            packet_from(iface, ts, caplen, wirelen, b + 20, rec);
+            const std::size_t opts = 20 + ((caplen + 3u) & ~3u);
+            packet_from(iface, ts, caplen, wirelen, b + 20, rec,
+                        opts < body ? Bytes(b + opts, body - opts) : Bytes{});
             return Step::Packet;
         }
         case kSpb: {
@@ -337,7 +343,8 @@ CaptureFileReader::Step CaptureFileReader::parse_block(std::uint32_t type, std::
 }
 
 void CaptureFileReader::packet_from(std::uint32_t iface, std::uint64_t ts, std::uint32_t caplen,
-                                    std::uint32_t wirelen, const std::uint8_t* data, FileRecord& rec) {
+                                    std::uint32_t wirelen, const std::uint8_t* data, FileRecord& rec,
+                                    Bytes options) {
     const FileInterface& ifc = interfaces_[iface];
     const unsigned e = ifc.tsresol & 0x7f;
     std::uint64_t sec = 0, frac = 0;
@@ -357,6 +364,8 @@ void CaptureFileReader::packet_from(std::uint32_t iface, std::uint64_t ts, std::
     rec.linktype = ifc.linktype;
     rec.interface_id = ifc.global_id;
     rec.data = data;
+    rec.interface_name = ifc.name;
+    rec.options = RecordOptions{options, swapped_};
 }
 
 }  // namespace netdx

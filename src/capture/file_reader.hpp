@@ -30,6 +30,8 @@ struct FileRecord {
     int linktype = 0;              // DLT value, as libpcap reports it
     std::uint32_t interface_id = kNoInterface;  // pcapng: counted across sections, as tshark does
     const std::uint8_t* data = nullptr;  // valid until the next call to next()
+    std::string_view interface_name;     // if_name; valid as data
+    RecordOptions options;               // opt_comment...; valid as data
 };
 
 struct FileInterface {
@@ -38,6 +40,7 @@ struct FileInterface {
     std::uint8_t tsresol = 6;  // if_tsresol: 10^-6 unless given
     std::int64_t tsoffset = 0;
     std::uint32_t global_id = 0;
+    std::string name;  // if_name, empty when absent
 };
 
 class CaptureFileReader {
@@ -71,7 +74,7 @@ private:
     Step parse_block(std::uint32_t type, std::uint64_t start, std::size_t body, FileRecord& rec);
     bool parse_interface(std::uint64_t start);
     void packet_from(std::uint32_t iface, std::uint64_t ts, std::uint32_t caplen, std::uint32_t wirelen,
-                     const std::uint8_t* data, FileRecord& rec);
+                     const std::uint8_t* data, FileRecord& rec, Bytes options = {});
     // Both set error_/error_code_ and return Step::Error.
     Step cut(std::uint64_t start, const char* what, std::size_t need, std::size_t got);
     Step damaged(std::uint64_t start, const std::string& why);

@@ -175,6 +175,9 @@ PacketSource::Result PacketSource::next(Packet& pkt) {
             pkt.wirelen = rec.wirelen;
             pkt.linktype = rec.linktype;
             pkt.bytes = Bytes(rec.data, rec.caplen);
+            pkt.interface_id = rec.interface_id;
+            pkt.interface_name = rec.interface_name;
+            pkt.options = rec.options;
             if (!filter_text_.empty() && !filter_accepts(pkt)) continue;
             pkt.number = ++count_;
             return Result::Packet;
@@ -192,6 +195,9 @@ PacketSource::Result PacketSource::next(Packet& pkt) {
         pkt.wirelen = hdr->len;
         pkt.linktype = linktype_;
         pkt.bytes = Bytes(data, hdr->caplen);
+        pkt.interface_id = kNoInterface;
+        pkt.interface_name = {};
+        pkt.options = {};
         return Result::Packet;
     }
     if (rc == 0) return Result::Timeout;

@@ -4,8 +4,11 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "core/cursor.hpp"
+#include "core/interface_id.hpp"
+#include "core/record_options.hpp"
 #include "core/proto.hpp"
 
 namespace netdx {
@@ -115,6 +118,11 @@ struct Packet {
     std::uint32_t wirelen = 0;
     int linktype = 0;
     Bytes bytes;
+    // pcapng only (frame.interface_id, frame.interface_name, frame.comment):
+    // views into the source's buffers, valid as long as `bytes`.
+    std::uint32_t interface_id = kNoInterface;
+    std::string_view interface_name;
+    RecordOptions options;
     // End of the innermost datagram being decoded: IP sets it from its length
     // field so link-layer padding is not taken for payload.
     std::uint32_t limit = 0;

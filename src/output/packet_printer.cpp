@@ -196,6 +196,11 @@ void PacketPrinter::json(const Packet& pkt, const CaptureClock& clock) {
     j["time_relative"] = since(pkt.ts, clock.first);
     j["len"] = pkt.wirelen;
     j["caplen"] = pkt.caplen;
+    if (pkt.interface_id != kNoInterface) j["interface_id"] = pkt.interface_id;
+    if (!pkt.interface_name.empty()) j["interface_name"] = escaped(pkt.interface_name);
+    pkt.options.each([&](std::uint16_t code, std::string_view v) {
+        if (code == kOptComment) j["comments"].push_back(escaped(v));
+    });
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();
     for (const Layer& l : pkt.layers) {
         const DissectorDef* d = reg.def(l.proto);

@@ -22,6 +22,9 @@ const Packet& ReassembledView::splice(const Packet& frame, std::size_t keep_laye
     view_.caplen = frame.caplen;
     view_.wirelen = frame.wirelen;
     view_.linktype = frame.linktype;
+    view_.interface_id = frame.interface_id;
+    view_.interface_name = frame.interface_name;
+    view_.options = frame.options;
     view_.net = frame.net;
     view_.tcp_analysis = frame.tcp_analysis;
     view_.bytes = Bytes{buf_.data(), buf_.size()};
