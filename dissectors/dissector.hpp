@@ -23,11 +23,14 @@ using InfoFn = void (*)(const Packet& pkt, const Layer& layer, fmt::memory_buffe
 // The Protocol column when it depends on the packet (TLSv1.2 / TLSv1.3).
 using ColumnFn = std::string_view (*)(const Packet& pkt, const Layer& layer);
 
-// Per-capture facts some fields need (relative times).
+class FindingMarks;
+// Per-capture facts some fields need (relative times, the evidence frames of
+// the findings when an analysis ran first).
 struct CaptureClock {
     Timestamp first;
     Timestamp previous;
     bool started = false;
+    const FindingMarks* findings = nullptr;
 };
 
 class FieldOut;

@@ -95,6 +95,7 @@ Registry::Registry() {
             if (port != 0) by_udp_port_[port] = p.view;
     }
     for (const FieldDef& f : frame_fields()) fields_.push_back({&f, Proto::None});
+    for (const FieldDef& f : finding_fields()) fields_.push_back({&f, Proto::None});
     for (const DissectorDef* d : defs_) {
         // Dissectors sharing a field table (dns, mdns, llmnr) list it once,
         // under the first of them, which the others' layers answer for.

@@ -57,6 +57,8 @@ private:
 
 // Frame-level fields (frame.number, frame.protocols, ...).
 std::span<const FieldDef> frame_fields();
+// netdx.finding, netdx.finding.id (dissectors/finding_marks.hpp).
+std::span<const FieldDef> finding_fields();
 
 // Name used in frame.protocols and by -V; "?" for None.
 std::string_view proto_name(Proto p);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/evidence_marks.hpp"
 #include "cli/source_options.hpp"
 #include "dissectors/decode.hpp"
 #include "dns/dns_tcp_pdus.hpp"
@@ -97,6 +98,18 @@ int run_packets(PacketsArgs& a) {
             return code(ExitCode::Usage);
         }
     }
+    // netdx.finding needs the findings of the whole file before its first
+    // packet is shown: a file read twice, which standard input and a live
+    // capture cannot be.
+    const bool rereadable = !a.source.opts.file.empty() && a.source.opts.file != "-";
+    FindingMarks::available = rereadable;
+    const bool fields_name_findings = std::any_of(fo.names.begin(), fo.names.end(), [](const std::string& n) {
+        return n.starts_with("netdx.finding");
+    });
+    if (fields_name_findings && !rereadable) {
+        fmt::print(stderr, "netdx packets: netdx.finding fields need a capture file (-r FILE): the file is analysed first\n");
+        return code(ExitCode::Usage);
+    }
     std::optional<DisplayFilter> filter;
     if (!a.display_filter.empty()) {
         try {
@@ -105,6 +118,14 @@ int run_packets(PacketsArgs& a) {
             fmt::print(stderr, "netdx packets: bad display filter: {}\n", e.what());
             return code(ExitCode::BadDisplayFilter);
         }
+    }
+    const bool filter_names_findings =
+        filter && std::any_of(filter->fields().begin(), filter->fields().end(),
+                              [](const std::string& n) { return n.starts_with("netdx.finding"); });
+    EvidenceMarksResult marks;
+    if (fields_name_findings || filter_names_findings) {
+        marks = evidence_marks(a.source.opts);
+        if (marks.exit_code != 0) return marks.exit_code;
     }
     PacketFormat format = a.verbose ? PacketFormat::Tree : PacketFormat::Summary;
     if (a.format == "json") format = PacketFormat::Json;
@@ -153,6 +174,7 @@ int run_packets(PacketsArgs& a) {
 
     Packet pkt;
     CaptureClock clock;
+    if (fields_name_findings || filter_names_findings) clock.findings = &marks.marks;
     std::uint64_t seen = 0;
     const int rc = for_each_packet(
         *src, pkt,

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "dissectors/finding_marks.hpp"
 #include "filter/program.hpp"
 
 namespace netdx::filter {
@@ -119,6 +120,9 @@ private:
     Source field_of(const Operand& o) {
         Source s;
         if (!resolve(o, s)) unknown(o);
+        if (!FindingMarks::available && s.ref && s.ref->field->name.starts_with("netdx.finding"))
+            throw FilterError(o.column, o.text + " is known only after an analysis of the whole file",
+                              "use it with `netdx packets -r FILE`; `netdx analyze --evidence` saves the same frames");
         check_slices(s, o);
         if (s.kind != Source::Frame) p_.fields.push_back(s.name);
         return s;
