@@ -41,8 +41,9 @@ public:
         return {lo, hi};
     }
     [[nodiscard]] const Finding& finding(const Mark& m) const { return findings_[m.finding]; }
-    [[nodiscard]] std::size_t findings() const { return findings_.size(); }
-    [[nodiscard]] std::size_t marks() const { return marks_.size(); }
+
+    // A field or filter name of this family (netdx.finding, .id, .severity).
+    [[nodiscard]] static bool is_finding_field(std::string_view name) { return name.starts_with("netdx.finding"); }
 
     // Set by the one command that computes marks, before it compiles its
     // filter; everywhere else a filter naming netdx.finding is an error.

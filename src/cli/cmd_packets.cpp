@@ -103,9 +103,7 @@ int run_packets(PacketsArgs& a) {
     // capture cannot be.
     const bool rereadable = !a.source.opts.file.empty() && a.source.opts.file != "-";
     FindingMarks::available = rereadable;
-    const bool fields_name_findings = std::any_of(fo.names.begin(), fo.names.end(), [](const std::string& n) {
-        return n.starts_with("netdx.finding");
-    });
+    const bool fields_name_findings = std::any_of(fo.names.begin(), fo.names.end(), FindingMarks::is_finding_field);
     if (fields_name_findings && !rereadable) {
         fmt::print(stderr, "netdx packets: netdx.finding fields need a capture file (-r FILE): the file is analysed first\n");
         return code(ExitCode::Usage);
@@ -119,11 +117,11 @@ int run_packets(PacketsArgs& a) {
             return code(ExitCode::BadDisplayFilter);
         }
     }
-    const bool filter_names_findings =
-        filter && std::any_of(filter->fields().begin(), filter->fields().end(),
-                              [](const std::string& n) { return n.starts_with("netdx.finding"); });
+    const bool wants_marks =
+        fields_name_findings ||
+        (filter && std::any_of(filter->fields().begin(), filter->fields().end(), FindingMarks::is_finding_field));
     EvidenceMarksResult marks;
-    if (fields_name_findings || filter_names_findings) {
+    if (wants_marks) {
         marks = evidence_marks(a.source.opts);
         if (marks.exit_code != 0) return marks.exit_code;
     }
@@ -174,7 +172,7 @@ int run_packets(PacketsArgs& a) {
 
     Packet pkt;
     CaptureClock clock;
-    if (fields_name_findings || filter_names_findings) clock.findings = &marks.marks;
+    if (wants_marks) clock.findings = &marks.marks;
     std::uint64_t seen = 0;
     const int rc = for_each_packet(
         *src, pkt,

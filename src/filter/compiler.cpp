@@ -120,7 +120,7 @@ private:
     Source field_of(const Operand& o) {
         Source s;
         if (!resolve(o, s)) unknown(o);
-        if (!FindingMarks::available && s.ref && s.ref->field->name.starts_with("netdx.finding"))
+        if (!FindingMarks::available && s.ref && FindingMarks::is_finding_field(s.ref->field->name))
             throw FilterError(o.column, o.text + " is known only after an analysis of the whole file",
                               "use it with `netdx packets -r FILE`; `netdx analyze --evidence` saves the same frames");
         check_slices(s, o);
