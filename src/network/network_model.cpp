@@ -16,15 +16,6 @@ namespace netdx {
 
 namespace {
 
-IpAddress masked(IpAddress a, int len) {
-    const int n = a.family == 4 ? 4 : 16;
-    for (int i = 0; i < n; ++i) {
-        const int bits = std::clamp(len - i * 8, 0, 8);
-        a.bytes[static_cast<std::size_t>(i)] &= static_cast<std::uint8_t>(bits == 0 ? 0 : 0xff << (8 - bits));
-    }
-    return a;
-}
-
 std::uint32_t v4_value(const IpAddress& a) {
     return std::uint32_t{a.bytes[0]} << 24 | std::uint32_t{a.bytes[1]} << 16 | std::uint32_t{a.bytes[2]} << 8 |
            a.bytes[3];
@@ -65,6 +56,15 @@ std::string split_list(std::string_view text, Fn fn) {
 
 }  // namespace
 
+IpAddress prefix_network(IpAddress a, int len) {
+    const int n = a.family == 4 ? 4 : 16;
+    for (int i = 0; i < n; ++i) {
+        const int bits = std::clamp(len - i * 8, 0, 8);
+        a.bytes[static_cast<std::size_t>(i)] &= static_cast<std::uint8_t>(bits == 0 ? 0 : 0xff << (8 - bits));
+    }
+    return a;
+}
+
 std::string subnet_str(const IpAddress& network, int prefix_len) {
     return fmt::format("{}/{}", ip_str(network), prefix_len);
 }
@@ -80,7 +80,7 @@ std::string parse_subnet_list(std::string_view text, std::vector<std::pair<IpAdd
         auto [p, ec] = std::from_chars(ls.data(), ls.data() + ls.size(), len);
         if (ec != std::errc() || p != ls.data() + ls.size() || len < 0 || len > (a.family == 4 ? 32 : 128))
             return fmt::format("network.subnets: bad prefix length in \"{}\"", item);
-        out.emplace_back(masked(a, len), len);
+        out.emplace_back(prefix_network(a, len), len);
         return {};
     });
 }
@@ -124,7 +124,7 @@ NetworkModel::Host* NetworkModel::host(const IpAddress& ip) {
 }
 
 void NetworkModel::learn_subnet(const IpAddress& addr, int len, std::string source, const IpAddress& gateway) {
-    const IpAddress net = masked(addr, len);
+    const IpAddress net = prefix_network(addr, len);
     for (const LearnedSubnet& s : subnets_)
         if (s.network == net && s.len == len) return;  // the first source that taught it stays
     if (subnets_.size() >= 64) return;                 // a handful on any real link
@@ -308,7 +308,7 @@ NetworkPicture NetworkModel::picture() const {
         while (len < 24 && (range.first >> (31 - len)) == (range.second >> (31 - len))) ++len;
         std::uint8_t b[4] = {static_cast<std::uint8_t>(range.first >> 24), static_cast<std::uint8_t>(range.first >> 16),
                              static_cast<std::uint8_t>(range.first >> 8), static_cast<std::uint8_t>(range.first)};
-        PictureSubnet s{masked(IpAddress::v4(b), len), len, "ARP (inferred: addresses answering on the link)", {}, 0};
+        PictureSubnet s{prefix_network(IpAddress::v4(b), len), len, "ARP (inferred: addresses answering on the link)", {}, 0};
         for (const auto& [ip, h] : hosts_)
             if (ip.family == 4 && h.arp_claimed && same_prefix(ip, s.network, len)) ++s.hosts;
         for (const PictureGateway& g : p.gateways)

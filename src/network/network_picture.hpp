@@ -52,6 +52,8 @@ struct NetworkPicture {
     [[nodiscard]] bool empty() const { return subnets.empty() && gateways.empty() && addresses == 0; }
 };
 
+// The address with its host bits cleared: 10.20.7.9, 16 -> 10.20.0.0.
+IpAddress prefix_network(IpAddress a, int len);
 // "10.20.0.0/16"
 std::string subnet_str(const IpAddress& network, int prefix_len);
 

@@ -89,7 +89,9 @@ constexpr ParamDef kDhcpNoOffer[] = {{"min_discovers", "2", "DISCOVERs without a
 constexpr ParamDef kDhcpNak[] = {{"min_count", "1", "NAKs"}};
 constexpr ParamDef kDhcpDecline[] = {{"min_count", "1", "DECLINEs"}};
 constexpr ParamDef kDhcpServers[] = {{"min_servers", "2", "distinct DHCP servers answering"}};
-constexpr ParamDef kDhcpSlow[] = {{"slow_s", "3", "DISCOVER/REQUEST to ACK slower than this"}};
+constexpr ParamDef kDhcpSlow[] = {
+    {"slow_s", "3", "DISCOVER/REQUEST to ACK slower than this"},
+    {"warning_s", "10", "a warning when the slowest lease took this long or a client retried; a notice below"}};
 
 constexpr ParamDef kRetrans[] = {
     {"min_rate", "0.05", "lost or retransmitted data segments over all data segments, per host pair or flow"},

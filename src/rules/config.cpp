@@ -145,6 +145,11 @@ bool RuleConfig::enabled(std::string_view id) const {
     return it == rules_.end() || it->second.enabled;
 }
 
+bool RuleConfig::severity_configured(std::string_view id) const {
+    auto it = rules_.find(id);
+    return it != rules_.end() && it->second.severity.has_value();
+}
+
 Severity RuleConfig::severity(const FindingDef& def) const {
     auto it = rules_.find(def.id);
     if (it != rules_.end() && it->second.severity) return *it->second.severity;

@@ -26,6 +26,8 @@ public:
 
     [[nodiscard]] bool enabled(std::string_view id) const;
     [[nodiscard]] Severity severity(const FindingDef& def) const;
+    // The user set this rule's severity (config file or --set).
+    [[nodiscard]] bool severity_configured(std::string_view id) const;
     [[nodiscard]] double number(std::string_view id, std::string_view param) const;
     [[nodiscard]] std::string text(std::string_view id, std::string_view param) const;
     // The network picture's overrides: `--set network.subnets=10.20.0.0/16,...`,

@@ -59,6 +59,7 @@ void Engine::raise(std::string_view id, Finding f) {
     if (!config_.enabled(id)) return;
     f.def = def;
     f.severity = config_.severity(*def);
+    if (f.at_most && !config_.severity_configured(id)) f.severity = std::min(f.severity, *f.at_most);
     auto [it, fresh] = found_.try_emplace({std::string(id), f.key});
     if (fresh) {
         it->second = std::move(f);

@@ -59,6 +59,10 @@ struct Evidence {
 struct Finding {
     const FindingDef* def = nullptr;
     Severity severity = Severity::Info;  // def's, or the configured override
+    // Set by a rule when what it saw is the mild form of its problem (a DHCP
+    // lease slowed once by the server's ping-before-offer is a notice, a client
+    // left retrying a warning). A severity the user configured is kept as is.
+    std::optional<Severity> at_most;
     std::string key;    // de-duplication key within the rule (e.g. the address)
     std::string title;  // one line naming the concrete hosts
     std::string detail; // what was seen, in a sentence or two

@@ -176,3 +176,54 @@ TEST_CASE("dhcp.nak, dhcp.decline, dhcp.multiple_servers, dhcp.slow_lease") {
     strict->publish(nak);
     CHECK(count(strict.finish(), "dhcp.nak") == 0);
 }
+
+TEST_CASE("dhcp.no_offer: a server answering others is an exhausted pool, no answer at all is no server") {
+    DhcpExchange stuck = exchange(DhcpOutcome::NoOffer, 7, 20);
+    stuck.discovers = 4;
+    {
+        Run run;
+        run->publish(stuck);
+        auto fs = run.finish();
+        REQUIRE(count(fs, "dhcp.no_offer") == 1);
+        CHECK(get(fs, "dhcp.no_offer")->title.starts_with("No DHCP server answered"));
+    }
+    Run run;
+    DhcpExchange served = exchange(DhcpOutcome::Leased, 3, 1);
+    DhcpServerReply srv;
+    srv.server_id = lan(53);
+    srv.first_type = DhcpType::Offer;
+    srv.offered = lan(100);
+    srv.prefix_len = 16;
+    served.servers = {srv};
+    run->publish(served);
+    srv.offered = lan(102);
+    served.servers = {srv};
+    run->publish(served);
+    run->publish(stuck);
+    auto fs = run.finish();
+    REQUIRE(count(fs, "dhcp.no_offer") == 1);
+    const auto& f = *get(fs, "dhcp.no_offer");
+    CHECK(has_host(f, "10.9.0.53"));          // the server whose pool ran out
+    CHECK(has_host(f, "02:00:00:00:00:07"));  // the client left without
+    CHECK(f.title.find("pool exhausted on 10.9.0.53 (offered 10.9.0.100..10.9.0.102) in 10.9.0.0/16") != std::string::npos);
+}
+
+TEST_CASE("dhcp.slow_lease: one late answer is a notice, a client left retrying a warning") {
+    auto slow_run = [](double seconds, std::uint32_t discovers, std::vector<std::string> sets = {}) {
+        Run run(sets);
+        DhcpExchange e = exchange(DhcpOutcome::Leased, 3, 9);
+        e.time_to_lease = seconds;
+        e.discovers = discovers;
+        e.requests = 1;
+        run->publish(e);
+        auto fs = run.finish();
+        REQUIRE(count(fs, "dhcp.slow_lease") == 1);
+        return get(fs, "dhcp.slow_lease")->severity;
+    };
+    CHECK(slow_run(3.2, 1) == Severity::Notice);    // ping-before-offer
+    CHECK(slow_run(3.2, 2) == Severity::Warning);   // the client sent DISCOVER again
+    CHECK(slow_run(12.0, 1) == Severity::Warning);  // over warning_s
+    CHECK(slow_run(3.2, 1, {"dhcp.slow_lease.warning_s=3"}) == Severity::Warning);
+    // A severity the user chose is kept.
+    CHECK(slow_run(3.2, 1, {"dhcp.slow_lease.severity=error"}) == Severity::Error);
+}
