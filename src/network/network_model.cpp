@@ -202,6 +202,21 @@ int NetworkModel::learned_prefix(const IpAddress& host) const {
     return best;
 }
 
+std::vector<IpAddress> NetworkModel::named_gateways() const {
+    std::vector<IpAddress> out;
+    auto add = [&out](const IpAddress& g) {
+        if (g.family == 4 && std::find(out.begin(), out.end(), g) == out.end()) out.push_back(g);
+    };
+    for (const IpAddress& g : override_gateways_) add(g);
+    for (const LearnedSubnet& s : subnets_) add(s.gateway);
+    return out;
+}
+
+bool NetworkModel::is_named_gateway(const IpAddress& ip) const {
+    if (std::find(override_gateways_.begin(), override_gateways_.end(), ip) != override_gateways_.end()) return true;
+    return std::any_of(subnets_.begin(), subnets_.end(), [&](const LearnedSubnet& s) { return s.gateway == ip; });
+}
+
 bool NetworkModel::on_link(const IpAddress& ip) const {
     auto it = hosts_.find(ip);
     if (it == hosts_.end() || !it->second.arp_claimed) return false;

@@ -46,13 +46,15 @@ constexpr ParamDef kSingleHost[] = {
 constexpr ParamDef kIcmpUnreach[] = {{"min_count", "1", "errors per reporting router/host and code"}};
 constexpr ParamDef kIcmpTimex[] = {{"min_count", "1", "time-exceeded errors per original destination (one traceroute or loop)"}};
 constexpr ParamDef kInternet[] = {
-    {"local_prefix_len", "24", "destinations inside the client's prefix are local, the rest outside"},
+    {"local_prefix_len", "24", "only where the capture taught no subnet for the client (DHCP, RA, --set) and the "
+                                "destination never answered ARP on the link: destinations inside this prefix are local"},
     {"min_failures", "3", "failed attempts to outside destinations"},
     {"max_success_ratio", "0.2", "outside success ratio at most this"},
     {"min_local_successes", "1", "local attempts that succeeded (the contrast)"}};
 constexpr ParamDef kGateway[] = {
     {"min_requests", "3", "unanswered ARP requests for the gateway address"},
-    {"prefix_len", "24", "prefix used to recognise .1/.254-style gateway addresses"},
+    {"prefix_len", "24", "prefix used to recognise .1/.254-style gateway addresses where no subnet was learned; "
+                          "once DHCP or --set names the gateways, only those count"},
     {"gateways", "", "gateway addresses, comma-separated; empty: guess the .1/.254 of each prefix"}};
 
 constexpr ParamDef kPortScan[] = {

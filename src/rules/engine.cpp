@@ -33,7 +33,10 @@ Engine::Engine(const RuleConfig& config, std::uint64_t memory_bytes)
       network_(std::make_unique<NetworkModel>(overrides_of(config), network_share(memory_bytes))),
       rules_(make_rules_within(config, budget_)) {
     network_->subscribe(bus_);
-    for (auto& r : rules_) r->subscribe(bus_);
+    for (auto& r : rules_) {
+        r->use_network(*network_);
+        r->subscribe(bus_);
+    }
 }
 Engine::~Engine() = default;
 

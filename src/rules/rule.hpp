@@ -44,6 +44,10 @@ public:
     // Subscribes the handlers of the events this rule reads:
     //   bus.subscribe<&MyRule::on_dns>(this);
     virtual void subscribe(EventBus& bus) = 0;
+    // For rules that must tell local from remote while the capture is read,
+    // not only in finish(): what the network model has learned so far (it
+    // reads each event before the rules do).
+    virtual void use_network(const NetworkModel& /*network*/) {}
     virtual void finish(FinishContext& ctx) = 0;
     // Keys dropped because a table of this rule was full (reported as a limit).
     [[nodiscard]] virtual std::uint64_t dropped() const { return 0; }

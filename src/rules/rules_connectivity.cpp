@@ -7,6 +7,7 @@
 #include <set>
 
 #include "events/conn_events.hpp"
+#include "network/network_model.hpp"
 #include "events/dns_events.hpp"
 #include "events/packet_events.hpp"
 #include "rules/bounded.hpp"
@@ -65,6 +66,7 @@ public:
           inet_max_ratio_(c.number("net.internet_unreachable", "max_success_ratio")),
           inet_min_local_(c.number("net.internet_unreachable", "min_local_successes")) {}
 
+    void use_network(const NetworkModel& network) override { network_ = &network; }
     void subscribe(EventBus& bus) override {
         bus.subscribe<&ConnRules::on_conn>(this);
         bus.subscribe<&ConnRules::on_dns>(this);
@@ -72,7 +74,7 @@ public:
     }
     void on_conn(const ConnAttempt& e) {
         const bool ok = e.outcome == Outcome::Established;
-        const bool remote = !same_prefix(e.client, e.server, local_bits_);
+        const bool remote = outside(e.client, e.server);
         if (Service* s = services_.get({e.server, e.server_port})) {
             if (!s->first) s->first = e.syn_ts;
             s->last = e.ts;
@@ -113,7 +115,7 @@ public:
         // A response of any kind (even NXDOMAIN) means the resolver was reached;
         // SERVFAIL/REFUSED mean resolution failed for the client.
         const bool ok = t.has_response && t.rcode != 2 && t.rcode != 5;
-        const bool remote = !same_prefix(t.client, t.server, local_bits_);
+        const bool remote = outside(t.client, t.server);
         const FrameRef q{file, t.query_frame};
         const FrameRef r{file, t.has_response ? t.response_frame : t.query_frame};
         // Any answer, REFUSED included, came back across the path.
@@ -138,6 +140,17 @@ public:
     }
 
 private:
+    // The server is outside the client's network: not a host that answered ARP
+    // on this link with a MAC of its own, and outside the subnet the capture
+    // taught for the client (DHCP, RA, --set); local_prefix_len only where
+    // nothing was learned. A /16 LAN's hosts are local to each other.
+    [[nodiscard]] bool outside(const IpAddress& client, const IpAddress& server) const {
+        if (network_ && network_->on_link(server)) return false;
+        int bits = network_ ? network_->learned_prefix(client) : -1;
+        if (bits < 0) bits = local_bits_;
+        return !same_prefix(client, server, bits);
+    }
+
     // ok: the client got what it wanted (single-host contrast); reached: the
     // destination answered at all (internet reachability).
     void tally(const IpAddress& client, bool ok, bool reached, bool remote, const std::string& cls, double t0,
@@ -198,9 +211,9 @@ private:
         f.title = gw.empty() ? fmt::format("Outside destinations unreachable: {} of {} attempts failed", rfail, rok + rfail)
                              : fmt::format("Outside destinations unreachable through gateway {}: {} of {} attempts failed",
                                            gw, rfail, rok + rfail);
-        f.detail = fmt::format("{} attempt(s) to destinations outside the local /{} failed and {} succeeded, while {} "
-                               "local attempt(s) succeeded. Clients affected: {}.",
-                               rfail, local_bits_, rok, local_ok_, fmt::join(clients, ", "));
+        f.detail = fmt::format("{} attempt(s) to destinations outside the clients' network failed and {} succeeded, "
+                               "while {} local attempt(s) succeeded. Clients affected: {}.",
+                               rfail, rok, local_ok_, fmt::join(clients, ", "));
         for (auto& c : clients) f.hosts.push_back(c);
         f.flows = inet_flows_;
         f.first_ts = first;
@@ -257,7 +270,7 @@ private:
                 continue;
             }
             if (ctx.facts.flood_targets.count(k.server)) continue;
-            const bool remote = !failing.empty() && !same_prefix(failing.front(), k.server, local_bits_);
+            const bool remote = !failing.empty() && outside(failing.front(), k.server);
             if (internet_down && remote) continue;  // listed in net.internet_unreachable
             const std::string svc = endpoint_str(k.server, k.port);
             auto base = [&](Finding& f, const Evidence& ev) {
@@ -379,6 +392,7 @@ private:
     double pr_min_;
     double single_min_fail_, single_max_ratio_, single_other_ratio_, single_other_min_;
     int local_bits_;
+    const NetworkModel* network_ = nullptr;
     double inet_min_fail_, inet_max_ratio_, inet_min_local_;
     BoundedMap<ServiceKey, Service> services_{"conn.*: services (server, port)", "refused/unanswered connection findings for further services"};
     BoundedMap<IpAddress, HostTally> hosts_{"conn.single_host_failing: clients", "single-host failure findings for further clients"};
@@ -529,6 +543,7 @@ public:
         }
     }
 
+    void use_network(const NetworkModel& network) override { network_ = &network; }
     void subscribe(EventBus& bus) override {
         bus.subscribe<&GatewayArpRule::on_arp>(this);
     }
@@ -548,9 +563,13 @@ public:
     }
 
     void finish(FinishContext& ctx) override {
+        // Once DHCP or the user named the gateways, an unanswered .1 elsewhere
+        // in a large subnet is an absent host, not a gateway.
+        const std::vector<IpAddress> named = gateways_.empty() ? ctx.network.named_gateways() : std::vector<IpAddress>{};
         for (auto& [ip, t] : targets_) {
             const bool* owner = owners_.find(ip);
             if ((owner && *owner) || static_cast<double>(t.requests) < min_requests_) continue;
+            if (!named.empty() && std::find(named.begin(), named.end(), ip) == named.end()) continue;
             Finding f;
             f.key = ip_str(ip);
             f.title = fmt::format("Gateway {} does not answer ARP ({} unanswered requests from {})", ip_str(ip),
@@ -577,9 +596,13 @@ private:
     };
     bool looks_like_gateway(const IpAddress& ip) const {
         if (!gateways_.empty()) return gateways_.count(ip) != 0;
-        // The first or last host address of the prefix, where gateways usually sit.
+        // The first or last host address of the prefix, where gateways usually
+        // sit: the subnet learned for it, prefix_len where none was, and the
+        // DHCP-named gateways whatever their address.
+        if (network_ && network_->is_named_gateway(ip)) return true;
+        const int learned = network_ ? network_->learned_prefix(ip) : -1;
         const std::uint32_t v = (std::uint32_t(ip.bytes[0]) << 24) | (ip.bytes[1] << 16) | (ip.bytes[2] << 8) | ip.bytes[3];
-        const int host_bits = 32 - std::clamp(bits_, 8, 30);
+        const int host_bits = 32 - std::clamp(learned >= 0 ? learned : bits_, 8, 30);
         const std::uint32_t mask = (1u << host_bits) - 1;
         const std::uint32_t host = v & mask;
         return host == 1 || host == mask - 1;
@@ -587,6 +610,7 @@ private:
     double min_requests_;
     int bits_;
     std::set<IpAddress> gateways_;
+    const NetworkModel* network_ = nullptr;
     BoundedMap<IpAddress, Target, 4096> targets_{"net.gateway_unreachable: ARP targets", "unanswered-gateway findings for further targets"};
     BoundedMap<IpAddress, bool> owners_{"net.gateway_unreachable: ARP owners", "unanswered-gateway findings may name answered addresses"};  // addresses some MAC claimed in ARP
 };

@@ -153,3 +153,66 @@ TEST_CASE("net.gateway_unreachable: repeated unanswered ARP for the gateway addr
     for (int i = 0; i < 5; ++i) other->publish(arp(Op::Request, mac(5), lan(10), lan(77), i, i + 1));
     CHECK(count(other.finish(), "net.gateway_unreachable") == 0);
 }
+
+namespace {
+// A lease from 10.9.0.53 handing out a /16 with gateway 10.9.0.1.
+DhcpExchange lease16(std::uint64_t frame) {
+    DhcpExchange e;
+    e.outcome = DhcpOutcome::Leased;
+    e.client_mac = mac(10);
+    e.first_frame = frame;
+    e.last_frame = frame + 3;
+    e.leased_ip = lan(10);
+    DhcpServerReply s;
+    s.server_id = lan(53);
+    s.first_type = DhcpType::Offer;
+    s.offered = lan(10);
+    s.prefix_len = 16;
+    s.router = lan(1);
+    e.servers = {s};
+    return e;
+}
+}  // namespace
+
+TEST_CASE("net.internet_unreachable: a /16 LAN's other /24s are local, not the internet") {
+    // 10.9.0.10 fails to reach 10.9.5.20 (same /16) and reaches 10.9.0.20.
+    auto scenario = [](bool dhcp16, bool server_answers_arp) {
+        Run run;
+        int frame = 1;
+        if (dhcp16) run->publish(lease16(frame += 4));
+        if (server_answers_arp)
+            run->publish(arp(ArpObservation::Op::Reply, mac(77), ip4(10, 9, 5, 20), lan(10), 0, frame += 2));
+        for (int i = 0; i < 4; ++i) run->publish(conn(lan(10), ip4(10, 9, 5, 20), 443, O::Unanswered, i, frame += 2));
+        for (int i = 0; i < 2; ++i) run->publish(conn(lan(10), lan(20), 80, O::Established, i, frame += 2));
+        return run.finish();
+    };
+    // Nothing learned: the /24 default calls 10.9.5.20 outside.
+    CHECK(count(scenario(false, false), "net.internet_unreachable") == 1);
+    // DHCP said /16: a local service that does not answer.
+    auto fs = scenario(true, false);
+    CHECK(count(fs, "net.internet_unreachable") == 0);
+    CHECK(count(fs, "conn.unanswered_syn") == 1);
+    // No DHCP, but 10.9.5.20 answered ARP on the link with its own MAC.
+    CHECK(count(scenario(false, true), "net.internet_unreachable") == 0);
+}
+
+TEST_CASE("net.gateway_unreachable: once DHCP names the gateway, another .1 of a /16 is just a host") {
+    using Op = ArpObservation::Op;
+    auto scenario = [](IpAddress target) {
+        Run run;
+        run->publish(lease16(1));
+        for (int i = 0; i < 4; ++i) run->publish(arp(Op::Request, mac(5), lan(10), target, i, 10 + i));
+        return run.finish();
+    };
+    CHECK(count(scenario(ip4(10, 9, 7, 1)), "net.gateway_unreachable") == 0);
+    auto fs = scenario(lan(1));
+    REQUIRE(count(fs, "net.gateway_unreachable") == 1);
+    CHECK(has_host(*get(fs, "net.gateway_unreachable"), "10.9.0.1"));
+    // Named by DHCP, found whatever its address: 10.9.0.77 is not .1/.254.
+    Run named;
+    DhcpExchange e = lease16(1);
+    e.servers[0].router = lan(77);
+    named->publish(e);
+    for (int i = 0; i < 4; ++i) named->publish(arp(Op::Request, mac(5), lan(10), lan(77), i, 10 + i));
+    CHECK(count(named.finish(), "net.gateway_unreachable") == 1);
+}
