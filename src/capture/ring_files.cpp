@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -31,16 +32,21 @@ std::string parse_ring_options(const std::vector<std::string>& specs, RingOption
         if (key == "filesize") ok = parse_number(value, o.filesize_kb) && o.filesize_kb > 0 &&
                                     o.filesize_kb <= 2ull * 1024 * 1024 * 1024 / 1000;
         else if (key == "duration") ok = parse_number(value, o.duration_s) && o.duration_s > 0;
+        else if (key == "interval") ok = parse_number(value, o.interval_s) && o.interval_s > 0;
         else if (key == "packets") ok = parse_number(value, o.packets) && o.packets > 0;
         else if (key == "files") ok = parse_number(value, o.files) && o.files > 0 && o.files < kMaxFiles;
         else
-            return fmt::format("-b {}: unknown ring buffer option (filesize:KB, duration:S, packets:N, files:N)",
+            return fmt::format("-b {}: unknown ring buffer option (filesize:KB, duration:S, interval:S, packets:N, files:N)",
                                spec);
         if (!ok) return fmt::format("-b {}: bad value", spec);
     }
-    if (o.files && !o.filesize_kb && o.duration_s <= 0 && !o.packets)
-        return "-b files:N needs filesize, duration or packets to say when to switch files";
+    if (o.files && !o.filesize_kb && o.duration_s <= 0 && o.interval_s <= 0 && !o.packets)
+        return "-b files:N needs filesize, duration, interval or packets to say when to switch files";
     return {};
+}
+
+double next_interval_boundary(double now, double interval_s) {
+    return (std::floor(now / interval_s) + 1) * interval_s;
 }
 
 RingFiles::RingFiles(const std::string& path, unsigned files) : files_(files) {

@@ -1,6 +1,6 @@
 #pragma once
 // `netdx capture -b`: tshark's ring-buffer options and file names. The capture
-// switches to a new file when one of filesize/duration/packets is reached;
+// switches to a new file when one of filesize/duration/interval/packets is reached;
 // with files:N only the newest N files are kept.
 #include <cstdint>
 #include <ctime>
@@ -13,14 +13,21 @@ namespace netdx {
 struct RingOptions {
     std::uint64_t filesize_kb = 0;  // kB of 1000 bytes, as tshark counts them
     double duration_s = 0;
+    // Switch when the wall clock reaches a multiple of this (interval:3600
+    // starts a file on every full hour), whenever the capture started.
+    double interval_s = 0;
     std::uint64_t packets = 0;
     unsigned files = 0;  // 0: keep every file
-    [[nodiscard]] bool enabled() const { return filesize_kb || duration_s > 0 || packets || files; }
+    [[nodiscard]] bool enabled() const { return filesize_kb || duration_s > 0 || interval_s > 0 || packets || files; }
 };
 
 // Parses the -b values ("filesize:1000", "files:5", ...) into opts. Returns an
 // error line, or empty.
 std::string parse_ring_options(const std::vector<std::string>& specs, RingOptions& opts);
+
+// The first multiple of `interval_s` (seconds since the epoch) after `now`:
+// when a file opened at `now` ends under -b interval.
+double next_interval_boundary(double now, double interval_s);
 
 // Names the files as tshark does: out.pcapng -> out_00001_20261206063000.pcapng
 // (running number, then the local start time), and deletes the oldest once

@@ -33,6 +33,7 @@ Timestamp wall_now() {
     clock_gettime(CLOCK_REALTIME, &t);
     return {t.tv_sec, static_cast<std::uint32_t>(t.tv_nsec)};
 }
+double wall_seconds() { return wall_now().seconds(); }
 
 int run_capture(CaptureArgs& a) {
     if (a.source.opts.interface.empty()) {
@@ -76,6 +77,7 @@ int run_capture(CaptureArgs& a) {
     RingFiles names(a.output, ring.files);
     std::unique_ptr<CaptureWriter> out;
     std::chrono::steady_clock::time_point file_start;
+    double file_deadline = 0;  // -b interval: the clock time the current file ends
     std::uint64_t files = 0;
     // Opens the next file (the only one without -b). Returns an error line or empty.
     auto open_next = [&]() -> std::string {
@@ -83,6 +85,7 @@ int run_capture(CaptureArgs& a) {
         out = CaptureWriter::make(format);
         if (std::string err = out->open(path, ifc); !err.empty()) return err;
         file_start = std::chrono::steady_clock::now();
+        if (ring.interval_s > 0) file_deadline = next_interval_boundary(wall_seconds(), ring.interval_s);
         ++files;
         return ring.enabled() ? names.keep(path) : std::string{};
     };
@@ -108,6 +111,7 @@ int run_capture(CaptureArgs& a) {
         if (ring.duration_s > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - file_start).count() >=
                                        ring.duration_s)
             return true;
+        if (ring.interval_s > 0 && wall_seconds() >= file_deadline) return true;
         if (!have_packet) return false;  // size and count only matter when there is a packet to write
         return (ring.filesize_kb && out->bytes() >= ring.filesize_kb * 1000) ||
                (ring.packets && out->packets() >= ring.packets);
@@ -179,7 +183,7 @@ CommandRunner add_capture_command(CLI::App& app) {
     cmd->add_option("-F,--format", args->format, "File format: pcap (default) or pcapng (with interface and statistics blocks)")
         ->check(CLI::IsMember({"pcap", "pcapng"}));
     cmd->add_option("-b,--ring-buffer", args->ring,
-                    "Switch files (tshark's names): filesize:KB, duration:S, packets:N; files:N keeps the newest N")
+                    "Switch files (tshark's names): filesize:KB, duration:S, interval:S (at each multiple of S of the clock), packets:N; files:N keeps the newest N")
         ->allow_extra_args(false);
     cmd->add_option("-Z,--relinquish-privileges", args->user,
                     "After opening the interface, switch to this user (needs root; files are created as it)");

@@ -212,6 +212,30 @@ if start_capture ringtime "$tmp/t.pcapng" -F pcapng -f icmp -b duration:0.5; the
     [[ $cap_rc -eq 0 && $n -ge 3 && $total -eq 16 ]] && echo "ok: ringtime: duration:0.5 over ~1.6 s -> $n files, $total packets"
 fi
 
+# 5b. Ring buffer by clock interval: a new file at every whole second of the
+#     clock, whenever the capture started: the names' start times (seconds) of
+#     the files after the first are consecutive seconds.
+if start_capture ringint "$tmp/i.pcapng" -F pcapng -f icmp -b interval:1; then
+    ping_b 12 0.2 || fail "ping failed"
+    kill -INT "$cap_pid"
+    finish
+    mapfile -t files < <(ls "$tmp"/i_*.pcapng 2>/dev/null)
+    n=${#files[@]}
+    total=0
+    for f in "${files[@]}"; do total=$((total + $(packets_in "$f"))); done
+    steps=""
+    for ((i = 2; i < n; i++)); do
+        a=$(basename "${files[i-1]}" | sed -E 's/^i_[0-9]{5}_([0-9]{14})\.pcapng$/\1/')
+        b=$(basename "${files[i]}" | sed -E 's/^i_[0-9]{5}_([0-9]{14})\.pcapng$/\1/')
+        ta=$(date -d "${a:0:8} ${a:8:2}:${a:10:2}:${a:12:2}" +%s) tb=$(date -d "${b:0:8} ${b:8:2}:${b:10:2}:${b:12:2}" +%s)
+        steps+="$((tb - ta)) "
+    done
+    [[ $cap_rc -eq 0 && $n -ge 3 && $total -eq 24 && $steps =~ ^(1 )+$ ]] ||
+        fail "ringint: exit $cap_rc, $n files, $total packets, seconds between file starts '$steps' (want >= 3 files, 24 packets, all 1)"
+    [[ $cap_rc -eq 0 && $n -ge 3 && $total -eq 24 && $steps =~ ^(1 )+$ ]] &&
+        echo "ok: ringint: interval:1 -> $n files starting on consecutive seconds, $total packets"
+fi
+
 # 6. A full disk: a 16 kB tmpfs. netdx stops with WriteFailed and one line, and
 #    the file ends after its last complete packet block (tshark reads it without
 #    complaint); what netdx says it captured is what the file holds.
