@@ -6,8 +6,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
+
+#include "capture/file_reader.hpp"
 
 namespace netdx {
 
@@ -31,6 +35,15 @@ void pad4(std::vector<std::uint8_t>& o) {
     while (o.size() % 4) o.push_back(0);
 }
 
+// An option's length is 16 bits: a longer text is cut at a UTF-8 character
+// boundary (pcapng strings are UTF-8).
+std::string_view fit_option(std::string_view s) {
+    std::size_t n = std::min<std::size_t>(s.size(), 0xfffc);
+    if (n < s.size())
+        while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+    return s.substr(0, n);
+}
+
 class PcapWriterImpl final : public CaptureWriter {
     void header(std::vector<std::uint8_t>& o, const CaptureInterface& ifc) override {
         put32(o, ifc.nano ? 0xa1b23c4d : 0xa1b2c3d4);
@@ -39,11 +52,11 @@ class PcapWriterImpl final : public CaptureWriter {
         put32(o, 0);  // thiszone
         put32(o, 0);  // sigfigs
         put32(o, ifc.snaplen);
-        put32(o, static_cast<std::uint32_t>(ifc.linktype));
+        put32(o, linktype_from_dlt(ifc.linktype));
     }
-    void record(std::vector<std::uint8_t>& o, const Packet& p) override {
+    void record(std::vector<std::uint8_t>& o, const Packet& p, std::uint32_t, std::span<const std::string>) override {
         put32(o, static_cast<std::uint32_t>(p.ts.sec));
-        put32(o, ifc_.nano ? p.ts.nsec : p.ts.nsec / 1000);
+        put32(o, ifcs_[0].nano ? p.ts.nsec : p.ts.nsec / 1000);
         put32(o, p.caplen);
         put32(o, p.wirelen);
         o.insert(o.end(), p.bytes.data(), p.bytes.data() + p.caplen);
@@ -65,7 +78,7 @@ public:
         o_.insert(o_.end(), p, p + len);
         pad4(o_);
     }
-    void option_text(std::uint16_t code, const std::string& s) { option(code, s.data(), s.size()); }
+    void option_text(std::uint16_t code, std::string_view s) { option(code, s.data(), s.size()); }
     void option_u64(std::uint16_t code, std::uint64_t v) { option(code, &v, 8); }
     void option_time(std::uint16_t code, std::uint64_t ticks) {
         const std::uint32_t hl[2] = {static_cast<std::uint32_t>(ticks >> 32), static_cast<std::uint32_t>(ticks)};
@@ -85,10 +98,11 @@ private:
 };
 
 class PcapngWriterImpl final : public CaptureWriter {
-    std::uint64_t ticks(const Timestamp& t) const {
+    static std::uint64_t ticks(const Timestamp& t, bool nano) {
         const auto sec = static_cast<std::uint64_t>(t.sec);
-        return ifc_.nano ? sec * 1000000000u + t.nsec : sec * 1000000u + t.nsec / 1000;
+        return nano ? sec * 1000000000u + t.nsec : sec * 1000000u + t.nsec / 1000;
     }
+    [[nodiscard]] bool many_interfaces() const override { return true; }
     void header(std::vector<std::uint8_t>& o, const CaptureInterface& ifc) override {
         Block shb(o, 0x0a0d0d0a);
         put32(o, 0x1a2b3c4d);
@@ -100,12 +114,15 @@ class PcapngWriterImpl final : public CaptureWriter {
         shb.option_text(4, "netdx");                                                        // shb_userappl
         shb.end_options();
         shb.finish();
-
+        interface_block(o, ifc);
+    }
+    void interface_block(std::vector<std::uint8_t>& o, const CaptureInterface& ifc) override {
         Block idb(o, 1);
-        put16(o, static_cast<std::uint16_t>(ifc.linktype));
+        put16(o, static_cast<std::uint16_t>(linktype_from_dlt(ifc.linktype)));
         put16(o, 0);
         put32(o, ifc.snaplen);
-        idb.option_text(2, ifc.name);  // if_name
+        if (!ifc.name.empty()) idb.option_text(2, ifc.name);                // if_name
+        if (!ifc.description.empty()) idb.option_text(3, ifc.description);  // if_description
         if (!ifc.filter.empty()) {     // if_filter: type 0 = libpcap filter string
             std::string f(1, '\0');
             f += ifc.filter;
@@ -116,25 +133,31 @@ class PcapngWriterImpl final : public CaptureWriter {
         idb.end_options();
         idb.finish();
     }
-    void record(std::vector<std::uint8_t>& o, const Packet& p) override {
+    void record(std::vector<std::uint8_t>& o, const Packet& p, std::uint32_t ifc,
+                std::span<const std::string> comments) override {
         Block epb(o, 6);
-        const std::uint64_t t = ticks(p.ts);
-        put32(o, 0);  // interface 0
+        const std::uint64_t t = ticks(p.ts, ifcs_[ifc].nano);
+        put32(o, ifc);
         put32(o, static_cast<std::uint32_t>(t >> 32));
         put32(o, static_cast<std::uint32_t>(t));
         put32(o, p.caplen);
         put32(o, p.wirelen);
         o.insert(o.end(), p.bytes.data(), p.bytes.data() + p.caplen);
         pad4(o);
+        if (!comments.empty()) {
+            for (const std::string& c : comments) epb.option_text(1, fit_option(c));  // opt_comment
+            epb.end_options();
+        }
         epb.finish();
     }
     void trailer(std::vector<std::uint8_t>& o, const CaptureCounters& c) override {
         Block isb(o, 5);
-        const std::uint64_t t = ticks(c.end);
+        const bool nano = ifcs_[0].nano;
+        const std::uint64_t t = ticks(c.end, nano);
         put32(o, 0);
         put32(o, static_cast<std::uint32_t>(t >> 32));
         put32(o, static_cast<std::uint32_t>(t));
-        isb.option_time(2, ticks(c.start));  // isb_starttime
+        isb.option_time(2, ticks(c.start, nano));  // isb_starttime
         isb.option_time(3, t);               // isb_endtime
         if (c.available) {
             isb.option_u64(5, c.if_dropped);  // isb_ifdrop
@@ -160,7 +183,7 @@ CaptureWriter::~CaptureWriter() {
 
 std::string CaptureWriter::open(const std::string& path, const CaptureInterface& ifc) {
     path_ = path;
-    ifc_ = ifc;
+    ifcs_.assign(1, ifc);
     if (path == "-") {
         fd_ = STDOUT_FILENO;
     } else {
@@ -169,7 +192,7 @@ std::string CaptureWriter::open(const std::string& path, const CaptureInterface&
         own_fd_ = true;
     }
     scratch_.clear();
-    header(scratch_, ifc_);
+    header(scratch_, ifc);
     append(scratch_, false);
     // The header reaches the file at once, so even an empty capture is a valid file.
     return flush() ? std::string{} : error_;
@@ -181,10 +204,19 @@ void CaptureWriter::append(const std::vector<std::uint8_t>& rec, bool packet) {
     if (packet) ++packets_;
 }
 
-bool CaptureWriter::write(const Packet& pkt) {
+bool CaptureWriter::add_interface(const CaptureInterface& ifc) {
+    if (!many_interfaces() || !error_.empty()) return false;
+    ifcs_.push_back(ifc);
+    scratch_.clear();
+    interface_block(scratch_, ifc);
+    append(scratch_, false);
+    return buffer_.size() < kFlushAt || flush();
+}
+
+bool CaptureWriter::write(const Packet& pkt, std::uint32_t ifc, std::span<const std::string> comments) {
     if (!error_.empty()) return false;
     scratch_.clear();
-    record(scratch_, pkt);
+    record(scratch_, pkt, ifc < ifcs_.size() ? ifc : 0, comments);
     append(scratch_, true);
     return buffer_.size() < kFlushAt || flush();
 }
@@ -226,10 +258,14 @@ bool CaptureWriter::flush() {
     return true;
 }
 
-std::string CaptureWriter::close(const CaptureCounters& counters) {
+std::string CaptureWriter::close(const CaptureCounters& counters) { return finish(&counters); }
+
+std::string CaptureWriter::close() { return finish(nullptr); }
+
+std::string CaptureWriter::finish(const CaptureCounters* counters) {
     if (error_.empty()) {
         scratch_.clear();
-        trailer(scratch_, counters);
+        if (counters) trailer(scratch_, *counters);
         if (!scratch_.empty()) append(scratch_, false);
         flush();
     }

@@ -1,11 +1,13 @@
 #pragma once
-// Writes what `netdx capture` records: a pcap file, or a pcapng file with a
-// Section Header, one Interface Description Block and, at close, an Interface
-// Statistics Block carrying libpcap's counters. Both are written with netdx's
-// own code (not pcap_dump) so that a failed write (a full disk) leaves a file
-// that ends after a complete record, and says so.
+// Writes what `netdx capture` records and `analyze --evidence` copies: a pcap
+// file, or a pcapng file with a Section Header, an Interface Description Block
+// per interface (evidence from inputs of several link types) and, at close, an
+// Interface Statistics Block carrying libpcap's counters. Both are written with
+// netdx's own code (not pcap_dump) so that a failed write (a full disk) leaves
+// a file that ends after a complete record, and says so.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,7 +20,8 @@ enum class CaptureFormat { Pcap, Pcapng };
 
 struct CaptureInterface {
     std::string name;  // if_name
-    int linktype = 1;
+    std::string description;  // if_description
+    int linktype = 1;  // DLT value, as libpcap reports it; written as the LINKTYPE value
     std::uint32_t snaplen = 262144;
     bool nano = false;   // timestamps kept to the nanosecond (else microsecond)
     std::string filter;  // the BPF filter text, recorded as if_filter
@@ -42,16 +45,23 @@ public:
     CaptureWriter(const CaptureWriter&) = delete;
     CaptureWriter& operator=(const CaptureWriter&) = delete;
 
-    // "-" writes standard output. Returns an error line, or empty.
+    // "-" writes standard output. ifc is interface 0. Returns an error line, or empty.
     std::string open(const std::string& path, const CaptureInterface& ifc);
+    // pcapng: another Interface Description Block, numbered after the ones
+    // before it. False for pcap (one link type per file) or after a failed write.
+    bool add_interface(const CaptureInterface& ifc);
+    [[nodiscard]] std::size_t interfaces() const { return ifcs_.size(); }
     // False once a write failed (error() says why; the file ends after the
-    // last complete record).
-    bool write(const Packet& pkt);
+    // last complete record). comments: one opt_comment each (pcapng; pcap has
+    // nowhere to put them).
+    bool write(const Packet& pkt, std::uint32_t ifc = 0, std::span<const std::string> comments = {});
     // Hands buffered records to the kernel (quiet moments, before rotation).
     bool flush();
     // Writes the statistics block (pcapng), flushes and closes. Returns an error
     // line, or empty.
     std::string close(const CaptureCounters& counters);
+    // Flushes and closes without a statistics block (a copy, not a capture).
+    std::string close();
     [[nodiscard]] std::uint64_t bytes() const { return committed_ + buffer_.size(); }
     // Packets in the file (or buffered for it); after a failed write, those before it.
     [[nodiscard]] std::uint64_t packets() const { return packets_; }
@@ -61,12 +71,17 @@ public:
 protected:
     CaptureWriter() = default;
     virtual void header(std::vector<std::uint8_t>& out, const CaptureInterface& ifc) = 0;
-    virtual void record(std::vector<std::uint8_t>& out, const Packet& pkt) = 0;
+    // pcapng's Interface Description Block; pcap has none (its header carries the link type).
+    virtual void interface_block(std::vector<std::uint8_t>&, const CaptureInterface&) {}
+    [[nodiscard]] virtual bool many_interfaces() const { return false; }
+    virtual void record(std::vector<std::uint8_t>& out, const Packet& pkt, std::uint32_t ifc,
+                        std::span<const std::string> comments) = 0;
     virtual void trailer(std::vector<std::uint8_t>& out, const CaptureCounters& c) = 0;
-    CaptureInterface ifc_;
+    std::vector<CaptureInterface> ifcs_;  // [0] is the one given to open()
 
 private:
     void append(const std::vector<std::uint8_t>& rec, bool packet);
+    std::string finish(const CaptureCounters* counters);
 
     int fd_ = -1;
     bool own_fd_ = false;

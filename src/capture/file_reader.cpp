@@ -56,6 +56,17 @@ int dlt_from_linktype(std::uint32_t linktype) {
     }
 }
 
+std::uint32_t linktype_from_dlt(int dlt) {
+    switch (dlt) {
+        case 11: return 100;
+        case 12: return 101;
+        case 15: return 102;
+        case 16: return 103;
+        case 19: return 106;
+        default: return static_cast<std::uint32_t>(dlt);
+    }
+}
+
 CaptureFileReader::CaptureFileReader(std::unique_ptr<ByteStream> in, std::string name, Compression compression)
     : in_(std::move(in)), name_(std::move(name)), compression_(compression) {
     buf_.resize(kMaxRecord);

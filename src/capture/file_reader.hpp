@@ -115,5 +115,7 @@ private:
 
 // libpcap's LINKTYPE_* to DLT_* mapping for the values that differ on Linux.
 int dlt_from_linktype(std::uint32_t linktype);
+// Its inverse, for writing files: a file says LINKTYPE_RAW (101), not DLT_RAW.
+std::uint32_t linktype_from_dlt(int dlt);
 
 }  // namespace netdx

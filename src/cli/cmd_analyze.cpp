@@ -9,7 +9,6 @@
 #include <memory>
 #include <optional>
 #include <system_error>
-#include <set>
 #include <sys/stat.h>
 
 #include "analysis/session.hpp"
@@ -235,12 +234,16 @@ int run_analyze(AnalyzeArgs& a) {
     }
 
     if (!a.evidence.empty()) {
-        std::set<FrameRef> frames;
+        EvidenceFrames frames;
         for (const Finding& f : findings) {
             if (!a.evidence_ids.empty() &&
                 std::find(a.evidence_ids.begin(), a.evidence_ids.end(), f.def->id) == a.evidence_ids.end())
                 continue;
-            frames.insert(f.evidence.frames.begin(), f.evidence.frames.end());
+            const std::string comment = fmt::format("{}: {}", f.def->id, f.title);
+            for (const FrameRef& ref : f.evidence.frames) {
+                std::vector<std::string>& on = frames[ref];
+                if (on.empty() || on.back() != comment) on.push_back(comment);
+            }
         }
         EvidenceResult ev = write_evidence(a.files, frames, a.evidence);
         if (!ev.error.empty()) {
@@ -279,7 +282,7 @@ CommandRunner add_analyze_command(CLI::App& app) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_option("--fail-on", args->fail_on, "Exit with code 20 when a finding reaches this severity")
         ->check(CLI::IsMember({"info", "notice", "warning", "error"}));
-    cmd->add_option("--evidence", args->evidence, "Write the evidence packets of the findings to this pcap file");
+    cmd->add_option("--evidence", args->evidence, "Write the evidence packets of the findings to this file: FILE.pcapng names the findings in a comment on each packet, any other name is pcap");
     cmd->add_option("--finding", args->evidence_ids, "With --evidence: only the evidence of this rule id (repeatable)")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
