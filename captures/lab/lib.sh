@@ -151,9 +151,9 @@ lab_capture() {
     rm -f "$file"
     if [ -n "$LAB_NETDX_BIN" ]; then
         if [ -n "$filt" ]; then
-            ip netns exec "$(ns "$r")" "$LAB_NETDX_BIN" capture -i "$ifn" -w "$file" -f "$filt" >"$log" 2>&1 &
+            ip netns exec "$(ns "$r")" "$LAB_NETDX_BIN" capture -Z root -i "$ifn" -w "$file" -f "$filt" >"$log" 2>&1 &
         else
-            ip netns exec "$(ns "$r")" "$LAB_NETDX_BIN" capture -i "$ifn" -w "$file" >"$log" 2>&1 &
+            ip netns exec "$(ns "$r")" "$LAB_NETDX_BIN" capture -Z root -i "$ifn" -w "$file" >"$log" 2>&1 &
         fi
     else
         ip netns exec "$(ns "$r")" tcpdump -U -i "$ifn" -w "$file" ${filt:+"$filt"} >"$log" 2>&1 &

@@ -26,6 +26,7 @@ bool clear_capabilities() {
 }  // namespace
 
 std::string drop_privileges(const std::string& user) {
+    if (user == "root" && geteuid() == 0) return {};
     if (!user.empty()) {
         errno = 0;
         const passwd* pw = getpwnam(user.c_str());
@@ -36,8 +37,7 @@ std::string drop_privileges(const std::string& user) {
             return fmt::format("-Z {}: cannot switch user: {}", user, std::strerror(errno));
         if (pw->pw_uid != 0 && setuid(0) == 0) return fmt::format("-Z {}: root could be regained", user);
     }
-    // Root without -Z keeps root (as tcpdump without -Z does): its capabilities
-    // are what lets it write where it was asked to.
+    // Root asked to stay root (the callers that switch by default pass a user).
     if (user.empty() && geteuid() == 0) return {};
     // Also for a binary with file capabilities run by an ordinary user.
     prctl(PR_SET_KEEPCAPS, 0);

@@ -9,6 +9,10 @@ namespace netdx {
 // Switches to `user` (when not empty; needs root) and drops every capability;
 // without a user, an ordinary user's capabilities (setcap) are dropped and root
 // stays root. Returns an error line, or empty.
+// `-Z root` keeps root as it is.
 std::string drop_privileges(const std::string& user);
+
+// The user root switches to when no -Z is given (tcpdump's default -Z).
+inline constexpr const char* kDefaultCaptureUser = "nobody";
 
 }  // namespace netdx

@@ -2,6 +2,7 @@
 // style, or to a ring buffer of files (tshark -b).
 #include <fmt/format.h>
 #include <pcap/pcap.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -58,11 +59,22 @@ int run_capture(CaptureArgs& a) {
         return code(e.code());
     }
     // tcpdump's order: device open, then no privilege, then the output files
-    // (created as that user).
-    if (std::string err = drop_privileges(a.user); !err.empty()) {
-        fmt::print(stderr, "netdx capture: {}\n", err);
+    // (created as that user). Root gives up root by default, as tcpdump does:
+    // bytes from the wire are parsed by a process that can do nothing else.
+    const bool default_user = a.user.empty() && geteuid() == 0;
+    const std::string user = default_user ? std::string(kDefaultCaptureUser) : a.user;
+    if (std::string err = drop_privileges(user); !err.empty()) {
+        fmt::print(stderr, "netdx capture: {}{}\n", err, default_user ? " (give -Z root to stay root)" : "");
         return code(ExitCode::PermissionDenied);
     }
+    // A private folder of root's is the usual reason the first file cannot be made.
+    auto explain = [&](std::string err) {
+        if (default_user && err.find("Permission denied") != std::string::npos)
+            err += fmt::format(" (netdx runs as {} once the interface is open, as tcpdump does: write where {} may, "
+                               "or give -Z root)",
+                               kDefaultCaptureUser, kDefaultCaptureUser);
+        return err;
+    };
     CaptureInterface ifc;
     ifc.name = a.source.opts.interface;
     ifc.linktype = src->linktype();
@@ -83,7 +95,7 @@ int run_capture(CaptureArgs& a) {
     auto open_next = [&]() -> std::string {
         const std::string path = ring.enabled() ? names.next(std::time(nullptr)) : a.output;
         out = CaptureWriter::make(format);
-        if (std::string err = out->open(path, ifc); !err.empty()) return err;
+        if (std::string err = out->open(path, ifc); !err.empty()) return explain(err);
         file_start = std::chrono::steady_clock::now();
         if (ring.interval_s > 0) file_deadline = next_interval_boundary(wall_seconds(), ring.interval_s);
         ++files;
@@ -186,7 +198,8 @@ CommandRunner add_capture_command(CLI::App& app) {
                     "Switch files (tshark's names): filesize:KB, duration:S, interval:S (at each multiple of S of the clock), packets:N; files:N keeps the newest N")
         ->allow_extra_args(false);
     cmd->add_option("-Z,--relinquish-privileges", args->user,
-                    "After opening the interface, switch to this user (needs root; files are created as it)");
+                    "After opening the interface, switch to this user (needs root; files are created as it). "
+                    "Root switches to nobody by default; -Z root stays root");
     cmd->add_flag("-q,--quiet", args->quiet, "Do not print the listening banner");
     return [cmd, args]() { return cmd->parsed() ? run_capture(*args) : -1; };
 }

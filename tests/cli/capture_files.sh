@@ -20,6 +20,8 @@ veth_a=ndf${id}a
 veth_b=ndf${id}b
 net=10.253.$((id % 250))
 tmp=$(mktemp -d)
+# Run as root, netdx capture writes as nobody (tcpdump's default -Z).
+chmod 1777 "$tmp"
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -267,23 +269,41 @@ fi
 status_of() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' ' '; }
 if nobody=$(id -u nobody 2>/dev/null); then
     nogroup=$(id -g nobody)
-    chmod 711 "$tmp" && mkdir "$tmp/z" && chmod 1777 "$tmp/z"
-    if start_capture zdrop "$tmp/z/z.pcapng" -F pcapng -f icmp -Z nobody; then
-        uids=$(status_of "$cap_pid" Uid) gids=$(status_of "$cap_pid" Gid) capeff=$(status_of "$cap_pid" CapEff)
-        capprm=$(status_of "$cap_pid" CapPrm) groups=$(status_of "$cap_pid" Groups)
-        ping_b 2 || fail "ping failed"
-        sleep 0.3
+    mkdir "$tmp/z" && chmod 1777 "$tmp/z"
+    # Root without -Z switches to nobody as root with -Z nobody does (tcpdump's default).
+    for zarg in "-Z nobody" ""; do
+        what=${zarg:-"root without -Z"}
+        rm -f "$tmp/z/z.pcapng"
+        if start_capture zdrop "$tmp/z/z.pcapng" -F pcapng -f icmp $zarg; then
+            uids=$(status_of "$cap_pid" Uid) gids=$(status_of "$cap_pid" Gid) capeff=$(status_of "$cap_pid" CapEff)
+            capprm=$(status_of "$cap_pid" CapPrm) groups=$(status_of "$cap_pid" Groups)
+            ping_b 2 || fail "ping failed"
+            sleep 0.3
+            kill -INT "$cap_pid"
+            finish
+            before=$fails
+            [[ $uids == "$nobody $nobody $nobody $nobody" && $gids == "$nogroup $nogroup $nogroup $nogroup" ]] ||
+                fail "$what: uids '$uids', gids '$gids'"
+            [[ $capeff == 0000000000000000 && $capprm == 0000000000000000 ]] || fail "$what: CapEff $capeff CapPrm $capprm"
+            [[ $groups != *" 0 "* && $groups != "0" && $groups != "0 "* ]] || fail "$what: still in group 0 ($groups)"
+            [[ $cap_rc -eq 0 && $(stat -c %u "$tmp/z/z.pcapng") == "$nobody" && $(packets_in "$tmp/z/z.pcapng") -eq 4 ]] ||
+                fail "$what: exit $cap_rc, file owner $(stat -c %U "$tmp/z/z.pcapng"), $(packets_in "$tmp/z/z.pcapng") packets: $(cat "$tmp/zdrop.err")"
+            [[ $fails -eq $before ]] && echo "ok: $what: uid/gid $nobody/$nogroup, no capability, file owned by nobody, 4 packets"
+        fi
+    done
+    # -Z root stays root; root's default into a folder only root may write: one line that says why.
+    mkdir -m 700 "$tmp/private"
+    if start_capture zroot "$tmp/private/r.pcap" -f icmp -Z root; then
+        uids=$(status_of "$cap_pid" Uid)
         kill -INT "$cap_pid"
         finish
-        before=$fails
-        [[ $uids == "$nobody $nobody $nobody $nobody" && $gids == "$nogroup $nogroup $nogroup $nogroup" ]] ||
-            fail "-Z nobody: uids '$uids', gids '$gids'"
-        [[ $capeff == 0000000000000000 && $capprm == 0000000000000000 ]] || fail "-Z nobody: CapEff $capeff CapPrm $capprm"
-        [[ $groups != *" 0 "* && $groups != "0" && $groups != "0 "* ]] || fail "-Z nobody: still in group 0 ($groups)"
-        [[ $cap_rc -eq 0 && $(stat -c %u "$tmp/z/z.pcapng") == "$nobody" && $(packets_in "$tmp/z/z.pcapng") -eq 4 ]] ||
-            fail "-Z nobody: exit $cap_rc, file owner $(stat -c %U "$tmp/z/z.pcapng"), $(packets_in "$tmp/z/z.pcapng") packets: $(cat "$tmp/zdrop.err")"
-        [[ $fails -eq $before ]] && echo "ok: -Z nobody: uid/gid $nobody/$nogroup, no capability, file owned by nobody, 4 packets"
+        [[ $uids == "0 0 0 0" && $cap_rc -eq 0 && -s $tmp/private/r.pcap ]] || fail "-Z root: uids '$uids', exit $cap_rc"
+        [[ $uids == "0 0 0 0" && $cap_rc -eq 0 ]] && echo "ok: -Z root stays root"
     fi
+    in_a "$NETDX" capture -i "$veth_a" -w "$tmp/private/d.pcap" -c 1 >/dev/null 2>"$tmp/zpriv.err"
+    rc=$?
+    [[ $rc -eq $(code_of WriteFailed) && $(wc -l <"$tmp/zpriv.err") -eq 1 && $(cat "$tmp/zpriv.err") == *"Permission denied"*"-Z root"* ]] ||
+        fail "default nobody into a private folder: exit $rc: $(cat "$tmp/zpriv.err")"
     in_a "$NETDX" capture -i "$veth_a" -w "$tmp/z/x.pcap" -Z netdx-no-such-user >/dev/null 2>"$tmp/zbad.err"
     rc=$?
     [[ $rc -eq $(code_of PermissionDenied) && $(cat "$tmp/zbad.err") == *"no such user"* ]] ||

@@ -14,6 +14,8 @@ veth_a=ndx${id}a
 veth_b=ndx${id}b
 net=10.254.$((id % 250))
 tmp=$(mktemp -d)
+# Run as root, netdx capture writes as nobody (tcpdump's default -Z).
+chmod 1777 "$tmp"
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
