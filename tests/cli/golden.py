@@ -25,7 +25,33 @@ def find_capture(folder, stem):
     return None
 
 
-def check(expect_path, findings):
+def check_network(where, words, network):
+    """`network subnet=NET [gateway=ADDR] [subnets=N]`: the learned picture
+    (the JSON report's `network` object) has subnet NET, whose gateway is ADDR,
+    among N subnets in all."""
+    problems = []
+    subnets = network.get("subnets", [])
+    names = [s["subnet"] for s in subnets]
+    want = {}
+    for w in words:
+        key, eq, value = w.partition("=")
+        if not eq or key not in ("subnet", "gateway", "subnets"):
+            problems.append(f"{where}: unknown word {w!r}")
+        want[key] = value
+    if "subnet" not in want:
+        return problems + [f"{where}: network needs subnet=NET"]
+    net = next((s for s in subnets if s["subnet"] == want["subnet"]), None)
+    if net is None:
+        problems.append(f"{where}: subnet {want['subnet']} not learned (subnets: {names})")
+    elif "gateway" in want and net.get("gateway") != want["gateway"]:
+        problems.append(f"{where}: subnet {want['subnet']} has gateway {net.get('gateway')!r}, "
+                        f"expected {want['gateway']}")
+    if "subnets" in want and len(subnets) != int(want["subnets"]):
+        problems.append(f"{where}: {len(subnets)} subnet(s) learned, expected {want['subnets']}: {names}")
+    return problems
+
+
+def check(expect_path, findings, network=None):
     """Returns a list of failure texts for one expectation file."""
     problems = []
     for lineno, raw in enumerate(open(expect_path, encoding="utf-8"), 1):
@@ -65,6 +91,8 @@ def check(expect_path, findings):
             bad = [f"{f['id']} ({f['severity']})" for f in findings if SEV[f["severity"]] > limit]
             if bad:
                 problems.append(f"{where}: findings above {words[1]}: {bad}")
+        elif verb == "network":
+            problems += check_network(where, words[1:], network or {})
         else:
             problems.append(f"{where}: unknown directive {verb!r}")
     return problems
@@ -103,7 +131,7 @@ def main():
             failed += 1
             continue
         report = json.loads(proc.stdout)
-        problems = check(expect, report["findings"])
+        problems = check(expect, report["findings"], report.get("network"))
         ids = sorted({f["id"] for f in report["findings"]})
         rows.append((stem, "FAIL" if problems else "pass", problems or [", ".join(ids) or "(no findings)"]))
         failed += bool(problems)
