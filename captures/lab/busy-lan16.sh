@@ -8,10 +8,10 @@
 # 10.20.200.30:8080, OpenSSH on 10.20.150.22. Clients: DHCP_CLIENTS hosts with
 # leases and STATIC_CLIENTS with fixed addresses in 10.20.5/42/250.x. Every
 # client runs ROUNDS short rounds in parallel: a DNS lookup, a page from a
-# server in another /24 (the ARP for it is on-link only under the /16), a
-# ping to a static client in another /24; once, a page from an internet
-# site of its own (siteK.example.net, 203.0.113.100+K); now and then an SSH
-# command. A /24 assumption would call all of that off-link.
+# server in another /24 (on the link only because the mask is /16: the client
+# ARPs for it directly), a ping to a static client in another /24; once, a
+# page from an internet site of its own (siteK.example.net, 203.0.113.100+K);
+# now and then an SSH command. A /24 assumption would call all of that off-link.
 . "$(dirname "$0")/lib.sh"
 lab_init busy-lan16
 OUT="$LAB_OUT/busy-lan16.pcap"
