@@ -41,8 +41,9 @@ void write_text_network(std::FILE* out, const NetworkPicture& n) {
     const std::size_t show = std::min<std::size_t>(n.servers.size(), 5);
     for (std::size_t i = 0; i < show; ++i) {
         const PictureServer& s = n.servers[i];
-        fmt::print(out, "    server   {:<20} {} connections, port{} {}{}\n", ip_str(s.address), s.connections,
-                   s.ports.size() > 1 ? "s" : "", ports_str(s.ports), s.on_link ? " (on the link)" : "");
+        fmt::print(out, "    server   {:<20} {} connection{}, port{} {}{}\n", ip_str(s.address), s.connections,
+                   s.connections == 1 ? "" : "s", s.ports.size() > 1 ? "s" : "", ports_str(s.ports),
+                   s.on_link ? " (on the link)" : "");
     }
 }
 
