@@ -128,11 +128,23 @@ std::vector<TableLimit> Pipeline::limits() const {
     if (trackers_->dhcp.stats().evicted)
         out.push_back({"DHCP tracker: open exchanges", "DHCP findings of the evicted exchanges",
                        trackers_->dhcp.stats().evicted, 0, 0});
+    // Fixed caps outside --memory: a flow evicted while live loses its TCP
+    // state and stream consumer; a datagram given up is never reassembled.
+    const FlowTable& table = trackers_->flows.table();
+    if (table.stats().evicted)
+        out.push_back({"flow table: live flows",
+                       "TCP analysis and application data of the evicted flows after their eviction",
+                       table.stats().evicted, table.stats().peak_live, table.stats().peak_live});
+    if (const std::uint64_t given_up = trackers_->flows.defrag().stats().dropped_limit)
+        out.push_back({"IP fragment reassembly: datagrams in progress",
+                       "the upper layers of the datagrams given up (never reassembled)", given_up,
+                       trackers_->flows.defrag().in_progress(), trackers_->flows.defrag().in_progress()});
     return out;
 }
 
 std::uint64_t Pipeline::limit_drops() const {
-    return conns_.dropped() + trackers_->dns.stats().evicted + trackers_->dhcp.stats().evicted;
+    return conns_.dropped() + trackers_->dns.stats().evicted + trackers_->dhcp.stats().evicted +
+           trackers_->flows.table().stats().evicted + trackers_->flows.defrag().stats().dropped_limit;
 }
 
 }  // namespace netdx

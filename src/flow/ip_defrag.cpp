@@ -92,6 +92,7 @@ std::uint16_t ipv4_checksum(const std::uint8_t* p, std::size_t len) {
 
 void IpDefrag::drop(std::unordered_map<Key, Datagram, KeyHash>::iterator it) {
     bytes_ -= it->second.payload.size() + it->second.header.size();
+    order_.erase(it->second.pos);
     map_.erase(it);
 }
 
@@ -116,14 +117,14 @@ bool IpDefrag::add(const Packet& pkt, std::vector<std::uint8_t>& out) {
     auto it = map_.find(k);
     if (it == map_.end()) {
         if (map_.size() >= cfg_.max_datagrams) {
-            // Make room by giving up the stalest datagram.
-            auto oldest = std::min_element(map_.begin(), map_.end(), [](const auto& a, const auto& b) {
-                return seconds_between(b.second.last, a.second.last) > 0;
-            });
+            // Make room by giving up the datagram added to least recently.
             ++stats_.dropped_limit;
-            drop(oldest);
+            drop(map_.find(order_.front()));
         }
         it = map_.emplace(k, Datagram{}).first;
+        it->second.pos = order_.insert(order_.end(), k);
+    } else {
+        order_.splice(order_.end(), order_, it->second.pos);
     }
     Datagram& d = it->second;
     d.last = pkt.ts;

@@ -3,6 +3,7 @@
 // Overlapping fragments are counted (and whether they disagree), because an
 // overlap that changes bytes is an evasion technique or a broken stack.
 #include <cstdint>
+#include <list>
 #include <unordered_map>
 #include <vector>
 
@@ -61,11 +62,17 @@ private:
         std::uint32_t nh_offset = 0;        // IPv6: where to write the next header
         std::uint8_t nh = 0;
         Timestamp last;
+        std::list<Key>::iterator pos;       // in order_
     };
     void drop(std::unordered_map<Key, Datagram, KeyHash>::iterator it);
 
     DefragConfig cfg_;
     std::unordered_map<Key, Datagram, KeyHash> map_;
+    // Datagrams from least to most recently added to: when the table is full
+    // the front one is given up in O(1); a scan for the stalest cost
+    // max_datagrams per new datagram (a million first fragments that never
+    // complete took minutes).
+    std::list<Key> order_;
     std::size_t bytes_ = 0;
     std::size_t payload_offset_ = 0;
     DefragStats stats_;

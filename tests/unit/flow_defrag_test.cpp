@@ -98,6 +98,30 @@ TEST_CASE("incomplete datagrams time out and the count of datagrams is bounded")
     CHECK(d.buffered() == 0);
 }
 
+TEST_CASE("a full table gives up the datagram added to least recently") {
+    const auto whole = udp_datagram();
+    DefragConfig cfg;
+    cfg.max_datagrams = 4;
+    IpDefrag d(cfg);
+    std::vector<std::uint8_t> out;
+    for (std::uint16_t id = 0; id < 4; ++id) {
+        Frame a(v4_frag(whole, 0, 56, true, id));
+        d.add(a.pkt, out);
+    }
+    Frame again(v4_frag(whole, 0, 56, true, 0));  // datagram 0 is now the most recent
+    d.add(again.pkt, out);
+    Frame fifth(v4_frag(whole, 0, 56, true, 4));
+    d.add(fifth.pkt, out);
+    CHECK(d.stats().dropped_limit == 1);
+    // 0 was kept (it completes); 1 was given up (its last fragment starts a new one).
+    Frame end0(v4_frag(whole, 56, whole.size() - 56, false, 0));
+    CHECK(d.add(end0.pkt, out));
+    Frame end1(v4_frag(whole, 56, whole.size() - 56, false, 1));
+    CHECK_FALSE(d.add(end1.pkt, out));
+    CHECK(d.in_progress() == 4);  // 2, 3, 4 and the new 1 (room left by 0)
+    CHECK(d.in_progress() == 4);
+}
+
 TEST_CASE("IPv6 fragments reassemble and the next header is restored") {
     const auto whole = udp_datagram();
     auto frag6 = [&](std::size_t off, std::size_t len, bool more) {
