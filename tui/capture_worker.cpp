@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "capture/privileges.hpp"
 #include "dissectors/decode.hpp"
 #include "output/packet_printer.hpp"
 #include "core/escape.hpp"
@@ -43,6 +44,10 @@ CaptureWorker::CaptureWorker(const LiveOptions& opts) : opts_(opts), convs_(opts
             throw CaptureError(ExitCode::WriteFailed,
                                fmt::format("cannot write {}: {}", opts_.write, pcap_geterr(src_->handle())));
     }
+    // The -w file is open: nothing left that needs root to parse the wire.
+    if (live_)
+        if (std::string err = relinquish_after_open(opts_.user); !err.empty())
+            throw CaptureError(ExitCode::PermissionDenied, err);
     cur_ = new Batch(opts_.ring);
     engine_ = std::make_unique<Engine>(rules_cfg_);
     PipelineOptions popts;

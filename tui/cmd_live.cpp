@@ -69,6 +69,9 @@ CommandRunner add_live_command(CLI::App& app) {
     cmd->add_option("-B,--buffer-size", o->source.buffer_size_kib, "Kernel capture buffer in KiB (live)")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("-p,--no-promiscuous", o->no_promiscuous, "Do not put the interface in promiscuous mode");
+    cmd->add_option("-Z,--relinquish-privileges", o->user,
+                    "Once the interface (and the -w file) is open, switch to this user (needs root). "
+                    "Root switches to nobody by default; -Z root stays root");
     cmd->add_flag("--no-color", o->no_color, "No colours (also when NO_COLOR is set)");
     cmd->add_flag("-n,--names", o->names, "Resolve host names from the start (key n toggles)");
     return [cmd, o]() { return cmd->parsed() ? run_live_command(*o) : -1; };

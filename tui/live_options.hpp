@@ -12,6 +12,7 @@ struct LiveOptions {
     SourceOptions source;
     bool no_promiscuous = false;
     std::string write;            // -w: also write what is captured to this pcap
+    std::string user;             // -Z: who to be once the interface is open (root: nobody by default)
     bool realtime = false;        // replay a file at its recorded pace
     double speed = 1.0;           // pace factor with --realtime
     std::size_t ring = 10000;     // packets kept in the list

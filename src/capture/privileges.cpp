@@ -45,4 +45,24 @@ std::string drop_privileges(const std::string& user) {
     return {};
 }
 
+namespace {
+bool takes_default(const std::string& z_option) { return z_option.empty() && geteuid() == 0; }
+}  // namespace
+
+std::string relinquish_after_open(const std::string& z_option) {
+    const bool by_default = takes_default(z_option);
+    std::string err = drop_privileges(by_default ? std::string(kDefaultCaptureUser) : z_option);
+    if (!err.empty() && by_default) err += " (give -Z root to stay root)";
+    return err;
+}
+
+std::string explain_write_error(std::string error, const std::string& z_option) {
+    // Checked before the switch would be too late to matter: the uid is what it is now.
+    if (z_option.empty() && getuid() != 0 && error.find("Permission denied") != std::string::npos)
+        error += fmt::format(" (netdx runs as {} once the interface is open, as tcpdump does: write where {} may, "
+                             "or give -Z root)",
+                             kDefaultCaptureUser, kDefaultCaptureUser);
+    return error;
+}
+
 }  // namespace netdx

@@ -137,6 +137,17 @@ int run_analyze(AnalyzeArgs& a) {
     int rc = code(ExitCode::Ok);
     std::vector<std::string> inputs = live ? std::vector<std::string>{a.source.opts.interface} : a.files;
     Packet pkt;
+    // A live analysis gives up root once the interface is open (-Z): its report
+    // file is made before, not refused after a long capture.
+    std::FILE* out = stdout;
+    const bool to_file = !a.output.empty() && a.output != "-";
+    if (to_file && live) {
+        out = std::fopen(a.output.c_str(), "w");
+        if (!out) {
+            fmt::print(stderr, "netdx analyze: cannot write {}\n", a.output);
+            return code(ExitCode::WriteFailed);
+        }
+    }
     std::uint64_t total = 0;
     auto count_reached = [&] { return a.source.count && total >= a.source.count; };
     for (std::uint32_t i = 0; i < inputs.size() && rc == 0 && !count_reached(); ++i) {
@@ -151,6 +162,7 @@ int run_analyze(AnalyzeArgs& a) {
             return code(e.code());
         }
         if (live) {
+            if (int rc = relinquish_privileges(*src, a.source, "analyze")) return rc;
             stop_on_signals(src.get());
             fmt::print(stderr, "netdx analyze: capturing on {}; press Ctrl-C to stop and report\n", inputs[i]);
         }
@@ -201,8 +213,7 @@ int run_analyze(AnalyzeArgs& a) {
         report.packets_read = total;
     }
 
-    std::FILE* out = stdout;
-    if (!a.output.empty() && a.output != "-") {
+    if (to_file && !live) {
         out = std::fopen(a.output.c_str(), "w");
         if (!out) {
             fmt::print(stderr, "netdx analyze: cannot write {}\n", a.output);

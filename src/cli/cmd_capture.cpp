@@ -2,7 +2,6 @@
 // style, or to a ring buffer of files (tshark -b).
 #include <fmt/format.h>
 #include <pcap/pcap.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -25,7 +24,6 @@ struct CaptureArgs {
     std::string output;
     std::string format = "pcap";
     std::vector<std::string> ring;
-    std::string user;  // -Z
     bool quiet = false;
 };
 
@@ -61,20 +59,12 @@ int run_capture(CaptureArgs& a) {
     // tcpdump's order: device open, then no privilege, then the output files
     // (created as that user). Root gives up root by default, as tcpdump does:
     // bytes from the wire are parsed by a process that can do nothing else.
-    const bool default_user = a.user.empty() && geteuid() == 0;
-    const std::string user = default_user ? std::string(kDefaultCaptureUser) : a.user;
-    if (std::string err = drop_privileges(user); !err.empty()) {
-        fmt::print(stderr, "netdx capture: {}{}\n", err, default_user ? " (give -Z root to stay root)" : "");
+    if (std::string err = relinquish_after_open(a.source.user); !err.empty()) {
+        fmt::print(stderr, "netdx capture: {}\n", err);
         return code(ExitCode::PermissionDenied);
     }
     // A private folder of root's is the usual reason the first file cannot be made.
-    auto explain = [&](std::string err) {
-        if (default_user && err.find("Permission denied") != std::string::npos)
-            err += fmt::format(" (netdx runs as {} once the interface is open, as tcpdump does: write where {} may, "
-                               "or give -Z root)",
-                               kDefaultCaptureUser, kDefaultCaptureUser);
-        return err;
-    };
+    auto explain = [&](std::string err) { return explain_write_error(std::move(err), a.source.user); };
     CaptureInterface ifc;
     ifc.name = a.source.opts.interface;
     ifc.linktype = src->linktype();
@@ -197,9 +187,6 @@ CommandRunner add_capture_command(CLI::App& app) {
     cmd->add_option("-b,--ring-buffer", args->ring,
                     "Switch files (tshark's names): filesize:KB, duration:S, interval:S (at each multiple of S of the clock), packets:N; files:N keeps the newest N")
         ->allow_extra_args(false);
-    cmd->add_option("-Z,--relinquish-privileges", args->user,
-                    "After opening the interface, switch to this user (needs root; files are created as it). "
-                    "Root switches to nobody by default; -Z root stays root");
     cmd->add_flag("-q,--quiet", args->quiet, "Do not print the listening banner");
     return [cmd, args]() { return cmd->parsed() ? run_capture(*args) : -1; };
 }

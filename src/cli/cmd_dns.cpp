@@ -241,6 +241,7 @@ int run_dns(DnsArgs& a) {
         fmt::print(stderr, "netdx: {}\n", e.what());
         return code(e.code());
     }
+    if (int rc = relinquish_privileges(*src, a.source, "dns")) return rc;
     if (src->live()) stop_on_signals(src.get());
     std::signal(SIGPIPE, SIG_IGN);
 

@@ -311,6 +311,7 @@ int run_flows(FlowsArgs& a) {
         fmt::print(stderr, "netdx: {}\n", e.what());
         return code(e.code());
     }
+    if (int rc = relinquish_privileges(*src, a.source, "flows")) return rc;
     if (src->live()) stop_on_signals(src.get());
     std::signal(SIGPIPE, SIG_IGN);
 

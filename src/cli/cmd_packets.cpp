@@ -13,6 +13,7 @@
 #include "dns/dns_tcp_pdus.hpp"
 #include "filter/display_filter.hpp"
 #include "capture/pcap_writer.hpp"
+#include "capture/privileges.hpp"
 #include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
 #include "output/reassembled_view.hpp"
@@ -140,6 +141,7 @@ int run_packets(PacketsArgs& a) {
         fmt::print(stderr, "netdx: {}\n", e.what());
         return code(e.code());
     }
+    if (int rc = relinquish_privileges(*src, a.source, "packets")) return rc;
     // TCP analysis (relative seq/ack, tcp.analysis.*) only when an output needs it.
     // DNS messages split across TCP segments show on the frame completing them.
     // HTTP messages and TLS records likewise; the frames carrying their earlier
@@ -163,7 +165,7 @@ int run_packets(PacketsArgs& a) {
     if (!a.write_file.empty()) {
         writer = std::make_unique<PcapWriter>();
         if (std::string err = writer->open(a.write_file, src->linktype()); !err.empty()) {
-            fmt::print(stderr, "netdx packets: {}\n", err);
+            fmt::print(stderr, "netdx packets: {}\n", src->live() ? explain_write_error(err, a.source.user) : err);
             return code(ExitCode::WriteFailed);
         }
     }

@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include "capture/privileges.hpp"
 #include "dissectors/decode_as.hpp"
 
 namespace netdx {
@@ -30,6 +31,18 @@ void add_source_options(CLI::App& cmd, SourceArgs& args, bool allow_file) {
     cmd.add_flag("-p,--no-promiscuous", args.no_promiscuous, "Do not put the interface in promiscuous mode");
     cmd.add_option("-B,--buffer-size", args.opts.buffer_size_kib, "Kernel capture buffer in KiB (live)")
         ->check(CLI::PositiveNumber);
+    cmd.add_option("-Z,--relinquish-privileges", args.user,
+                   "Once the interface is open, switch to this user (needs root; files are created as it). "
+                   "Root switches to nobody by default; -Z root stays root");
+}
+
+int relinquish_privileges(const PacketSource& src, const SourceArgs& args, const char* command) {
+    if (!src.live()) return 0;
+    if (std::string err = relinquish_after_open(args.user); !err.empty()) {
+        fmt::print(stderr, "netdx {}: {}\n", command, err);
+        return code(ExitCode::PermissionDenied);
+    }
+    return 0;
 }
 
 std::string finish_source_options(SourceArgs& args) {

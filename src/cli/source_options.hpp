@@ -16,6 +16,7 @@ struct SourceArgs {
     SourceOptions opts;
     std::uint64_t count = 0;
     bool no_promiscuous = false;
+    std::string user;  // -Z: who to be once a live device is open (root: nobody by default)
 };
 
 // -r (when allow_file) and the rest; with -r also -d (decode-as).
@@ -24,6 +25,10 @@ void add_source_options(CLI::App& cmd, SourceArgs& args, bool allow_file);
 void add_decode_as_option(CLI::App& cmd);
 // Fills derived fields after parsing; returns an error text or empty.
 std::string finish_source_options(SourceArgs& args);
+
+// After a live source is open: gives up root (-Z), printing the error line as
+// `command` and returning the exit code; 0 when nothing failed (or a file source).
+int relinquish_privileges(const PacketSource& src, const SourceArgs& args, const char* command);
 
 // Installs SIGINT/SIGTERM handlers that stop `src` cleanly.
 void stop_on_signals(PacketSource* src);

@@ -142,6 +142,36 @@ kill "$ping_pid" 2>/dev/null
 [[ $(grep -c "ICMP .*Echo (ping)" "$tmp/live.txt") -eq 4 ]] || { fail "live packets: not 4 ICMP echo lines"; cat "$tmp/live.txt"; }
 [[ $rc -eq 0 ]] && echo "ok: live packets -c 4 -f icmp"
 
+# 4b. Every live reader gives up root once the interface is open: nobody by
+#     default (tcpdump's), -Z root stays root. /proc shows the uid while it waits.
+if nobody=$(id -u nobody 2>/dev/null); then
+    for cmd in "packets" "flows" "dns" "analyze" "packets -Z root"; do
+        # shellcheck disable=SC2086
+        # Not through in_a: $! must be netdx itself (ip netns exec execs it).
+        ip netns exec "$ns_a" "$NETDX" $cmd -i "$veth_a" -f "udp port 9" >/dev/null 2>"$tmp/z.err" &
+        zpid=$!
+        pids+=("$zpid")
+        want=$nobody
+        [[ $cmd == *"-Z root"* ]] && want=0
+        uid=""
+        for _ in $(seq 60); do
+            uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$zpid/status" 2>/dev/null)
+            [[ $uid == "$want" ]] && break
+            sleep 0.05
+        done
+        capeff=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$zpid/status" 2>/dev/null)
+        kill -INT "$zpid" 2>/dev/null
+        wait "$zpid" 2>/dev/null
+        if [[ $want == 0 ]]; then
+            [[ $uid == 0 ]] || fail "live $cmd: uid '$uid', want 0: $(cat "$tmp/z.err")"
+        else
+            [[ $uid == "$nobody" && $capeff == 0000000000000000 ]] ||
+                fail "live $cmd as root: uid '$uid' CapEff '$capeff', want nobody and no capability: $(cat "$tmp/z.err")"
+        fi
+        [[ $uid == "$want" ]] && echo "ok: live $cmd -i as root -> uid $uid"
+    done
+fi
+
 # 5. Without privileges: PermissionDenied and one line on stderr.
 if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
     want=$(code_of PermissionDenied)
