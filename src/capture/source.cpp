@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +48,7 @@ std::unique_ptr<PacketSource> PacketSource::open(const SourceOptions& opts) {
         pcap_set_snaplen(src->pcap_, opts.snaplen);
         pcap_set_promisc(src->pcap_, opts.promiscuous ? 1 : 0);
         pcap_set_timeout(src->pcap_, opts.timeout_ms);
+        src->timeout_ms_ = opts.timeout_ms;
         pcap_set_immediate_mode(src->pcap_, opts.immediate ? 1 : 0);
         if (opts.buffer_size_kib > 0) pcap_set_buffer_size(src->pcap_, opts.buffer_size_kib * 1024);
         if (pcap_set_tstamp_precision(src->pcap_, PCAP_TSTAMP_PRECISION_NANO) == 0)
@@ -158,7 +161,7 @@ PacketSource::~PacketSource() {
 }
 
 PacketSource::Result PacketSource::next(Packet& pkt) {
-    if (interrupted_) return Result::End;
+    if (interrupted_ && !live_) return Result::End;
     if (file_) {
         FileRecord rec;
         for (;;) {
@@ -183,9 +186,37 @@ PacketSource::Result PacketSource::next(Packet& pkt) {
             return Result::Packet;
         }
     }
+    return next_live(pkt);
+}
+
+namespace {
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+PacketSource::Result PacketSource::next_live(Packet& pkt) {
+    auto start_draining = [this] {
+        draining_ = true;
+        char errbuf[PCAP_ERRBUF_SIZE];
+        pcap_setnonblock(pcap_, 1, errbuf);
+        // The kernel releases a partly filled block after timeout_ms.
+        drain_until_ms_ = steady_ms() + 2 * timeout_ms_ + 50;
+    };
+    if (interrupted_ && !draining_) start_draining();
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
-    const int rc = pcap_next_ex(pcap_, &hdr, &data);
+    int rc = pcap_next_ex(pcap_, &hdr, &data);
+    // The signal usually arrives while that read waits.
+    if (rc != 1 && interrupted_ && !draining_) start_draining();
+    while (draining_ && (rc == 0 || rc == PCAP_ERROR_BREAK)) {
+        const std::int64_t left = drain_until_ms_ - steady_ms();
+        if (left <= 0) return Result::End;
+        pollfd pfd{pcap_get_selectable_fd(pcap_), POLLIN, 0};
+        if (pfd.fd >= 0) poll(&pfd, 1, static_cast<int>(left));
+        rc = pcap_next_ex(pcap_, &hdr, &data);
+    }
     if (rc == 1) {
         pkt.number = ++count_;
         pkt.ts.sec = hdr->ts.tv_sec;

@@ -196,6 +196,15 @@ int run_analyze(AnalyzeArgs& a) {
                 return !count_reached();
             },
             [] {});
+        // What the kernel dropped was never analysed: said as tcpdump and
+        // `netdx capture` say it, so the report's counts can be weighed.
+        if (live) {
+            const CaptureStats st = src->stats();
+            if (st.available)
+                fmt::print(stderr, "{} packets analysed\n{} packets received by filter\n{} packets dropped by kernel\n"
+                                   "{} packets dropped by interface\n",
+                           total, st.received, st.dropped, st.if_dropped);
+        }
     }
     AnalysisResult result = session.finish();
     if (!user_rules->empty()) {

@@ -14,6 +14,7 @@ BackgroundCapture::BackgroundCapture(const std::string& interface, const std::st
     SourceOptions o;
     o.interface = interface;
     o.timeout_ms = 50;
+    o.immediate = true;  // a probe waits for its answer
     src_ = PacketSource::open(o);
     dump_ = pcap_dump_open(src_->handle(), file.c_str());
     if (!dump_) throw ProbeError(ExitCode::WriteFailed, fmt::format("cannot write {}", pcap_geterr(src_->handle())));
