@@ -154,13 +154,18 @@ if nobody=$(id -u nobody 2>/dev/null); then
         want=$nobody
         [[ $cmd == *"-Z root"* ]] && want=0
         uid=""
-        for _ in $(seq 60); do
+        # Ready once it catches SIGINT (SigCgt bit 1): a background job of a
+        # script starts with SIGINT ignored, so an earlier signal would be lost.
+        for _ in $(seq 100); do
             uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$zpid/status" 2>/dev/null)
-            [[ $uid == "$want" ]] && break
+            sigcgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$zpid/status" 2>/dev/null)
+            [[ $uid == "$want" && -n $sigcgt ]] && (( 0x$sigcgt & 2 )) && break
             sleep 0.05
         done
         capeff=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$zpid/status" 2>/dev/null)
         kill -INT "$zpid" 2>/dev/null
+        for _ in $(seq 100); do kill -0 "$zpid" 2>/dev/null || break; sleep 0.05; done
+        kill -0 "$zpid" 2>/dev/null && { fail "live $cmd: still running 5 s after SIGINT"; kill -9 "$zpid"; }
         wait "$zpid" 2>/dev/null
         if [[ $want == 0 ]]; then
             [[ $uid == 0 ]] || fail "live $cmd: uid '$uid', want 0: $(cat "$tmp/z.err")"
