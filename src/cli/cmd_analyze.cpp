@@ -141,13 +141,12 @@ int run_analyze(AnalyzeArgs& a) {
     // file is made before, not refused after a long capture.
     std::FILE* out = stdout;
     const bool to_file = !a.output.empty() && a.output != "-";
-    if (to_file && live) {
+    auto open_report = [&] {
         out = std::fopen(a.output.c_str(), "w");
-        if (!out) {
-            fmt::print(stderr, "netdx analyze: cannot write {}\n", a.output);
-            return code(ExitCode::WriteFailed);
-        }
-    }
+        if (!out) fmt::print(stderr, "netdx analyze: cannot write {}\n", a.output);
+        return out != nullptr;
+    };
+    if (to_file && live && !open_report()) return code(ExitCode::WriteFailed);
     std::uint64_t total = 0;
     auto count_reached = [&] { return a.source.count && total >= a.source.count; };
     for (std::uint32_t i = 0; i < inputs.size() && rc == 0 && !count_reached(); ++i) {
@@ -200,10 +199,8 @@ int run_analyze(AnalyzeArgs& a) {
         // `netdx capture` say it, so the report's counts can be weighed.
         if (live) {
             const CaptureStats st = src->stats();
-            if (st.available)
-                fmt::print(stderr, "{} packets analysed\n{} packets received by filter\n{} packets dropped by kernel\n"
-                                   "{} packets dropped by interface\n",
-                           total, st.received, st.dropped, st.if_dropped);
+            if (st.available) fmt::print(stderr, "{} packets analysed\n", total);
+            print_capture_counters(st);
         }
     }
     AnalysisResult result = session.finish();
@@ -222,13 +219,7 @@ int run_analyze(AnalyzeArgs& a) {
         report.packets_read = total;
     }
 
-    if (to_file && !live) {
-        out = std::fopen(a.output.c_str(), "w");
-        if (!out) {
-            fmt::print(stderr, "netdx analyze: cannot write {}\n", a.output);
-            return code(ExitCode::WriteFailed);
-        }
-    }
+    if (to_file && !live && !open_report()) return code(ExitCode::WriteFailed);
     // A reader that goes away (`| head`) makes fmt throw: that is a failed write,
     // reported as one, and the evidence file below is still written.
     bool write_failed = false;

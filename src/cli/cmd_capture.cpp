@@ -59,10 +59,7 @@ int run_capture(CaptureArgs& a) {
     // tcpdump's order: device open, then no privilege, then the output files
     // (created as that user). Root gives up root by default, as tcpdump does:
     // bytes from the wire are parsed by a process that can do nothing else.
-    if (std::string err = relinquish_after_open(a.source.user); !err.empty()) {
-        fmt::print(stderr, "netdx capture: {}\n", err);
-        return code(ExitCode::PermissionDenied);
-    }
+    if (int rc = relinquish_privileges(*src, a.source, "capture")) return rc;
     // A private folder of root's is the usual reason the first file cannot be made.
     auto explain = [&](std::string err) { return explain_write_error(std::move(err), a.source.user); };
     CaptureInterface ifc;
@@ -167,11 +164,7 @@ int run_capture(CaptureArgs& a) {
     fmt::print(stderr, "{} packets captured\n", written());
     if (written() != delivered) fmt::print(stderr, "{} packets not written\n", delivered - written());
     if (ring.enabled()) fmt::print(stderr, "{} files written\n", files);
-    if (st.available) {
-        fmt::print(stderr, "{} packets received by filter\n", st.received);
-        fmt::print(stderr, "{} packets dropped by kernel\n", st.dropped);
-        fmt::print(stderr, "{} packets dropped by interface\n", st.if_dropped);
-    }
+    print_capture_counters(st);
     return rc;
 }
 

@@ -36,6 +36,13 @@ void add_source_options(CLI::App& cmd, SourceArgs& args, bool allow_file) {
                    "Root switches to nobody by default; -Z root stays root");
 }
 
+void print_capture_counters(const CaptureStats& st) {
+    if (!st.available) return;
+    fmt::print(stderr, "{} packets received by filter\n", st.received);
+    fmt::print(stderr, "{} packets dropped by kernel\n", st.dropped);
+    fmt::print(stderr, "{} packets dropped by interface\n", st.if_dropped);
+}
+
 int relinquish_privileges(const PacketSource& src, const SourceArgs& args, const char* command) {
     if (!src.live()) return 0;
     if (std::string err = relinquish_after_open(args.user); !err.empty()) {

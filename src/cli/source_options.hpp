@@ -30,6 +30,10 @@ std::string finish_source_options(SourceArgs& args);
 // `command` and returning the exit code; 0 when nothing failed (or a file source).
 int relinquish_privileges(const PacketSource& src, const SourceArgs& args, const char* command);
 
+// The kernel's counters of a live capture on stderr, as tcpdump words them
+// (nothing when libpcap has none).
+void print_capture_counters(const CaptureStats& st);
+
 // Installs SIGINT/SIGTERM handlers that stop `src` cleanly.
 void stop_on_signals(PacketSource* src);
 

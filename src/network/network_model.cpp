@@ -202,17 +202,14 @@ int NetworkModel::learned_prefix(const IpAddress& host) const {
     return best;
 }
 
-std::vector<IpAddress> NetworkModel::named_gateways() const {
-    std::vector<IpAddress> out;
-    auto add = [&out](const IpAddress& g) {
-        if (g.family == 4 && std::find(out.begin(), out.end(), g) == out.end()) out.push_back(g);
-    };
-    for (const IpAddress& g : override_gateways_) add(g);
-    for (const LearnedSubnet& s : subnets_) add(s.gateway);
-    return out;
+bool NetworkModel::has_named_gateways() const {
+    auto v4 = [](const IpAddress& g) { return g.family == 4; };
+    return std::any_of(override_gateways_.begin(), override_gateways_.end(), v4) ||
+           std::any_of(subnets_.begin(), subnets_.end(), [&](const LearnedSubnet& s) { return v4(s.gateway); });
 }
 
 bool NetworkModel::is_named_gateway(const IpAddress& ip) const {
+    if (ip.family != 4) return false;
     if (std::find(override_gateways_.begin(), override_gateways_.end(), ip) != override_gateways_.end()) return true;
     return std::any_of(subnets_.begin(), subnets_.end(), [&](const LearnedSubnet& s) { return s.gateway == ip; });
 }

@@ -57,8 +57,8 @@ public:
     // `host`, most specific first; -1 when none was learned for it.
     [[nodiscard]] int learned_prefix(const IpAddress& host) const;
     // IPv4 gateways the capture or the user named: DHCP option 3, --set
-    // network.gateways. Empty when none was named.
-    [[nodiscard]] std::vector<IpAddress> named_gateways() const;
+    // network.gateways.
+    [[nodiscard]] bool has_named_gateways() const;
     [[nodiscard]] bool is_named_gateway(const IpAddress& ip) const;
     // The address answered ARP on the link with a MAC of its own (not a
     // proxy-ARP MAC answering for many addresses).

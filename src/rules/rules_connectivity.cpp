@@ -565,11 +565,11 @@ public:
     void finish(FinishContext& ctx) override {
         // Once DHCP or the user named the gateways, an unanswered .1 elsewhere
         // in a large subnet is an absent host, not a gateway.
-        const std::vector<IpAddress> named = gateways_.empty() ? ctx.network.named_gateways() : std::vector<IpAddress>{};
+        const bool named = gateways_.empty() && ctx.network.has_named_gateways();
         for (auto& [ip, t] : targets_) {
             const bool* owner = owners_.find(ip);
             if ((owner && *owner) || static_cast<double>(t.requests) < min_requests_) continue;
-            if (!named.empty() && std::find(named.begin(), named.end(), ip) == named.end()) continue;
+            if (named && !ctx.network.is_named_gateway(ip)) continue;
             Finding f;
             f.key = ip_str(ip);
             f.title = fmt::format("Gateway {} does not answer ARP ({} unanswered requests from {})", ip_str(ip),

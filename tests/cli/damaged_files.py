@@ -10,23 +10,14 @@ gzip/zstd data). The expected packets are computed from the file's own layout,
 and the output before the error must equal the undamaged file's first lines."""
 import gzip
 import os
-import re
 import struct
 import subprocess
 import sys
 import tempfile
 
+from exit_codes import exit_code
+
 NETDX = os.environ.get("NETDX", "build/netdx")
-SOURCE_ROOT = os.environ.get("SOURCE_ROOT", ".")
-
-
-def exit_code(name):
-    with open(os.path.join(SOURCE_ROOT, "src/core/exit_codes.hpp")) as f:
-        m = re.search(r"^\s*%s = (\d+)," % name, f.read(), re.M)
-    if not m:
-        sys.exit(f"no exit code {name} in exit_codes.hpp")
-    return int(m.group(1))
-
 
 TRUNC, DAMAGED = exit_code("TruncatedCapture"), exit_code("DamagedCapture")
 WRITE_FAILED = exit_code("WriteFailed")

@@ -12,13 +12,14 @@ passes a larger one (tests/cli/meson.build) and HOSTILE_SANITIZED, which raises
 the RSS bound for ASan's shadow memory and quarantine."""
 import json
 import os
-import re
 import signal
 import struct
 import subprocess
 import sys
 import tempfile
 import time
+
+from exit_codes import exit_code
 
 NETDX = os.environ.get("NETDX", "build/netdx")
 SOURCE_ROOT = os.environ.get("SOURCE_ROOT", ".")
@@ -41,14 +42,6 @@ RSS_BOUND_MB = ASAN_FACTOR * 400
 FLOW_TABLE_CAP = 262144
 FLOW_TABLE_BOUND_MB = ASAN_FACTOR * (256 + FLOW_TABLE_CAP * 1850 // 2**20 + 100)
 TIMEOUT_S = 120 if SANITIZED else 60
-
-
-def exit_code(name):
-    with open(os.path.join(SOURCE_ROOT, "src/core/exit_codes.hpp")) as f:
-        m = re.search(r"^\s*%s = (\d+)," % name, f.read(), re.M)
-    if not m:
-        sys.exit(f"no exit code {name} in exit_codes.hpp")
-    return int(m.group(1))
 
 
 TRUNC, DAMAGED = exit_code("TruncatedCapture"), exit_code("DamagedCapture")
