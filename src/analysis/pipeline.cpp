@@ -4,10 +4,48 @@
 #include "dns/dhcp_tracker.hpp"
 #include "dns/dns_stream.hpp"
 #include "dns/dns_tracker.hpp"
+#include "events/flow_events.hpp"
 #include "events/tcp_events.hpp"
 #include "flow/flow_engine.hpp"
 
 namespace netdx {
+
+namespace {
+
+IpAddress side_address(const FlowKey& k, Side s) {
+    IpAddress a;
+    a.family = k.family;
+    a.bytes = s == Side::A ? k.a : k.b;
+    return a;
+}
+
+FlowEnded flow_ended(const Flow& f, std::uint32_t file) {
+    FlowEnded e;
+    const Side resp = f.orig == Side::A ? Side::B : Side::A;
+    e.where = FrameRef{file, 0};  // a flow is many frames; none is its evidence
+    e.ts = f.last.seconds();
+    e.orig = side_address(f.key, f.orig);
+    e.resp = side_address(f.key, resp);
+    e.orig_port = f.orig == Side::A ? f.key.port_a : f.key.port_b;
+    e.resp_port = f.orig == Side::A ? f.key.port_b : f.key.port_a;
+    e.ip_proto = f.key.proto;
+    e.flow_id = f.id;
+    e.first_ts = f.first.seconds();
+    e.last_ts = f.last.seconds();
+    e.orig_bytes = f.dir[0].bytes;
+    e.resp_bytes = f.dir[1].bytes;
+    e.orig_packets = f.dir[0].packets;
+    e.resp_packets = f.dir[1].packets;
+    e.syn_seen = f.syn_ts.sec != 0 || f.syn_ts.nsec != 0;
+    const bool refused = f.end == EndReason::Rejected || f.end == EndReason::NoAnswer;
+    e.established = f.handshake_rtt >= 0 || (!refused && !e.syn_seen && f.dir[0].packets && f.dir[1].packets);
+    e.end = static_cast<FlowEndKind>(f.end);  // the same order as EndReason (static_assert below)
+    return e;
+}
+static_assert(static_cast<int>(EndReason::Evicted) == static_cast<int>(FlowEndKind::Evicted) &&
+              static_cast<int>(EndReason::Rejected) == static_cast<int>(FlowEndKind::Rejected));
+
+}  // namespace
 
 // The DNS/DHCP trackers report through their sinks; they are published on
 // the bus as they come (stamped with the file by the trackers themselves).
@@ -18,6 +56,9 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
         // Other TCP flows go to the application protocol owning their port.
         flows.set_consumer_factory([this](const Flow& f) {
             return make_dns_stream_consumer(dns, f, make_app_consumer(f, AppContext{owner.bus_, clock}));
+        });
+        flows.on_flow_end([this](Flow& f) {
+            if (owner.bus_.wanted<FlowEnded>()) owner.bus_.publish(flow_ended(f, owner.file_));
         });
     }
     static DnsTrackerOptions dns_options() {

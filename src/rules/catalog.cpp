@@ -121,6 +121,14 @@ constexpr ParamDef kCacheHitRatio[] = {
 constexpr ParamDef kCacheSlow[] = {
     {"threshold_s", "0.1", "a reply this much slower than the server's fastest reply (the round trip) is slow"},
     {"min_slow", "3", "slow replies needed per server and command"}};
+constexpr ParamDef kServerOverloaded[] = {
+    {"min_samples", "100", "latencies a server needs to be judged, or to count as a peer"},
+    {"min_band_samples", "20", "latencies in the quiet and in the busy band"},
+    {"latency_ratio", "3", "busy-band p95 at least this many times the quiet-band p50"},
+    {"min_increase_s", "0.05", "and at least this many seconds above it"},
+    {"min_busy_conc", "2", "mean open connections in the busy band"},
+    {"conc_ratio", "2", "busy-band concurrency at least this many times the quiet band's"},
+    {"peer_ratio", "2", "every peer's p95 at most the busy-band p95 divided by this"}};
 constexpr ParamDef kHttpErrors[] = {
     {"min_errors", "3", "5xx responses from one server"},
     {"min_ratio", "0.1", "share of that server's responses that are 5xx"}};
@@ -281,6 +289,14 @@ const FindingDef kDefs[] = {
      "(memory too small: memcached 'stats' evictions, Redis INFO evicted_keys) and whether writers and readers use "
      "the same key names.",
      kCacheHitRatio},
+    {"server.overloaded", "performance", S::Warning, "One server slows down under load while its peers do not",
+     "Of several servers giving the same service (HTTP, DNS, SMTP, Redis, memcached), one answered much more "
+     "slowly when it had many connections open than when it had few, while the others stayed fast: that server "
+     "runs out of something (workers, CPU, a lock, a backend connection pool) before its peers do, or gets more "
+     "than its share of the load.",
+     "Compare it with its peers in `netdx servers -T json` (latency, concurrency over time, requests per second); "
+     "check its worker/thread pool limits, CPU and memory, and the load balancer's weights and health checks.",
+     kServerOverloaded},
     {"cache.slow_commands", "performance", S::Warning, "Slow cache commands",
      "Replies to a command took much longer than the server's fastest reply: the server was busy (a long Lua "
      "script, KEYS or a big SMEMBERS/HGETALL, a fork for persistence, swapping) and every client waited.",

@@ -1,0 +1,102 @@
+// `netdx servers`: the per-server view. The capture goes through the analysis
+// pipeline `netdx analyze` runs (the same consumers and trackers, so the same
+// transactions the rules read), and a ServerTable sums them per server and
+// service instead of a rules engine judging them.
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+#include <system_error>
+
+#include "analysis/pipeline.hpp"
+#include "cli/commands.hpp"
+#include "cli/source_options.hpp"
+#include "events/event_bus.hpp"
+#include "servers/server_table.hpp"
+#include "servers/servers_report.hpp"
+
+namespace netdx {
+
+namespace {
+
+struct ServersArgs {
+    SourceArgs source;
+    std::string format = "text";
+    std::size_t max_servers = ServerTable::kDefaultMaxServers;
+    bool all = false;
+};
+
+int run_servers(ServersArgs& a) {
+    if (std::string err = finish_source_options(a.source); !err.empty()) {
+        fmt::print(stderr, "netdx servers: {}\n", err);
+        return code(ExitCode::Usage);
+    }
+    std::unique_ptr<PacketSource> src;
+    try {
+        a.source.opts.promiscuous = !a.source.no_promiscuous;
+        src = PacketSource::open(a.source.opts);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "netdx servers: {}\n", e.what());
+        return code(ExitCode::Usage);
+    } catch (const CaptureError& e) {
+        fmt::print(stderr, "netdx: {}\n", e.what());
+        return code(e.code());
+    }
+    if (int rc = relinquish_privileges(*src, a.source, "servers")) return rc;
+    if (src->live()) stop_on_signals(src.get());
+    std::signal(SIGPIPE, SIG_IGN);
+
+    EventBus bus;
+    ServerTable table(a.max_servers);
+    table.subscribe(bus);
+    Pipeline pipeline(bus, PipelineOptions{});
+    pipeline.begin_file(0, src->live() ? a.source.opts.interface : a.source.opts.file);
+    Packet pkt;
+    std::uint64_t seen = 0;
+    bool first = true;
+    const int rc = for_each_packet(
+        *src, pkt,
+        [&](const Packet& p) {
+            // The timelines start with the capture, not with the first
+            // flow to end (flows are reported when they end).
+            if (first) table.set_origin(p.ts.seconds()), first = false;
+            pipeline.packet(p);
+            return !(a.source.count && ++seen >= a.source.count);
+        },
+        [] {});
+    pipeline.end();  // open flows and transactions still waiting are reported
+
+    try {
+        if (a.format == "json") write_servers_json(stdout, table);
+        else write_servers_text(stdout, table, ServersReportOptions{a.all});
+    } catch (const std::system_error&) {
+        fmt::print(stderr, "netdx servers: writing the table failed\n");
+        return code(ExitCode::WriteFailed);
+    }
+    if (a.format == "json" && table.dropped_events())
+        fmt::print(stderr, "netdx servers: table full at {} servers: {} more left out ({} events)\n",
+                   table.max_servers(), table.dropped_servers(), table.dropped_events());
+    if (std::fflush(stdout) != 0) {
+        fmt::print(stderr, "netdx servers: writing the table failed\n");
+        return code(ExitCode::WriteFailed);
+    }
+    return rc;
+}
+
+}  // namespace
+
+CommandRunner add_servers_command(CLI::App& app) {
+    auto args = std::make_shared<ServersArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "servers", "Per server and service: clients, connections, concurrency, requests/s, latency, errors, bytes");
+    add_source_options(*cmd, args->source, true);
+    cmd->add_option("-T,--format", args->format, "Output format: text (a table) or json (one object per server)")
+        ->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--max-servers", args->max_servers,
+                    "Servers tracked at most (default 2048); further ones are counted, not kept")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+    cmd->add_flag("--all", args->all, "Text: also list servers that only refused connections");
+    return [cmd, args]() { return cmd->parsed() ? run_servers(*args) : -1; };
+}
+
+}  // namespace netdx
