@@ -53,7 +53,7 @@ private:
     int used_ = 0;
     std::array<Slice, kSlices> slices_{};
     // Allocated with the first latency: a server seen only in flows (an FTP
-    // data port, a TLS server) carries no latency slices (16 kB).
+    // data port, a TLS server) carries no latency slices (18 kB).
     std::unique_ptr<std::array<CoarseLatencyHistogram, kSlices>> latency_;
 };
 
