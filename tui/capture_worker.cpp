@@ -9,6 +9,7 @@
 #include "capture/privileges.hpp"
 #include "dissectors/decode.hpp"
 #include "output/packet_printer.hpp"
+#include "servers/servers_report.hpp"
 #include "core/escape.hpp"
 
 namespace netdx::tui {
@@ -55,11 +56,36 @@ CaptureWorker::CaptureWorker(const LiveOptions& opts) : opts_(opts), convs_(opts
     pipeline_ = std::make_unique<Pipeline>(engine_->bus(), popts);
     pipeline_->begin_file(0, name_);
     engine_->bus().subscribe<&HttpStats::on_http>(&http_);
+    servers_.subscribe(engine_->bus());
     // A blocking read can sit in the kernel past its timeout with the last
     // packets unpublished; non-blocking reads plus poll() below bound the wait.
     if (live_) {
         char err[PCAP_ERRBUF_SIZE];
         if (pcap_setnonblock(src_->handle(), 1, err) == 0) fd_ = pcap_get_selectable_fd(src_->handle());
+    }
+}
+
+void CaptureWorker::server_rows(std::vector<ServerRow>& out) const {
+    out.clear();
+    for (const ServerStats* s : servers_by_load(servers_)) {
+        if (out.size() >= kServerRows) break;
+        if (!s->requests && !s->connections) continue;  // only refused connections
+        ServerRow r;
+        r.name = server_name(s->key);
+        r.service = s->service;
+        r.clients = s->clients.count();
+        r.clients_estimated = s->clients.estimated();
+        r.connections = s->connections;
+        r.requests = s->requests;
+        r.errors = s->error_total();
+        r.bytes_in = s->bytes_in;
+        r.bytes_out = s->bytes_out;
+        r.concurrency = s->timeline.peak_concurrency();
+        r.rate = s->request_rate();
+        r.p50 = s->latency.quantile(0.50);
+        r.p95 = s->latency.quantile(0.95);
+        r.p99 = s->latency.quantile(0.99);
+        out.push_back(std::move(r));
     }
 }
 
@@ -102,6 +128,7 @@ void CaptureWorker::pace(const Timestamp& ts) {
 
 void CaptureWorker::account(Packet& pkt) {
     decode_packet(pkt);
+    if (!servers_origin_) servers_.set_origin(pkt.ts.seconds()), servers_origin_ = true;
     pipeline_->packet(pkt);
     Totals& t = totals_;
     if (t.packets == 0) t.first_ts = pkt.ts;
@@ -234,6 +261,7 @@ void CaptureWorker::publish(bool force) {
     b->talkers.resize(top);
     dns_.snapshot(b->dns);
     http_.snapshot(b->http);
+    server_rows(b->servers);
     b->tables = true;
     last_publish_ = now;
     if (!mailbox_.offer(b)) return;  // the UI has not taken the last one: keep filling this one

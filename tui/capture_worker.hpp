@@ -18,6 +18,7 @@
 #include "rules/engine.hpp"
 #include "tui/conversations.hpp"
 #include "tui/dns_stats.hpp"
+#include "servers/server_table.hpp"
 #include "tui/http_stats.hpp"
 #include "tui/live_options.hpp"
 #include "tui/snapshot.hpp"
@@ -74,12 +75,17 @@ private:
     void run_rules();
     void rules_so_far();
     void set_findings(std::vector<Finding> found);
+    void server_rows(std::vector<ServerRow>& out) const;
 
     // State owned by the capture thread.
     Totals totals_;
     Conversations convs_;
     DnsStats dns_;
     HttpStats http_;
+    // The per-server view (servers beyond the cap are counted, not kept).
+    static constexpr std::size_t kMaxServers = 256, kServerRows = 50;
+    ServerTable servers_{kMaxServers};
+    bool servers_origin_ = false;
     struct PathKey {
         std::array<Proto, 8> path{};
         std::uint8_t depth = 0;

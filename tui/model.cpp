@@ -20,6 +20,7 @@ void Model::absorb(Batch& b) {
         std::swap(talkers_, b.talkers);
         std::swap(dns_, b.dns);
         std::swap(http_, b.http);
+        std::swap(servers_, b.servers);
     }
     if (b.findings_version > findings_version_) {
         std::swap(findings_, b.findings);

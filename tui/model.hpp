@@ -33,6 +33,7 @@ public:
     [[nodiscard]] const std::vector<TalkerRow>& talkers() const { return talkers_; }
     [[nodiscard]] const std::vector<DnsServerRow>& dns() const { return dns_; }
     [[nodiscard]] const std::vector<HttpServerRow>& http() const { return http_; }
+    [[nodiscard]] const std::vector<ServerRow>& servers() const { return servers_; }
     [[nodiscard]] const std::vector<FindingRow>& findings() const { return findings_; }
     // The rules have reported at least once (findings so far, or final).
     [[nodiscard]] bool findings_ready() const { return findings_version_ != 0; }
@@ -52,6 +53,7 @@ private:
     std::vector<TalkerRow> talkers_;
     std::vector<DnsServerRow> dns_;
     std::vector<HttpServerRow> http_;
+    std::vector<ServerRow> servers_;
     std::vector<FindingRow> findings_;
     std::uint64_t findings_version_ = 0;
     bool findings_final_ = false;

@@ -76,6 +76,15 @@ struct HttpServerRow {
     bool estimated = false;
 };
 
+// One server of the per-server view (`netdx servers`'s figures), busiest first.
+struct ServerRow {
+    std::string name, service;  // "10.0.0.1:80/tcp", "http"
+    std::uint64_t clients = 0, connections = 0, requests = 0, errors = 0;
+    std::uint64_t bytes_in = 0, bytes_out = 0;
+    bool clients_estimated = false;
+    double concurrency = 0, rate = -1, p50 = -1, p95 = -1, p99 = -1;  // latencies in seconds, -1: none
+};
+
 // A finding of the rules engine, as the findings view shows it.
 struct FindingRow {
     int severity = 0;          // rules' Severity: 0 info .. 3 error
@@ -131,6 +140,7 @@ struct Batch {
     std::vector<TalkerRow> talkers;  // top talkers by bytes
     std::vector<DnsServerRow> dns;   // per resolver
     std::vector<HttpServerRow> http; // per web server
+    std::vector<ServerRow> servers;  // per server and service, the busiest
     bool tables = false;  // convs/paths/talkers were filled in this batch
     std::vector<FindingRow> findings;  // filled when findings_version changed
     std::uint64_t findings_version = 0;  // 0: the rules have not reported yet

@@ -1,5 +1,6 @@
-// The stats view: protocol hierarchy (tshark -z io,phs style), top talkers and
-// DNS response times per resolver.
+// The stats view: protocol hierarchy (tshark -z io,phs style), top talkers,
+// DNS response times per resolver, HTTP per web server, and the per-server
+// view of `netdx servers`.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -87,6 +88,21 @@ void draw_stats(ViewContext& ctx, Rect r) {
     }
     if (m.http().empty()) lines.push_back({"  No HTTP requests seen.", A_DIM});
     if (estimated) lines.push_back({"  * median and p95 from a uniform sample of the responses", A_DIM});
+    lines.push_back({"", A_NORMAL});
+    // The per-server view (netdx servers): every service the transactions
+    // and the ended flows show, busiest first. A connection counts once it ends.
+    lines.push_back({"Servers (netdx servers)             Service  Clients  Conns  Conc    Reqs  Req/s        p50        p95        p99  Errors        In       Out",
+                     s.attr(kTitle)});
+    auto rate = [](double r) { return r < 0 ? std::string("-") : fmt::format("{:.1f}", r); };
+    for (const ServerRow& v : m.servers()) {
+        lines.push_back({fmt::format("  {:<33} {:<8} {:>7} {:>6} {:>5.1f} {:>7} {:>6} {:>10} {:>10} {:>10} {:>7} {:>9} {:>9}",
+                                     v.name, v.service,
+                                     fmt::format("{}{}", v.clients_estimated ? "~" : "", v.clients), v.connections,
+                                     v.concurrency, v.requests, rate(v.rate), ms(v.p50), ms(v.p95), ms(v.p99), v.errors,
+                                     human_bytes(v.bytes_in), human_bytes(v.bytes_out)),
+                         v.errors ? s.attr(kWarn) : A_NORMAL});
+    }
+    if (m.servers().empty()) lines.push_back({"  No server seen yet (a connection counts once it ends).", A_DIM});
 
     UiState& ui = ctx.ui;
     const int n = static_cast<int>(lines.size());

@@ -112,4 +112,27 @@ tui_keys q
 tui_wait "\[netdx exited 0\]" || exit 1
 tui_stop
 
-echo "ok: FTP payload ($server_bytes/$client_bytes bytes) and $(wc -l <<<"$expect") DNS resolvers as netdx dns reports them, HTTP servers as tshark pairs them"
+# --- the per-server view: the rows `netdx servers -T json` prints for the same file
+SMTP="$CAPTURES/smtp-rejected.pcap"
+expect_servers=$("$NETDX" servers -r "$SMTP" -T json | python3 -c '
+import json, re, sys
+for line in sys.stdin:
+    s = json.loads(line)
+    if not (s["requests"] or s["connections"]):
+        continue
+    name = "%s:%d/%s" % (s["server"], s["port"], s["transport"])
+    print(r"^  %s +%s +%d +%d +[0-9.]+ +%d " % (re.escape(name), s["service"], s["clients"], s["connections"], s["requests"]))
+')
+[ -n "$expect_servers" ] || { echo "netdx servers listed nothing for $SMTP"; exit 1; }
+tui_start 180 60 -r "$SMTP"
+tui_wait "END OF FILE" 20 || exit 1
+tui_keys 4
+tui_wait "Servers \(netdx servers\)" || exit 1
+while IFS= read -r re; do
+    tui_screen | grep -Eq -- "$re" || fail "no server row matching /$re/"
+done <<<"$expect_servers"
+tui_keys q
+tui_wait "\[netdx exited 0\]" || exit 1
+tui_stop
+
+echo "ok: FTP payload ($server_bytes/$client_bytes bytes) and $(wc -l <<<"$expect") DNS resolvers as netdx dns reports them, HTTP servers as tshark pairs them, $(wc -l <<<"$expect_servers") servers as netdx servers lists them"
