@@ -23,7 +23,8 @@ constexpr std::size_t kInputBuffer = 1 << 18;
 // the plain stream both draw from.
 class FdInput {
 public:
-    explicit FdInput(int fd) : fd_(fd), buf_(kInputBuffer) {}
+    // Not zeroed: only bytes read(2) wrote are ever looked at.
+    explicit FdInput(int fd) : fd_(fd), buf_(new std::uint8_t[kInputBuffer]) {}
     ~FdInput() {
         if (fd_ > STDIN_FILENO) ::close(fd_);
     }
@@ -34,12 +35,12 @@ public:
     bool fill(std::size_t want = 1) {
         if (end_ - pos_ >= want) return true;
         if (pos_ > 0) {
-            std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+            std::memmove(buf_.get(), buf_.get() + pos_, end_ - pos_);
             end_ -= pos_;
             pos_ = 0;
         }
         while (end_ < want && !eof_) {
-            const ssize_t n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+            const ssize_t n = ::read(fd_, buf_.get() + end_, kInputBuffer - end_);
             if (n > 0) {
                 end_ += static_cast<std::size_t>(n);
             } else if (n == 0) {
@@ -51,7 +52,7 @@ public:
         }
         return end_ - pos_ >= want;
     }
-    [[nodiscard]] const std::uint8_t* data() const { return buf_.data() + pos_; }
+    [[nodiscard]] const std::uint8_t* data() const { return buf_.get() + pos_; }
     [[nodiscard]] std::size_t size() const { return end_ - pos_; }
     void consume(std::size_t n) {
         pos_ += n;
@@ -62,7 +63,7 @@ public:
 
 private:
     int fd_;
-    std::vector<std::uint8_t> buf_;
+    std::unique_ptr<std::uint8_t[]> buf_;
     std::size_t pos_ = 0, end_ = 0;
     std::uint64_t consumed_ = 0;
     bool eof_ = false;

@@ -69,7 +69,6 @@ std::uint32_t linktype_from_dlt(int dlt) {
 
 CaptureFileReader::CaptureFileReader(std::unique_ptr<ByteStream> in, std::string name, Compression compression)
     : in_(std::move(in)), name_(std::move(name)), compression_(compression) {
-    buf_.resize(kMaxRecord);
     std::uint8_t magic[4];
     const std::size_t got = read(magic, 4);
     if (got == 0 && in_->fault() == StreamFault::None) throw CaptureError(ExitCode::NotACapture, name_ + " is empty, not a capture");

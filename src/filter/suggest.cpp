@@ -44,6 +44,11 @@ std::string closest_name(std::string_view name) {
     auto consider = [&](std::string_view cand) {
         if (cand.size() > name.size() && cand.size() - name.size() < fewest_missing && subsequence(name, cand))
             fewest_missing = cand.size() - name.size(), shortened = cand;
+        // The lengths' difference bounds the distance from below: most names
+        // need no table (an unknown name of kilobytes cost milliseconds each
+        // against every field before this).
+        const std::size_t gap = cand.size() > name.size() ? cand.size() - name.size() : name.size() - cand.size();
+        if (gap >= best_d) return;
         const std::size_t d = distance(name, cand);
         if (d < best_d) best_d = d, best = cand;
     };

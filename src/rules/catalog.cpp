@@ -2,6 +2,7 @@
 // parameters. `netdx rules` prints this table; ids are stable
 // (docs/rules-and-expectations.md).
 #include <algorithm>
+#include <unordered_map>
 
 #include "rules/finding.hpp"
 
@@ -568,8 +569,15 @@ const FindingDef kDefs[] = {
 std::span<const FindingDef> finding_defs() { return kDefs; }
 
 const FindingDef* find_def(std::string_view id) {
-    auto it = std::find_if(std::begin(kDefs), std::end(kDefs), [&](const FindingDef& d) { return d.id == id; });
-    return it == std::end(kDefs) ? nullptr : &*it;
+    // Every rule's constructor reads its parameters through here: an index,
+    // not a scan of the catalogue per parameter.
+    static const std::unordered_map<std::string_view, const FindingDef*> kById = [] {
+        std::unordered_map<std::string_view, const FindingDef*> m;
+        for (const FindingDef& d : kDefs) m.emplace(d.id, &d);
+        return m;
+    }();
+    auto it = kById.find(id);
+    return it == kById.end() ? nullptr : it->second;
 }
 
 std::string_view severity_name(Severity s) {

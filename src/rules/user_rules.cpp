@@ -61,8 +61,10 @@ std::string load_user_rules_text(std::string_view text, std::string_view source,
         UserRuleSpec s;
         s.name = name;
         double rate = 0;
-        for (const auto& [pk, pv] : *t) {
-            const std::string_view k = pk.str();
+        for (const auto& entry : *t) {
+            // Not a structured binding: clang 14 cannot capture one in the lambdas below.
+            const std::string_view k = entry.first.str();
+            const toml::node& pv = entry.second;
             auto str = [&]() -> std::optional<std::string> {
                 if (auto v = pv.as_string()) return v->get();
                 return std::nullopt;
