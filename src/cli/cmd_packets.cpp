@@ -17,6 +17,7 @@
 #include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
 #include "output/reassembled_view.hpp"
+#include "output/follow_stream.hpp"
 #include "output/stream_pdus.hpp"
 
 namespace netdx {
@@ -31,7 +32,28 @@ struct PacketsArgs {
     std::vector<std::string> field_options;
     std::string display_filter;  // -Y
     std::string write_file;      // -w: save the matching packets instead of printing them
+    std::vector<std::string> stats;  // -z follow,tcp,MODE,N
+    bool quiet = false;              // -q: no packet lines, only what -z prints
 };
+
+// tshark prints its -z outputs last registered first; so do we.
+int print_follows(const std::vector<std::unique_ptr<FollowStream>>& follows, const FlowEngine* flows) {
+    int rc = 0;
+    for (auto it = follows.rbegin(); it != follows.rend(); ++it) {
+        const FollowStream& f = **it;
+        if (!f.seen()) {
+            const std::uint64_t n = flows ? flows->tcp_streams() : 0;
+            fmt::print(stderr, "netdx packets: -z follow: the capture has no TCP stream {} ({})\n", f.spec().stream,
+                       n ? fmt::format("its streams are 0 to {}", n - 1) : std::string("it has no TCP stream"));
+            rc = code(ExitCode::NoSuchStream);
+            continue;
+        }
+        const std::string text = f.render();
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    }
+    std::fflush(stdout);
+    return rc;
+}
 
 // tshark's -E name=value options for -T fields.
 bool apply_field_option(const std::string& opt, FieldsOptions& fo) {
@@ -109,6 +131,16 @@ int run_packets(PacketsArgs& a) {
         fmt::print(stderr, "netdx packets: netdx.finding fields need a capture file (-r FILE): the file is analysed first\n");
         return code(ExitCode::Usage);
     }
+    std::vector<std::unique_ptr<FollowStream>> follows;
+    for (const std::string& z : a.stats) {
+        std::string err;
+        const std::optional<FollowSpec> spec = parse_follow_spec(z, err);
+        if (!spec) {
+            fmt::print(stderr, "netdx packets: bad -z \"{}\": {}\n", z, err);
+            return code(ExitCode::BadStatsSpec);
+        }
+        follows.push_back(std::make_unique<FollowStream>(*spec));
+    }
     std::optional<DisplayFilter> filter;
     if (!a.display_filter.empty()) {
         try {
@@ -149,11 +181,16 @@ int run_packets(PacketsArgs& a) {
     DnsTcpPdus dns_pdus;
     StreamPdus app_pdus;
     std::unique_ptr<FlowEngine> flows;
-    if (packets_need_flow_analysis(format, fo.names) || (filter && filter->needs_flow_analysis())) {
+    if (packets_need_flow_analysis(format, fo.names) || (filter && filter->needs_flow_analysis()) ||
+        !follows.empty()) {
         flows = std::make_unique<FlowEngine>();
-        flows->set_consumer_factory([&dns_pdus, &app_pdus](const Flow& f) {
+        flows->set_consumer_factory([&dns_pdus, &app_pdus, &follows](const Flow& f) {
             std::unique_ptr<StreamConsumer> c = dns_pdus.consumer_for(f);
-            return c ? std::move(c) : app_pdus.consumer_for(f);
+            if (!c) c = app_pdus.consumer_for(f);
+            // A followed stream's bytes come from the same reassembly.
+            for (auto& fs : follows)
+                if (f.tcp && fs->spec().stream == f.tcp->stream) c = fs->tap(std::move(c));
+            return c;
         });
     }
     // Without the flow stage, fragments are still reassembled so the frame that
@@ -186,6 +223,9 @@ int run_packets(PacketsArgs& a) {
                 const PacketFlowInfo& fi = flows->process(p);
                 p.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
                 reassembled = fi.datagram_payload;
+                if (fi.flow && fi.flow->tcp)
+                    for (auto& fs : follows)
+                        if (fs->spec().stream == fi.flow->tcp->stream) fs->see_packet(p, fi.dir);
             } else if (p.net.fragment) {
                 if (p.ts.sec != clock.previous.sec) defrag.expire(p.ts);
                 if (defrag.add(p, datagram))
@@ -202,7 +242,7 @@ int run_packets(PacketsArgs& a) {
             // tshark -Y: every packet is analysed, only the matching ones are shown or saved.
             const bool shown_ok = !filter || filter->matches(*shown, clock);
             if (shown_ok && writer) writer->write(p);
-            else if (shown_ok) printer->print(*shown, clock);
+            else if (shown_ok && !a.quiet) printer->print(*shown, clock);
             clock.previous = p.ts;
             if (printer->failed()) return false;  // reader went away (e.g. `| head`)
             return !(a.source.count && ++seen >= a.source.count);
@@ -212,6 +252,10 @@ int run_packets(PacketsArgs& a) {
             if (writer) writer->flush();
         });
     printer->flush();
+    // Rendered now, before the flows end: like tshark, data still waiting
+    // for a hole to fill when the capture ends is not shown.
+    const int follow_rc = print_follows(follows, flows.get());
+    if (rc == 0 && follow_rc != 0) return follow_rc;
     if (writer) {
         if (std::string err = writer->close(); !err.empty()) {
             fmt::print(stderr, "netdx packets: {}\n", err);
@@ -242,6 +286,9 @@ CommandRunner add_packets_command(CLI::App& app) {
     cmd->add_option("-Y,--display-filter", args->display_filter,
                     "Display filter (tshark's language, e.g. 'ip.addr == 10.0.0.0/8 && tcp.port in {80, 443}'): show only the packets it matches");
     cmd->add_option("-w,--write", args->write_file, "Write the packets (those -Y matches) to this pcap file instead of printing them");
+    cmd->add_option("-z", args->stats,
+                    "tshark's follow-stream output after the packets: follow,tcp,ascii|hex|raw,N (N: tcp.stream; repeatable)");
+    cmd->add_flag("-q,--quiet", args->quiet, "Print no packets (with -z: only its output)");
     cmd->add_option("-E", args->field_options, "Fields output option: header=y|n, separator=/t|/s|C, aggregator=C, occurrence=f|l|a");
     return [cmd, args]() { return cmd->parsed() ? run_packets(*args) : -1; };
 }

@@ -19,6 +19,8 @@ enum class ExitCode : int {
     BadConfig = 12,         // rule configuration file or --set value invalid
     BadDisplayFilter = 13,  // -Y display filter did not compile
     DamagedCapture = 14,    // a record or block that cannot be right (after the good ones were read)
+    BadStatsSpec = 15,      // packets -z: a spec netdx does not understand
+    NoSuchStream = 16,      // packets -z follow: the capture has no TCP stream with that index
     FindingsReached = 20,   // analyze --fail-on: a finding reached the severity
 };
 
@@ -50,6 +52,9 @@ inline constexpr ExitCodeDoc kExitCodeDocs[] = {
     {ExitCode::DamagedCapture, "DamagedCapture",
      "capture damaged: a record or block that cannot be right, or corrupt compressed data (every packet before it "
      "is read first; the error names the byte offset)"},
+    {ExitCode::BadStatsSpec, "BadStatsSpec", "packets -z: a malformed or unsupported spec (follow,tcp,ascii|hex|raw,N)"},
+    {ExitCode::NoSuchStream, "NoSuchStream",
+     "packets -z follow: the capture has no TCP stream N (the streams that exist are still printed)"},
     {ExitCode::FindingsReached, "FindingsReached", "analyze --fail-on: a finding reached the given severity"},
 };
 
