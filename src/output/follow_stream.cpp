@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/packet.hpp"
+#include "flow/tcp_analysis.hpp"
 
 namespace netdx {
 
@@ -33,6 +36,13 @@ private:
 };
 
 void FollowStream::see_packet(const Packet& p, int dir) {
+    // Bytes the snapshot length cut off are a gap to the reassembler; tshark
+    // shows the captured part and moves on without a marker.
+    TcpSegment seg;
+    if (tcp_segment_from_packet(p, seg) && seg.len > p.net.payload_length) {
+        const std::uint64_t cut = seg.len - p.net.payload_length;
+        missing_[dir] -= std::min(missing_[dir], cut);
+    }
     if (seen_) return;
     seen_ = true;
     node0_dir_ = dir;
@@ -45,17 +55,20 @@ std::unique_ptr<StreamConsumer> FollowStream::tap(std::unique_ptr<StreamConsumer
 }
 
 void FollowStream::add(int dir, Bytes data) {
+    if (missing_[dir]) {
+        const std::string text = fmt::format("[{} bytes missing in capture file]", missing_[dir]);
+        FollowChunk c{dir != node0_dir_, std::vector<std::uint8_t>(text.begin(), text.end())};
+        c.bytes.push_back(0);
+        chunks_.push_back(std::move(c));
+        missing_[dir] = 0;
+    }
     chunks_.push_back({dir != node0_dir_, std::vector<std::uint8_t>(data.begin(), data.end())});
 }
 
-// tshark's marker for bytes the receiver acknowledged but the capture lacks:
-// the text with its terminating NUL (shown as a dot).
-void FollowStream::missing(int dir, std::uint64_t len) {
-    const std::string text = fmt::format("[{} bytes missing in capture file]", len);
-    FollowChunk c{dir != node0_dir_, std::vector<std::uint8_t>(text.begin(), text.end())};
-    c.bytes.push_back(0);
-    chunks_.push_back(std::move(c));
-}
+// tshark's marker for bytes the receiver acknowledged but the capture lacks
+// is the text with its terminating NUL (shown as a dot); it is written when
+// the next data of that side arrives (add).
+void FollowStream::missing(int dir, std::uint64_t len) { missing_[dir] += len; }
 
 std::string FollowStream::render() const { return format_follow(spec_, nodes_[0], nodes_[1], chunks_); }
 

@@ -17,8 +17,9 @@ public:
     explicit FollowStream(FollowSpec spec) : spec_(spec) {}
 
     [[nodiscard]] const FollowSpec& spec() const { return spec_; }
-    // Every packet of the stream, in order: the first names Node 0 (its
-    // source) and Node 1, as tshark's do. dir is the flow direction.
+    // Every packet of the stream, in order, after the flow stage took it: the
+    // first names Node 0 (its source) and Node 1, as tshark's do. dir is the
+    // flow direction.
     void see_packet(const Packet& p, int dir);
     // The stream's bytes, both directions; wraps the consumer the flow
     // already had (may be null) so both see the same deliveries.
@@ -34,6 +35,10 @@ private:
     FollowSpec spec_;
     bool seen_ = false;
     int node0_dir_ = 0;
+    // Bytes declared missing and not yet shown, per flow direction: tshark
+    // shows the marker only when later data of that side joins the stream,
+    // as one marker for the whole hole, and none for a hole at the end.
+    std::uint64_t missing_[2] = {0, 0};
     FollowNode nodes_[2];
     std::vector<FollowChunk> chunks_;
 };
