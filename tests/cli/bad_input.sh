@@ -85,6 +85,8 @@ expect Usage "no source" -- "$NETDX" packets
 expect Usage "-r and -i together" -- "$NETDX" packets -r "$good" -i lo
 expect Usage "no subcommand" -- "$NETDX"
 expect Usage "capture without -i" -- "$NETDX" capture -w "$tmp/x.pcap"
+expect BadStatsSpec "-z with an unknown follow mode" -- "$NETDX" packets -q -r "$good" -z follow,tcp,octal,0
+expect NoSuchStream "-z follow on a capture without TCP" -- "$NETDX" packets -q -r "$good" -z follow,tcp,ascii,0
 
 if [[ $(id -u) -eq 0 ]]; then
     expect NoSuchInterface "unknown interface" -- "$NETDX" packets -i netdx-nosuch0 -c 1
