@@ -64,6 +64,7 @@ void HttpStream::step(int dir, Direction& d, std::string_view& s) {
         case Mode::Body:
         case Mode::ChunkData: {
             const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(d.remaining, s.size()));
+            ev_.body(dir, s.substr(0, n));
             s.remove_prefix(n);
             d.remaining -= n;
             if (d.remaining == 0) {
@@ -83,6 +84,9 @@ void HttpStream::step(int dir, Direction& d, std::string_view& s) {
             return;
         }
         case Mode::UntilClose:
+            if (d.in_message) ev_.body(dir, s);
+            s = {};
+            return;
         case Mode::Resync:
         case Mode::Stopped: s = {}; return;
     }

@@ -27,6 +27,9 @@ public:
     // The message ends just before offset `at` of the bytes passed to feed()
     // (npos: at the connection's close).
     virtual void message_end(int /*dir*/, std::size_t /*at*/) {}
+    // Bytes of the current message's body, de-chunked (views valid during
+    // the call only): `--export-objects` keeps them.
+    virtual void body(int /*dir*/, std::string_view /*data*/) {}
     // The stream is no longer read: a message that does not parse, a gap that
     // loses the framing. Not called for a tunnel or an HTTP/2 upgrade.
     virtual void problem(HttpEnd /*why*/, const char* /*what*/) {}

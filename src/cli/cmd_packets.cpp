@@ -17,6 +17,7 @@
 #include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
 #include "output/reassembled_view.hpp"
+#include "output/export_objects.hpp"
 #include "output/follow_stream.hpp"
 #include "output/stream_pdus.hpp"
 
@@ -34,6 +35,7 @@ struct PacketsArgs {
     std::string write_file;      // -w: save the matching packets instead of printing them
     std::vector<std::string> stats;  // -z follow,tcp,MODE,N
     bool quiet = false;              // -q: no packet lines, only what -z prints
+    std::string export_objects;      // --export-objects http,DIR
 };
 
 // tshark prints its -z outputs last registered first; so do we.
@@ -141,6 +143,20 @@ int run_packets(PacketsArgs& a) {
         }
         follows.push_back(std::make_unique<FollowStream>(*spec));
     }
+    // tshark's spelling, PROTOCOL,DIR; netdx exports HTTP only.
+    std::unique_ptr<ExportObjects> exporter;
+    if (!a.export_objects.empty()) {
+        const auto comma = a.export_objects.find(',');
+        if (comma == std::string::npos || a.export_objects.substr(0, comma) != "http" || comma + 1 == a.export_objects.size()) {
+            fmt::print(stderr, "netdx packets: bad --export-objects \"{}\": expected http,DIR\n", a.export_objects);
+            return code(ExitCode::Usage);
+        }
+        exporter = std::make_unique<ExportObjects>();
+        if (std::string err; !exporter->open(a.export_objects.substr(comma + 1), err)) {
+            fmt::print(stderr, "netdx packets: --export-objects: {}\n", err);
+            return code(ExitCode::ExportFailed);
+        }
+    }
     std::optional<DisplayFilter> filter;
     if (!a.display_filter.empty()) {
         try {
@@ -182,14 +198,15 @@ int run_packets(PacketsArgs& a) {
     StreamPdus app_pdus;
     std::unique_ptr<FlowEngine> flows;
     if (packets_need_flow_analysis(format, fo.names) || (filter && filter->needs_flow_analysis()) ||
-        !follows.empty()) {
+        !follows.empty() || exporter) {
         flows = std::make_unique<FlowEngine>();
-        flows->set_consumer_factory([&dns_pdus, &app_pdus, &follows](const Flow& f) {
+        flows->set_consumer_factory([&dns_pdus, &app_pdus, &follows, &exporter](const Flow& f) {
             std::unique_ptr<StreamConsumer> c = dns_pdus.consumer_for(f);
             if (!c) c = app_pdus.consumer_for(f);
             // A followed stream's bytes come from the same reassembly.
             for (auto& fs : follows)
                 if (f.tcp && fs->spec().stream == f.tcp->stream) c = fs->tap(std::move(c));
+            if (exporter) c = exporter->tap(f, std::move(c));
             return c;
         });
     }
@@ -219,6 +236,7 @@ int run_packets(PacketsArgs& a) {
             Bytes reassembled;
             dns_pdus.begin_frame();
             app_pdus.begin_frame();
+            if (exporter) exporter->begin_frame(p.number);
             if (flows) {
                 const PacketFlowInfo& fi = flows->process(p);
                 p.tcp_analysis = fi.tcp ? &fi.seg : nullptr;
@@ -255,6 +273,9 @@ int run_packets(PacketsArgs& a) {
     // Rendered now, before the flows end: like tshark, data still waiting
     // for a hole to fill when the capture ends is not shown.
     const int follow_rc = print_follows(follows, flows.get());
+    // Bodies delimited by the connection's close end with the flows.
+    if (flows && exporter) flows->finish();
+    if (exporter && exporter->failed()) return rc ? rc : code(ExitCode::ExportFailed);
     if (rc == 0 && follow_rc != 0) return follow_rc;
     if (writer) {
         if (std::string err = writer->close(); !err.empty()) {
@@ -288,6 +309,8 @@ CommandRunner add_packets_command(CLI::App& app) {
     cmd->add_option("-w,--write", args->write_file, "Write the packets (those -Y matches) to this pcap file instead of printing them");
     cmd->add_option("-z", args->stats,
                     "tshark's follow-stream output after the packets: follow,tcp,ascii|hex|raw,N (N: tcp.stream; repeatable)");
+    cmd->add_option("--export-objects", args->export_objects,
+                    "tshark's export of HTTP bodies from the reassembled streams: http,DIR (one file per body, tshark's names)");
     cmd->add_flag("-q,--quiet", args->quiet, "Print no packets (with -z: only its output)");
     cmd->add_option("-E", args->field_options, "Fields output option: header=y|n, separator=/t|/s|C, aggregator=C, occurrence=f|l|a");
     return [cmd, args]() { return cmd->parsed() ? run_packets(*args) : -1; };

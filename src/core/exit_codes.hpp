@@ -21,6 +21,7 @@ enum class ExitCode : int {
     DamagedCapture = 14,    // a record or block that cannot be right (after the good ones were read)
     BadStatsSpec = 15,      // packets -z: a spec netdx does not understand
     NoSuchStream = 16,      // packets -z follow: the capture has no TCP stream with that index
+    ExportFailed = 17,      // packets --export-objects: DIR cannot be created or written in
     FindingsReached = 20,   // analyze --fail-on: a finding reached the severity
 };
 
@@ -55,6 +56,8 @@ inline constexpr ExitCodeDoc kExitCodeDocs[] = {
     {ExitCode::BadStatsSpec, "BadStatsSpec", "packets -z: a malformed or unsupported spec (follow,tcp,ascii|hex|raw,N)"},
     {ExitCode::NoSuchStream, "NoSuchStream",
      "packets -z follow: the capture has no TCP stream N (the streams that exist are still printed)"},
+    {ExitCode::ExportFailed, "ExportFailed",
+     "packets --export-objects: the directory cannot be created or written in, or an object cannot be saved"},
     {ExitCode::FindingsReached, "FindingsReached", "analyze --fail-on: a finding reached the given severity"},
 };
 

@@ -1,0 +1,210 @@
+#include "output/export_objects.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <system_error>
+
+#include "dissectors/http/http_stream.hpp"
+#include "dissectors/registry.hpp"
+#include "flow/flow.hpp"
+
+namespace netdx {
+
+namespace {
+
+// glib's g_path_get_basename, which tshark applies to the URI as it is on the
+// wire (query and all): "" gives ".", only slashes give "/".
+std::string_view base_name(std::string_view p) {
+    if (p.empty()) return ".";
+    while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+    if (p == "/") return p;
+    const auto slash = p.rfind('/');
+    return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
+
+// The longest name tshark writes (EXPORT_OBJECT_MAXFILELEN).
+constexpr std::size_t kMaxName = 255;
+// tshark stops trying "(N)" names here (gui.max_export_objects' default).
+constexpr unsigned kMaxDup = 1000;
+
+}  // namespace
+
+std::string export_object_name(std::string_view uri, unsigned dup) {
+    // The characters Windows forbids in file names, and the controls: tshark
+    // writes them as %xx on every system, so the names are the same.
+    static constexpr std::string_view reject = "<>:\"/\\|?*";
+    std::string out;
+    for (char c : base_name(uri)) {
+        if (c == '\0') break;  // tshark's C string ends there
+        if ((c > 0 && c < 0x20) || reject.find(c) != std::string_view::npos)
+            out += fmt::format("%{:02x}", static_cast<unsigned char>(c));
+        else
+            out += c;
+    }
+    auto keep_extension = [&out](std::size_t room) {
+        const auto dot = out.rfind('.');
+        std::string ext = dot == std::string::npos ? std::string() : out.substr(dot);
+        if (dot != std::string::npos) out.resize(dot);
+        if (ext.size() <= room && out.size() > room - ext.size()) out.resize(room - ext.size());
+        out += ext;
+    };
+    if (out.size() > kMaxName) keep_extension(kMaxName);
+    if (dup) {
+        const std::string tag = fmt::format("({})", dup);
+        const auto dot = out.rfind('.');
+        std::string ext = dot == std::string::npos ? std::string() : out.substr(dot);
+        if (dot != std::string::npos) out.resize(dot);
+        const std::size_t room = kMaxName - std::min(kMaxName, tag.size() + ext.size());
+        if (out.size() >= room) out.resize(room);
+        out += tag;
+        out += ext;
+    }
+    return out;
+}
+
+bool ExportObjects::open(const std::string& dir, std::string& err) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec && !std::filesystem::is_directory(dir)) {
+        err = fmt::format("cannot create the directory \"{}\": {}", dir, ec.message());
+        return false;
+    }
+    if (!std::filesystem::is_directory(dir)) {
+        err = fmt::format("\"{}\" is not a directory", dir);
+        return false;
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        err = fmt::format("cannot write in the directory \"{}\": {}", dir, std::strerror(errno));
+        return false;
+    }
+    dir_ = dir;
+    return true;
+}
+
+bool ExportObjects::save(std::string_view uri, bool have_uri, std::string_view body) {
+    // Without a request on the flow, tshark names the object by its frame.
+    const std::string generic = fmt::format("object{}", frame_);
+    std::filesystem::path path;
+    for (unsigned dup = 0; dup < kMaxDup; ++dup) {
+        path = std::filesystem::path(dir_) / export_object_name(have_uri ? uri : std::string_view(generic), dup);
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) break;
+    }
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    bool ok = f != nullptr;
+    if (f) {
+        ok = std::fwrite(body.data(), 1, body.size(), f) == body.size();
+        ok = std::fclose(f) == 0 && ok;
+    }
+    if (!ok) {
+        fmt::print(stderr, "netdx packets: --export-objects: cannot write \"{}\": {}\n", path.string(), std::strerror(errno));
+        failed_ = true;
+        return false;
+    }
+    ++written_;
+    return true;
+}
+
+namespace {
+
+// Forwards every delivery to the flow's own consumer and feeds its own
+// HttpStream, keeping each message's body until the message ends.
+class ExportTap final : public StreamConsumer, public HttpStreamEvents {
+public:
+    // client_dir < 0: the first bytes that start a message decide (tshark's
+    // heuristic on ports no protocol is bound to).
+    ExportTap(ExportObjects& to, int client_dir, std::unique_ptr<StreamConsumer> inner)
+        : to_(to), inner_(std::move(inner)) {
+        if (client_dir >= 0) stream_.emplace(client_dir, *this);
+    }
+
+    void on_data(int dir, Bytes data) override {
+        if (inner_) inner_->on_data(dir, data);
+        const std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
+        if (!stream_) {
+            if (decided_) return;
+            decided_ = true;
+            if (!http_starts_message(s)) return;
+            stream_.emplace(s.substr(0, 5) != "HTTP/" ? dir : 1 - dir, *this, true);
+        }
+        stream_->feed(dir, s);
+    }
+    void on_gap(int dir, std::uint64_t len) override {
+        if (inner_) inner_->on_gap(dir, len);
+        if (!stream_) return;
+        msg_[dir & 1].lost = true;  // an object with a hole is not exported
+        stream_->gap(dir, len);
+    }
+    void on_overlap(int dir, std::uint64_t len, bool differs) override {
+        if (inner_) inner_->on_overlap(dir, len, differs);
+    }
+    void on_close(EndReason why) override {
+        if (stream_) stream_->close();
+        if (inner_) inner_->on_close(why);
+    }
+
+private:
+    struct Message {
+        std::string body;
+        bool lost = false, too_big = false;
+    };
+
+    void message_start(int dir, std::size_t) override { msg_[dir & 1] = Message{}; }
+    // tshark names a body after the conversation's latest request URI.
+    void request(const HttpHead& h) override {
+        uri_.assign(h.uri);
+        have_uri_ = true;
+    }
+    void body(int dir, std::string_view data) override {
+        Message& m = msg_[dir & 1];
+        if (m.lost || m.too_big) return;
+        if (m.body.size() + data.size() > kExportObjectCap) {
+            m.too_big = true;
+            std::string().swap(m.body);
+            fmt::print(stderr, "netdx packets: --export-objects: an HTTP body in frame {} is over {} MiB: not exported\n",
+                       to_.frame(), kExportObjectCap >> 20);
+            return;
+        }
+        m.body.append(data);
+    }
+    void message_end(int dir, std::size_t) override {
+        Message& m = msg_[dir & 1];
+        if (!m.body.empty() && !m.lost && !m.too_big) to_.save(uri_, have_uri_, m.body);
+        m = Message{};
+    }
+
+    ExportObjects& to_;
+    std::unique_ptr<StreamConsumer> inner_;
+    std::optional<HttpStream> stream_;
+    bool decided_ = false;
+    Message msg_[2];
+    std::string uri_;
+    bool have_uri_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<StreamConsumer> ExportObjects::tap(const Flow& flow, std::unique_ptr<StreamConsumer> inner) {
+    const FlowKey& k = flow.key;
+    if ((k.family != 4 && k.family != 6) || k.proto != 6) return inner;
+    // Which side is the server, as the packet view decides it (stream_pdus.cpp).
+    const Registry& reg = Registry::get();
+    const std::uint16_t lo = std::min(k.port_a, k.port_b), hi = std::max(k.port_a, k.port_b);
+    std::uint16_t port = lo;
+    Proto p = reg.for_tcp_port(lo);
+    if (p == Proto::None) {
+        port = hi;
+        p = reg.for_tcp_port(hi);
+    }
+    if (p == Proto::None) return std::make_unique<ExportTap>(*this, -1, std::move(inner));
+    if (p != Proto::Http) return inner;
+    const Side server = k.port_a == port ? Side::A : Side::B;
+    return std::make_unique<ExportTap>(*this, server == flow.orig ? 1 : 0, std::move(inner));
+}
+
+}  // namespace netdx
