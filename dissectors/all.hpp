@@ -41,4 +41,5 @@ extern const DissectorDef http_dissector;
 extern const DissectorDef tls_dissector;
 extern const DissectorDef resp_dissector;
 extern const DissectorDef memcache_dissector;
+extern const DissectorDef mqtt_dissector;
 }  // namespace netdx

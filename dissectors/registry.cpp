@@ -48,6 +48,7 @@ const DissectorDef* const kDissectors[] = {
     &tls_dissector,
     &resp_dissector,
     &memcache_dissector,
+    &mqtt_dissector,
 };
 }  // namespace
 

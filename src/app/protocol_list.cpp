@@ -13,6 +13,7 @@ extern const AppProtocol kPop3Protocol;
 extern const AppProtocol kImapProtocol;
 extern const AppProtocol kRedisProtocol;
 extern const AppProtocol kMemcacheProtocol;
+extern const AppProtocol kMqttProtocol;
 
 namespace {
 
@@ -33,6 +34,7 @@ const ProtocolDecl kProtocols[] = {
     {Proto::Imap, {143}, {}, &kImapProtocol},
     {Proto::Resp, {6379}, {}, &kRedisProtocol},
     {Proto::Memcache, {11211}, {}, &kMemcacheProtocol},
+    {Proto::Mqtt, {1883}, {}, &kMqttProtocol},
     // Read by the pipeline's own trackers (src/dns/), not by a stream consumer.
     {Proto::Dns, {53}, {53}, nullptr},
     {Proto::Mdns, {}, {5353}, nullptr},

@@ -45,6 +45,7 @@ enum class Proto : std::uint8_t {
     Imap,
     Resp,
     Memcache,
+    Mqtt,
     Count_
 };
 

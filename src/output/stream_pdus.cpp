@@ -6,6 +6,7 @@
 
 #include "dissectors/http/http_stream.hpp"
 #include "dissectors/memcache/memcache_stream.hpp"
+#include "dissectors/mqtt/mqtt_stream.hpp"
 #include "dissectors/redis/resp_stream.hpp"
 #include "dissectors/registry.hpp"
 #include "dissectors/tls/tls_records.hpp"
@@ -210,7 +211,7 @@ public:
 
 private:
     // Both readers' event interfaces, forwarded to one place.
-    struct Ev final : RespEvents, MemcacheEvents {
+    struct Ev final : RespEvents, MemcacheEvents, MqttEvents {
         ReaderPdus& p;
         PduDir& d;
         Bytes cur;
@@ -237,6 +238,7 @@ private:
         void message_start(std::size_t at) override { start(at); }
         void message_end(std::size_t at) override { end(at); }
         void malformed(MemcacheAnomaly) override { stop(); }
+        void malformed(MqttAnomaly) override { stop(); }
     };
 
     StreamPdus& owner_;
@@ -266,6 +268,7 @@ std::unique_ptr<StreamConsumer> StreamPdus::consumer_for(const Flow& flow) {
     const int client_dir = server == flow.orig ? 1 : 0;
     if (p == Proto::Resp) return std::make_unique<ReaderPdus<RespReader>>(*this, p, client_dir);
     if (p == Proto::Memcache) return std::make_unique<ReaderPdus<MemcacheReader>>(*this, p, client_dir);
+    if (p == Proto::Mqtt) return std::make_unique<ReaderPdus<MqttReader>>(*this, p, client_dir);
     if (p != Proto::Http) return nullptr;
     return std::make_unique<HttpPdus>(*this, client_dir);
 }

@@ -1,0 +1,46 @@
+#pragma once
+// MQTT transactions as the rules see them: one event per exchange the broker
+// or a client answers (CONNECT/CONNACK, PUBLISH with QoS 1/2 and its
+// acknowledgements, each SUBSCRIBE filter with its SUBACK code,
+// UNSUBSCRIBE/UNSUBACK, PINGREQ/PINGRESP), paired by the consumer
+// (src/app/mqtt.cpp) by packet identifier. QoS 0 publishes, which nothing
+// answers, are events too (outcome Ok, no latency). Text fields are copies
+// from the wire, escaped and capped at kMqttTextCap.
+#include <cstdint>
+#include <string>
+
+#include "events/common.hpp"
+
+namespace netdx {
+
+enum class MqttKind : std::uint8_t { Connect, Publish, Subscribe, Unsubscribe, Ping };
+
+enum class MqttOutcome : std::uint8_t {
+    Ok,          // accepted, granted, acknowledged
+    Refused,     // CONNACK code != 0, SUBACK code >= 0x80, a 5 PUBACK/PUBREC reason >= 0x80
+    Unanswered,  // the connection ended (or the capture did) before the answer
+};
+
+struct MqttTransaction : EventBase {  // where/ts: the answer (the request when unanswered)
+    MqttKind kind = MqttKind::Connect;
+    MqttOutcome outcome = MqttOutcome::Ok;
+    IpAddress client, server;  // server: the broker
+    std::uint16_t client_port = 0, server_port = 0;
+    std::uint64_t flow_id = 0;
+    std::uint8_t version = 0;      // the CONNECT's protocol level (4: 3.1.1, 5: 5); 0 unseen
+    std::string client_id;         // the CONNECT's, escaped, capped
+    std::string username;          // the CONNECT's (never the password)
+    FrameRef request_frame;        // the frame that completed the request
+    double request_ts = 0;
+    std::string topic;             // PUBLISH topic or SUBSCRIBE/UNSUBSCRIBE filter
+    std::uint16_t msgid = 0;
+    std::uint8_t qos = 0;          // PUBLISH QoS, SUBSCRIBE requested QoS
+    std::uint8_t code = 0;         // CONNACK return/reason code, SUBACK code, PUB* reason code
+    bool from_broker = false;      // PUBLISH sent by the broker to the client
+    double latency = -1;           // seconds from the request to its answer; -1 none
+    bool at_capture_end = false;   // Unanswered: the flow was still open when the capture ended
+};
+
+inline constexpr std::size_t kMqttTextCap = 128;
+
+}  // namespace netdx
