@@ -115,6 +115,9 @@ constexpr ParamDef kSlowBrowsing[] = {
 constexpr ParamDef kDhcpv6Fail[] = {{"min_count", "1", "exchanges answered with this failure status"}};
 constexpr ParamDef kDhcpv6NoAdv[] = {{"min_solicits", "3", "Solicits without any Advertise"}};
 constexpr ParamDef kRedisErrors[] = {{"min_count", "1", "error replies of one kind from one Redis server"}};
+constexpr ParamDef kMqttRefused[] = {{"min_count", "1", "refused CONNECTs at one broker"}};
+constexpr ParamDef kMqttSubRefused[] = {{"min_count", "1", "refused subscriptions to one filter at one broker"}};
+constexpr ParamDef kMqttUnacked[] = {{"min_count", "1", "QoS 1/2 publishes never acknowledged, per broker and direction"}};
 constexpr ParamDef kMemcachedErrors[] = {{"min_count", "1", "error replies of one kind from one memcached server"}};
 constexpr ParamDef kCacheHitRatio[] = {
     {"min_lookups", "20", "lookups (GET/MGET/HGET, get/gets keys) needed to judge a server"},
@@ -283,6 +286,26 @@ const FindingDef kDefs[] = {
      "ERROR and CLIENT_ERROR are client bugs (or the binary protocol sent to a text-only server); SERVER_ERROR "
      "object too large: raise -I or store smaller values; out of memory: more -m or check for a slab imbalance.",
      kMemcachedErrors},
+    {"mqtt.connect_refused", "application", S::Warning, "MQTT connections refused by the broker",
+     "An MQTT broker answered CONNECT with a refusal: 3.1.1 return code 4 (bad user name or password), 5 (not "
+     "authorised), 2 (client id rejected), 3 (server unavailable); MQTT 5 reason codes 0x86, 0x87, 0x85, 0x88, "
+     "0x8A (banned) and others. The clients never got a session.",
+     "Bad credentials or not authorised: check the client's user name and password against the broker's password "
+     "file or auth plugin; client id rejected: a client id the broker does not accept (empty with clean session off, "
+     "too long); server unavailable: the broker's logs.",
+     kMqttRefused},
+    {"mqtt.subscribe_refused", "application", S::Warning, "MQTT subscriptions refused",
+     "An MQTT broker answered a SUBSCRIBE with failure codes (3.1.1: 0x80; MQTT 5: 0x87 not authorized, 0x8F topic "
+     "filter invalid, 0x97 quota exceeded, ...) for a topic filter: the client receives nothing published there.",
+     "Not authorised: the broker's ACL does not let this user read the filter; invalid: fix the filter (wildcards "
+     "only as whole levels, # last).",
+     kMqttSubRefused},
+    {"mqtt.publish_unacknowledged", "application", S::Warning, "MQTT QoS 1/2 publishes never acknowledged",
+     "PUBLISH packets with QoS 1 or 2 were sent and their connection closed before the PUBACK (QoS 1) or PUBCOMP "
+     "(QoS 2) came: the sender cannot know the message was delivered, and unless it keeps a session it is lost.",
+     "Look at why the connections closed (broker restarts, keepalive timeouts, network drops, a client that "
+     "disconnects right after publishing without waiting for the acknowledgement).",
+     kMqttUnacked},
     {"cache.low_hit_ratio", "performance", S::Notice, "Cache lookups mostly miss",
      "Most keys looked up on a cache server (Redis GET/MGET/HGET, memcached get/gets) were not there: the cache "
      "does little, and the clients go to the slower backend for most reads.",

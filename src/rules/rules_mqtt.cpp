@@ -1,0 +1,181 @@
+// MQTT rules over the consumer's transactions (src/app/mqtt.cpp):
+//  - mqtt.connect_refused: CONNACKs with a non-zero return code (3.1.1: 4 bad
+//    user name or password, 5 not authorised, ...) or reason code (5: 0x86,
+//    0x87, ...), one finding per broker with counts per code and the client
+//    ids and user names refused;
+//  - mqtt.subscribe_refused: SUBACK codes >= 0x80 (3.1.1's failure 0x80, 5's
+//    0x87 not authorised, 0x8F invalid filter, ...), one finding per broker
+//    and topic filter;
+//  - mqtt.publish_unacknowledged: QoS 1/2 publishes whose connection closed
+//    before their PUBACK/PUBCOMP, per broker and direction. A publish still
+//    waiting when the capture ends is not counted (its ack may simply be
+//    after the end of the capture).
+#include <map>
+#include <set>
+
+#include "events/mqtt_events.hpp"
+#include "rules/bounded.hpp"
+#include "rules/format.hpp"
+#include "rules/rules_all.hpp"
+
+namespace netdx {
+
+namespace {
+
+struct BrokerKey {
+    IpAddress ip;
+    std::uint16_t port = 0;
+    auto operator<=>(const BrokerKey&) const = default;
+};
+
+struct Group {
+    std::uint64_t count = 0;
+    double first = 0, last = 0;
+    std::map<std::uint8_t, std::uint64_t> codes;
+    std::set<std::string> client_ids;  // capped
+    std::set<std::string> users;       // capped
+    std::set<IpAddress> clients;       // capped
+    Evidence ev;
+    std::uint8_t version = 0;  // the last refused CONNECT's, to name its codes
+    void add(const MqttTransaction& t) {
+        if (!count) first = t.ts;
+        version = t.version;
+        ++count;
+        last = t.ts;
+        if (codes.size() < 16) ++codes[t.code];
+        if (client_ids.size() < 16) client_ids.insert(t.client_id.empty() ? std::string("(empty)") : t.client_id);
+        if (!t.username.empty() && users.size() < 16) users.insert(t.username);
+        if (clients.size() < 8) clients.insert(t.client);
+        ev.add(t.request_frame);
+        if (t.outcome != MqttOutcome::Unanswered) ev.add(t.where);
+    }
+};
+
+// The meaning of a CONNACK/SUBACK code, for the finding's text.
+std::string code_text(const MqttTransaction& t, std::uint8_t code) {
+    if (t.kind == MqttKind::Connect && t.version != 5) {
+        static const char* const k311[] = {"accepted", "unacceptable protocol version", "identifier rejected",
+                                           "server unavailable", "bad user name or password", "not authorised"};
+        return code < 6 ? fmt::format("{} ({})", code, k311[code]) : fmt::format("{}", code);
+    }
+    switch (code) {
+        case 0x80: return t.kind == MqttKind::Connect || t.version == 5 ? "0x80 (unspecified error)" : "0x80 (failure)";
+        case 0x84: return "0x84 (unsupported protocol version)";
+        case 0x85: return "0x85 (client identifier not valid)";
+        case 0x86: return "0x86 (bad user name or password)";
+        case 0x87: return "0x87 (not authorized)";
+        case 0x88: return "0x88 (server unavailable)";
+        case 0x8A: return "0x8A (banned)";
+        case 0x8F: return "0x8F (topic filter invalid)";
+        case 0x97: return "0x97 (quota exceeded)";
+        default: return fmt::format("0x{:02X}", code);
+    }
+}
+
+std::string broker_str(const BrokerKey& k) { return endpoint_str(k.ip, k.port); }
+
+class MqttRules final : public Rule {
+public:
+    explicit MqttRules(const RuleConfig& c)
+        : min_refused_(c.number("mqtt.connect_refused", "min_count")),
+          min_sub_(c.number("mqtt.subscribe_refused", "min_count")),
+          min_unacked_(c.number("mqtt.publish_unacknowledged", "min_count")) {}
+
+    void subscribe(EventBus& bus) override { bus.subscribe<&MqttRules::on_mqtt>(this); }
+
+    void on_mqtt(const MqttTransaction& t) {
+        const BrokerKey k{t.server, t.server_port};
+        if (t.kind == MqttKind::Connect && t.outcome == MqttOutcome::Refused) {
+            if (Group* g = refused_.get(k)) g->add(t);
+        } else if (t.kind == MqttKind::Subscribe && t.outcome == MqttOutcome::Refused) {
+            if (Group* g = subs_.get({k, t.topic})) g->add(t);
+        } else if (t.kind == MqttKind::Publish && t.qos > 0 && t.outcome == MqttOutcome::Unanswered &&
+                   !t.at_capture_end) {
+            if (Group* g = unacked_.get({k, t.from_broker})) g->add(t);
+        }
+    }
+
+    void finish(FinishContext& ctx) override {
+        for (auto& [k, g] : refused_) connect(ctx, k, g);
+        for (auto& [k, g] : subs_) subscription(ctx, k.first, k.second, g);
+        for (auto& [k, g] : unacked_) unacked(ctx, k.first, k.second, g);
+    }
+
+    [[nodiscard]] std::uint64_t dropped() const override {
+        return refused_.dropped() + subs_.dropped() + unacked_.dropped();
+    }
+
+private:
+    static void hosts(Finding& f, const BrokerKey& k, const Group& g) {
+        f.hosts.push_back(ip_str(k.ip));
+        for (const IpAddress& c : g.clients)
+            if (c != k.ip) f.hosts.push_back(ip_str(c));
+    }
+    static std::string codes(const Group& g, MqttKind kind, std::uint8_t version) {
+        MqttTransaction t;
+        t.kind = kind;
+        t.version = version;
+        return join(g.codes, [&](const auto& p) { return fmt::format("{} x{}", code_text(t, p.first), p.second); });
+    }
+
+    void connect(FinishContext& ctx, const BrokerKey& k, const Group& g) {
+        if (static_cast<double>(g.count) < min_refused_) return;
+        Finding f;
+        f.key = broker_str(k);
+        f.title = fmt::format("MQTT broker {} refused {} connection(s)", f.key, g.count);
+        f.detail = fmt::format("CONNACK codes: {}. Client ids: {}. User names: {}. Clients: {}.",
+                               codes(g, MqttKind::Connect, g.version), join(g.client_ids, [](auto& s) { return s; }),
+                               g.users.empty() ? std::string("(none)") : join(g.users, [](auto& s) { return s; }),
+                               join(g.clients, ip_str));
+        fill(f, k, g);
+        ctx.sink.raise("mqtt.connect_refused", std::move(f));
+    }
+
+    void subscription(FinishContext& ctx, const BrokerKey& k, const std::string& filter, const Group& g) {
+        if (static_cast<double>(g.count) < min_sub_) return;
+        Finding f;
+        f.key = fmt::format("{} {}", broker_str(k), filter);
+        f.title = fmt::format("MQTT broker {} refused {} subscription(s) to {}", broker_str(k), g.count, filter);
+        f.detail = fmt::format("SUBACK codes: {}. Client ids: {}. Clients: {}.", codes(g, MqttKind::Subscribe, 0),
+                               join(g.client_ids, [](auto& s) { return s; }), join(g.clients, ip_str));
+        fill(f, k, g);
+        ctx.sink.raise("mqtt.subscribe_refused", std::move(f));
+    }
+
+    void unacked(FinishContext& ctx, const BrokerKey& k, bool from_broker, const Group& g) {
+        if (static_cast<double>(g.count) < min_unacked_) return;
+        Finding f;
+        f.key = fmt::format("{} {}", broker_str(k), from_broker ? "to clients" : "from clients");
+        f.title = from_broker
+                      ? fmt::format("{} QoS 1/2 publish(es) from MQTT broker {} were never acknowledged by clients",
+                                    g.count, broker_str(k))
+                      : fmt::format("{} QoS 1/2 publish(es) to MQTT broker {} were never acknowledged", g.count,
+                                    broker_str(k));
+        f.detail = fmt::format("The connection closed before the PUBACK (QoS 1) or PUBCOMP (QoS 2). Client ids: {}. "
+                               "Clients: {}.",
+                               join(g.client_ids, [](auto& s) { return s; }), join(g.clients, ip_str));
+        fill(f, k, g);
+        ctx.sink.raise("mqtt.publish_unacknowledged", std::move(f));
+    }
+
+    static void fill(Finding& f, const BrokerKey& k, const Group& g) {
+        hosts(f, k, g);
+        f.first_ts = g.first;
+        f.last_ts = g.last;
+        f.figures = {{"count", static_cast<double>(g.count), ""}};
+        f.evidence = g.ev;
+    }
+
+    double min_refused_, min_sub_, min_unacked_;
+    BoundedMap<BrokerKey, Group> refused_;
+    BoundedMap<std::pair<BrokerKey, std::string>, Group> subs_;
+    BoundedMap<std::pair<BrokerKey, bool>, Group> unacked_;
+};
+
+}  // namespace
+
+void add_mqtt_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c) {
+    out.push_back(std::make_unique<MqttRules>(c));
+}
+
+}  // namespace netdx
