@@ -15,6 +15,7 @@ no frame is compared. Usage: diff_mqtt.py [-v] [FILE...].
 import argparse
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,11 +34,27 @@ def rows(cmd):
     return {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
 
 
+TCP_PREFIX = re.compile(r"^(\[TCP [^\]]*\] )+")
+SUMMARY = re.compile(r"^\s*(\d+) .*? → (\S*)\s+(\S+)\s+(\d+) (.*)$")
+
+
 def fields_cmd(tool, path):
+    head = HEAD if tool == "tshark" else HEAD[:2]  # netdx: the columns from its summary lines
     args = ["-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=/t"]
-    for n in HEAD + FIELDS:
+    for n in head + FIELDS:
         args += ["-e", n]
     return ["tshark"] + args if tool == "tshark" else [tool, "packets"] + args
+
+
+def netdx_rows(netdx, path):
+    table = rows(fields_cmd(netdx, path))
+    out = subprocess.run([netdx, "packets", "-r", path], capture_output=True, text=True, errors="replace").stdout
+    cols = {}
+    for line in out.splitlines():
+        m = SUMMARY.match(line)
+        if m:
+            cols[m.group(1)] = [m.group(3), m.group(5)]
+    return {f: r[:1] + cols.get(f, ["", ""]) + r[1:] for f, r in table.items()}
 
 
 def main():
@@ -54,7 +71,9 @@ def main():
     names = ["Protocol", "Info"] + FIELDS
     total = agree = 0
     for path in files:
-        t, n = rows(fields_cmd("tshark", path)), rows(fields_cmd(netdx, path))
+        t, n = rows(fields_cmd("tshark", path)), netdx_rows(netdx, path)
+        for r in t.values():
+            r[2] = TCP_PREFIX.sub("", r[2])
         ok = cnt = 0
         blank = [""] * (len(names) + 1)
         for f in sorted(set(t) | set(n), key=int):
