@@ -9,6 +9,8 @@
 #include <optional>
 #include <system_error>
 
+#include <zlib.h>
+
 #include "dissectors/http/http_stream.hpp"
 #include "dissectors/registry.hpp"
 #include "flow/flow.hpp"
@@ -31,6 +33,36 @@ std::string_view base_name(std::string_view p) {
 constexpr std::size_t kMaxName = 255;
 // tshark stops trying "(N)" names here (gui.max_export_objects' default).
 constexpr unsigned kMaxDup = 1000;
+
+// tshark (http.decompress_body, on by default) saves a gzip or deflate body
+// decoded, and none when it does not decode. zlib's automatic header detection
+// takes gzip and zlib; deflate is also tried raw, as tshark does. nullopt:
+// not decodable, or over the cap once decoded.
+std::optional<std::string> inflate_body(std::string_view in, bool raw) {
+    z_stream z{};
+    if (inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS + 32) != Z_OK) return std::nullopt;
+    std::string out;
+    char buf[16384];
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.append(buf, sizeof buf - z.avail_out);
+        if (out.size() > kExportObjectCap) rc = Z_MEM_ERROR;
+        if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // input ended early
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) return std::nullopt;
+    return out;
+}
+
+bool token_is(std::string_view v, std::string_view want) {
+    return v.size() == want.size() &&
+           std::equal(v.begin(), v.end(), want.begin(), [](char a, char b) { return (a | 0x20) == b; });
+}
 
 }  // namespace
 
@@ -120,7 +152,7 @@ public:
     // heuristic on ports no protocol is bound to).
     ExportTap(ExportObjects& to, int client_dir, std::unique_ptr<StreamConsumer> inner)
         : to_(to), inner_(std::move(inner)) {
-        if (client_dir >= 0) stream_.emplace(client_dir, *this);
+        if (client_dir >= 0) start(client_dir, false);
     }
 
     void on_data(int dir, Bytes data) override {
@@ -130,7 +162,7 @@ public:
             if (decided_) return;
             decided_ = true;
             if (!http_starts_message(s)) return;
-            stream_.emplace(s.substr(0, 5) != "HTTP/" ? dir : 1 - dir, *this, true);
+            start(s.substr(0, 5) != "HTTP/" ? dir : 1 - dir, true);
         }
         stream_->feed(dir, s);
     }
@@ -151,15 +183,23 @@ public:
 private:
     struct Message {
         std::string body;
+        std::string encoding;
         bool lost = false, too_big = false;
     };
+
+    void start(int client_dir, bool strict) {
+        client_dir_ = client_dir;
+        stream_.emplace(client_dir, *this, strict);
+    }
 
     void message_start(int dir, std::size_t) override { msg_[dir & 1] = Message{}; }
     // tshark names a body after the conversation's latest request URI.
     void request(const HttpHead& h) override {
         uri_.assign(h.uri);
         have_uri_ = true;
+        msg_[client_dir_ & 1].encoding.assign(h.content_encoding);
     }
+    void response(const HttpHead& h) override { msg_[(1 - client_dir_) & 1].encoding.assign(h.content_encoding); }
     void body(int dir, std::string_view data) override {
         Message& m = msg_[dir & 1];
         if (m.lost || m.too_big) return;
@@ -174,7 +214,15 @@ private:
     }
     void message_end(int dir, std::size_t) override {
         Message& m = msg_[dir & 1];
-        if (!m.body.empty() && !m.lost && !m.too_big) to_.save(uri_, have_uri_, m.body);
+        if (!m.body.empty() && !m.lost && !m.too_big) {
+            if (token_is(m.encoding, "gzip") || token_is(m.encoding, "x-gzip") || token_is(m.encoding, "deflate")) {
+                std::optional<std::string> plain = inflate_body(m.body, false);
+                if (!plain && token_is(m.encoding, "deflate")) plain = inflate_body(m.body, true);
+                if (plain && !plain->empty()) to_.save(uri_, have_uri_, *plain);
+            } else {
+                to_.save(uri_, have_uri_, m.body);
+            }
+        }
         m = Message{};
     }
 
@@ -182,6 +230,7 @@ private:
     std::unique_ptr<StreamConsumer> inner_;
     std::optional<HttpStream> stream_;
     bool decided_ = false;
+    int client_dir_ = 0;
     Message msg_[2];
     std::string uri_;
     bool have_uri_ = false;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`netdx packets --export-objects http,DIR` against tshark 4.0's.
 
-For each capture below, both tools export into fresh directories; the file
+For each capture below (six lab captures, two public ones with gzip bodies), both tools export into fresh directories; the file
 names must be the same set and each file byte-identical. A difference is shown
 (names only on one side, first differing offset of a shared name). Then the
 bad inputs: a directory that cannot be created exits ExportFailed, a protocol
@@ -18,6 +18,9 @@ CAPTURES = os.environ.get("CAPTURES", "captures")
 # Lab captures with HTTP bodies (404/5xx pages, chunked and sized, repeated
 # URIs that need tshark's "(N)" names).
 CASES = ["http-5xx", "busy-lan16", "healthy-office", "slow-dns", "single-host-netmask", "service-down"]
+# Public captures with gzip bodies (chunked and sized), which tshark saves decoded.
+CORPUS = os.path.join(os.environ.get("SOURCE_ROOT", "."), "tests/corpus/public")
+PUBLIC = ["chrissanders__packets__arppoison.pcapng", "chrissanders__packets__http_espn.pcapng"]
 failures = []
 
 
@@ -44,8 +47,8 @@ def first_difference(a, b):
 
 same = total = 0
 with tempfile.TemporaryDirectory() as tmp:
-    for name in CASES:
-        path = os.path.join(CAPTURES, name + ".pcap")
+    for name, path in [(c, os.path.join(CAPTURES, c + ".pcap")) for c in CASES] + \
+            [(p, os.path.join(CORPUS, p)) for p in PUBLIC]:
         theirs_dir, ours_dir = os.path.join(tmp, name + ".tshark"), os.path.join(tmp, name + ".netdx")
         subprocess.run(["tshark", "-q", "-r", path, "--export-objects", "http," + theirs_dir],
                        capture_output=True, check=True)
