@@ -17,6 +17,10 @@ namespace netdx {
 
 namespace {
 
+// Limits of the numeric settings: a count nobody configures on purpose, a window of 30 years.
+constexpr double kMaxCount = 1e12;
+constexpr double kMaxWindowS = 1e9;
+
 // Every value of a field in one packet, comma-joined, as -T fields prints it.
 std::string field_text(const Registry::FieldRef& ref, const Packet& pkt, const CaptureClock& clock) {
     fmt::memory_buffer buf;
@@ -79,18 +83,24 @@ std::string load_user_rules_text(std::string_view text, std::string_view source,
             else if (k == "title" && str()) s.title = *str();
             else if (k == "group" && str()) s.group = *str();
             else if (k == "severity" && str() && parse_severity(*str())) s.severity = *parse_severity(*str());
-            else if (k == "min_count" && (n = num()) && *n >= 1) s.min_count = static_cast<std::uint64_t>(*n);
-            else if (k == "window_s" && (n = num()) && *n > 0) s.window_s = *n;
-            else if (k == "min_rate" && (n = num()) && *n > 0) rate = *n;
+            // Bounded so the conversions to a count stay defined (the fuzzer
+            // found min_count = 4e20, past what a 64-bit count holds).
+            else if (k == "min_count" && (n = num()) && *n >= 1 && *n <= kMaxCount)
+                s.min_count = static_cast<std::uint64_t>(*n);
+            else if (k == "window_s" && (n = num()) && *n > 0 && *n <= kMaxWindowS) s.window_s = *n;
+            else if (k == "min_rate" && (n = num()) && *n > 0 && *n <= kMaxCount) rate = *n;
             else
                 return fmt::format("{}: user.{}.{}: unknown setting or bad value (filter, title, group: strings; "
-                                   "severity: info|notice|warning|error; min_count >= 1; window_s, min_rate > 0)",
+                                   "severity: info|notice|warning|error; min_count 1..1e12; window_s 0..1e9 s; min_rate 0..1e12)",
                                    source, name, k);
         }
         if (s.filter.empty()) return fmt::format("{}: user.{} has no filter", source, name);
         if (rate > 0) {  // a rate is a count over the window (1 s when none is given)
             if (s.window_s <= 0) s.window_s = 1;
-            s.min_count = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(rate * s.window_s - 1e-9)));
+            const double count = std::ceil(rate * s.window_s - 1e-9);
+            if (count > kMaxCount)
+                return fmt::format("{}: user.{}: min_rate x window_s is over 1e12 events", source, name);
+            s.min_count = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(count));
         }
         out.push_back(std::move(s));
     }

@@ -57,5 +57,15 @@ printf '[user.bad]\nfilter = "http.response.cod >= 500"\n' >"$tmp/bad.toml"
 grep -q 'user.bad: bad filter: unknown field "http.response.cod" at column 1; did you mean "http.response.code"?' "$tmp/err" ||
     fail "bad user rule message: $(cat "$tmp/err")"
 
+# counts past what a 64-bit count holds are refused, not converted (the
+# fuzzer found min_count = 4e20); so is a rate whose count over the window is
+for body in 'min_count = 444444444444444444442.5' 'min_count = inf' 'min_rate = 1e11
+window_s = 1e8'; do
+    printf '[user.huge]\nfilter = "tcp"\n%s\n' "$body" >"$tmp/huge.toml"
+    "$NETDX" analyze --config "$tmp/huge.toml" "$cap" >/dev/null 2>"$tmp/err"; rc=$?
+    [[ $rc -eq 12 && $(wc -l <"$tmp/err") -eq 1 ]] && grep -q 'user.huge' "$tmp/err" ||
+        fail "huge count ($body): exit $rc, $(cat "$tmp/err")"
+done
+
 [[ $fails -eq 0 ]] && echo "all passed"
 exit $((fails > 0))
