@@ -27,9 +27,23 @@ struct ImapMessage {
     static constexpr std::size_t kMaxTokens = 6;
 };
 
+// Takes the bytes of the literals it accepts (a FETCH response's message
+// body), whatever their size, as they pass; the reader keeps none of them.
+class ImapLiteralSink {
+public:
+    virtual ~ImapLiteralSink() = default;
+    // The line (since the previous literal) that announces `size` bytes; true to take them.
+    virtual bool begin(std::string_view announcing, std::uint64_t size) = 0;
+    virtual void bytes(std::string_view b) = 0;
+    virtual void gap(std::uint64_t n) = 0;
+    // complete: every byte announced has passed (or been counted off in a gap).
+    virtual void end(bool complete) = 0;
+};
+
 class ImapReader {
 public:
     ImapReader(std::size_t max_line, std::size_t literal_cap) : max_(max_line), literal_cap_(literal_cap) {}
+    void set_literal_sink(ImapLiteralSink* s) { sink_ = s; }
 
     // fn(const ImapMessage&) per complete message; fn may call stop().
     template <typename Fn>
@@ -40,6 +54,7 @@ public:
                 const std::size_t n = std::min<std::uint64_t>(literal_left_, data.size() - i);
                 const std::size_t keep = std::min(n, literal_cap_ - std::min(literal_cap_, literal_.size()));
                 literal_.append(reinterpret_cast<const char*>(data.data() + i), keep);
+                if (sinking_) sink_->bytes(std::string_view(reinterpret_cast<const char*>(data.data() + i), n));
                 literal_left_ -= n;
                 i += n;
                 if (!literal_left_) end_literal();
@@ -73,6 +88,7 @@ public:
         if (literal_left_) {
             const std::uint64_t k = std::min(n, literal_left_);
             literal_left_ -= k;
+            if (sinking_) sink_->gap(k);
             if (!literal_left_) end_literal();
             if (k == n) return;
         }
@@ -94,6 +110,7 @@ private:
         if (overlong_) msg_.overlong = true;
         else tokenize(line);
         if (first_.empty() && !msg_.overlong) first_.assign(line.substr(0, 512));
+        sinking_ = has_literal && sink_ && literal && sink_->begin(line, literal);
         buf_.clear();
         overlong_ = false;
         if (has_literal) {
@@ -108,11 +125,15 @@ private:
     }
 
     void end_literal() {
+        if (sinking_) sink_->end(true);
+        sinking_ = false;
         if (msg_.tokens.size() < ImapMessage::kMaxTokens) msg_.tokens.push_back(literal_);
         literal_.clear();
     }
 
     void reset_message() {
+        if (sinking_) sink_->end(false);
+        sinking_ = false;
         msg_.tokens.clear();
         msg_.overlong = false;
         msg_.first_line = {};
@@ -135,6 +156,8 @@ private:
     std::uint64_t literal_left_ = 0;
     ImapMessage msg_;
     bool overlong_ = false, resync_ = false, stopped_ = false, msg_done_ = false;
+    ImapLiteralSink* sink_ = nullptr;
+    bool sinking_ = false;
 };
 
 }  // namespace netdx

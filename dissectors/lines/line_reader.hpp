@@ -18,12 +18,15 @@ public:
 
     // fn(std::string_view line, bool overlong) per complete line, without its
     // CR LF (a lone LF also ends a line). fn may call stop() to end reading.
-    template <typename Fn>
-    void feed(Bytes data, Fn&& fn) {
+    // The bytes skip() passes over go to raw(std::string_view) (SMTP BDAT
+    // chunks hold a message).
+    template <typename Fn, typename Raw = void (*)(std::string_view)>
+    void feed(Bytes data, Fn&& fn, Raw&& raw = [](std::string_view) {}) {
         std::size_t i = 0;
         while (i < data.size()) {
             if (skip_bytes_) {
                 const std::size_t n = std::min<std::uint64_t>(skip_bytes_, data.size() - i);
+                raw(std::string_view(reinterpret_cast<const char*>(data.data() + i), n));
                 skip_bytes_ -= n;
                 i += n;
                 continue;

@@ -6,15 +6,19 @@
 // with atoms, quoted strings or literals; AUTHENTICATE PLAIN / LOGIN) as
 // PlaintextLogin. Reading stops after OK to STARTTLS and after a successful
 // AUTHENTICATE whose mechanism it cannot follow (it may install a security
-// layer).
+// layer). The messages a FETCH returns (BODY[], RFC822, and the header
+// fetches mail clients list a mailbox with) go to the mail collector and are
+// published as MailMessage.
 #include <deque>
 
 #include "app/app_stream.hpp"
+#include "dissectors/imf/message_collector.hpp"
 #include "dissectors/lines/imap_reader.hpp"
 #include "app/line_text.hpp"
 #include "app/sasl_credentials.hpp"
 #include "events/login_events.hpp"
 #include "events/mail_events.hpp"
+#include "events/mail_message_events.hpp"
 
 namespace netdx {
 
@@ -32,6 +36,43 @@ std::string upper(std::string_view s) {
     return out;
 }
 
+enum class FetchItem : std::uint8_t { None, Message, Headers };
+
+// What the FETCH data item announcing a literal holds: the last item name
+// on the line ("* 1 FETCH (UID 7 BODY[] {123}").
+FetchItem fetch_item(std::string_view line) {
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    std::size_t at = std::string_view::npos;
+    for (std::string_view name : {"BODY[", "BINARY[", "RFC822"}) {
+        for (std::size_t i = line.size() >= name.size() ? line.size() - name.size() + 1 : 0; i-- > 0;) {
+            if (iequals(line.substr(i, name.size()), name)) {
+                if (at == std::string_view::npos || i > at) at = i;
+                break;
+            }
+        }
+    }
+    if (at == std::string_view::npos) return FetchItem::None;
+    const std::string_view item = line.substr(at);
+    auto is = [&](std::string_view v) { return iequals(item.substr(0, v.size()), v); };
+    if (iequals(item, "RFC822") || iequals(item, "BODY[]") || iequals(item, "BINARY[]") || is("BODY[]<"))
+        return FetchItem::Message;
+    if (is("RFC822.HEADER") || is("BODY[HEADER")) return FetchItem::Headers;
+    return FetchItem::None;
+}
+
+// "RFC822.SIZE 2059" on the same response line, 0 when absent.
+std::uint64_t rfc822_size(std::string_view line) {
+    constexpr std::string_view kName = "RFC822.SIZE ";
+    for (std::size_t i = 0; i + kName.size() <= line.size(); ++i) {
+        if (!iequals(line.substr(i, kName.size()), kName)) continue;
+        std::uint64_t n = 0;
+        for (std::size_t j = i + kName.size(); j < line.size() && j < i + kName.size() + 15 && line[j] >= '0' && line[j] <= '9'; ++j)
+            n = n * 10 + static_cast<std::uint64_t>(line[j] - '0');
+        return n;
+    }
+    return 0;
+}
+
 struct Pending {
     std::string tag, command;
     // LOGIN only.
@@ -41,9 +82,11 @@ struct Pending {
     double ts = 0;
 };
 
-class ImapConsumer final : public StreamConsumer {
+class ImapConsumer final : public StreamConsumer, private ImapLiteralSink {
 public:
-    ImapConsumer(const AppEndpoints& ep, AppContext ctx) : ep_(ep), ctx_(ctx) {}
+    ImapConsumer(const AppEndpoints& ep, AppContext ctx) : ep_(ep), ctx_(ctx) {
+        if (ctx_.bus.wanted<MailMessage>()) server_.set_literal_sink(this);
+    }
 
     void on_data(int dir, Bytes data) override {
         if (done_) return;
@@ -64,6 +107,7 @@ public:
     }
 
     void on_close(EndReason) override {
+        if (mail_.active()) end(false);  // the stream ended inside a fetched message
         if (done_) return;
         for (const Pending& p : pending_)
             if (p.command == "LOGIN") login(p, LoginOutcome::Unknown);
@@ -74,6 +118,29 @@ public:
     }
 
 private:
+    // ImapLiteralSink: the server's literals that hold a message.
+    bool begin(std::string_view line, std::uint64_t size) override {
+        fetch_ = fetch_item(line);
+        if (fetch_ == FetchItem::None) return false;
+        declared_ = fetch_ == FetchItem::Headers ? rfc822_size(line) : 0;
+        (void)size;
+        mail_.begin(ctx_.clock.where, ctx_.clock.ts);
+        return true;
+    }
+    void bytes(std::string_view b) override { mail_.bytes(b, ctx_.clock.where); }
+    void gap(std::uint64_t n) override { mail_.gap(n); }
+    void end(bool complete) override {
+        if (!complete) mail_.gap(0);
+        MailMessage m;
+        m.protocol = MailProtocol::Imap;
+        set_endpoints(m, ep_);
+        mail_.finish(m, fetch_ == FetchItem::Headers);
+        m.where = m.last_frame;
+        m.ts = ctx_.clock.ts;
+        if (m.headers_only && declared_) m.size = declared_;
+        ctx_.bus.publish(m);
+    }
+
     void client_message(const ImapMessage& m) {
         if (!auth_tag_.empty()) {
             // A response to the server's "+" challenge (base64, or "*" to cancel).
@@ -219,6 +286,9 @@ private:
     AppEndpoints ep_;
     AppContext ctx_;
     ImapReader client_{kMaxLine, kLiteralCap}, server_{kMaxLine, 0};
+    MessageCollector mail_;
+    FetchItem fetch_ = FetchItem::None;
+    std::uint64_t declared_ = 0;
     std::deque<Pending> pending_;
     SaslCredentials sasl_;
     std::string auth_tag_;  // the AUTHENTICATE in progress

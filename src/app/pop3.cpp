@@ -5,14 +5,18 @@
 // passwords sent in clear (USER/PASS, AUTH PLAIN/LOGIN) as PlaintextLogin.
 // Reading stops after +OK to STLS (TLS follows) and after a successful AUTH
 // whose mechanism it cannot follow (it may install a security layer).
+// The message a RETR returns goes to the mail collector and is published as
+// a MailMessage.
 #include <deque>
 
 #include "app/app_stream.hpp"
+#include "dissectors/imf/message_collector.hpp"
 #include "dissectors/lines/line_reader.hpp"
 #include "app/line_text.hpp"
 #include "app/sasl_credentials.hpp"
 #include "events/login_events.hpp"
 #include "events/mail_events.hpp"
+#include "events/mail_message_events.hpp"
 
 namespace netdx {
 
@@ -44,10 +48,15 @@ public:
             server_.feed(data, [this](std::string_view l, bool over) { server_line(l, over); });
     }
 
-    void on_gap(int dir, std::uint64_t) override {
+    void on_gap(int dir, std::uint64_t n) override {
         if (done_) return;
         if (dir == ep_.client_dir) client_.gap();
         else server_.gap();
+        if (mail_.active() && dir != ep_.client_dir) {
+            // Where the message ends is no longer known: what came is reported, cut.
+            mail_.gap(n);
+            end_message();
+        }
         // Which reply answers which command, and where a body ends, is lost.
         in_body_ = false;
         flush_pending();
@@ -55,6 +64,10 @@ public:
 
     void on_close(EndReason) override {
         if (done_) return;
+        if (mail_.active()) {
+            mail_.gap(0);
+            end_message();
+        }
         flush_pending();
         done_ = true;
     }
@@ -100,6 +113,7 @@ private:
 
     void server_line(std::string_view line, bool overlong) {
         if (in_body_) {
+            if (mail_.active() && mail_.line(line, overlong, ctx_.clock.where)) end_message();
             if (!overlong && line == ".") in_body_ = false;  // ".." is a stuffed body line
             return;
         }
@@ -124,7 +138,11 @@ private:
         Pending p = std::move(pending_.front());
         pending_.pop_front();
         transaction(&p, status.indicator);
-        if (s == PopStatus::Ok && p.multi_line_on_ok) in_body_ = true;
+        if (s == PopStatus::Ok && p.multi_line_on_ok) {
+            in_body_ = true;
+            // RETR returns a whole message (TOP only its start).
+            if (p.verb == "RETR" && ctx_.bus.wanted<MailMessage>()) mail_.begin(ctx_.clock.where, ctx_.clock.ts);
+        }
         const LoginOutcome outcome = s == PopStatus::Ok ? LoginOutcome::Accepted : LoginOutcome::Rejected;
         if (p.verb == "PASS") {
             login(p, outcome);
@@ -155,6 +173,16 @@ private:
         }
         t.indicator = capped_text(indicator, 4);
         ctx_.bus.publish(t);
+    }
+
+    void end_message() {
+        MailMessage m;
+        m.protocol = MailProtocol::Pop3;
+        set_endpoints(m, ep_);
+        mail_.finish(m);
+        m.where = m.last_frame;
+        m.ts = ctx_.clock.ts;
+        ctx_.bus.publish(m);
     }
 
     void malformed() {
@@ -217,6 +245,7 @@ private:
     LineReader client_{kMaxLine}, server_{kMaxLine};
     std::deque<Pending> pending_;
     SaslCredentials sasl_;
+    MessageCollector mail_;
     std::string user_;
     bool greeted_ = false, in_body_ = false, auth_open_ = false, done_ = false;
     int malformed_lines_ = 0, valid_replies_ = 0;

@@ -4,15 +4,20 @@
 // stops reading after a 220 to STARTTLS (the rest is TLS), and reports AUTH
 // PLAIN/LOGIN credentials sent in clear as a PlaintextLogin. Lines are cut by
 // the shared LineReader and read by the line protocols' one parser
-// (dissectors/lines/line_protocol.hpp), as the packet view reads them.
+// (dissectors/lines/line_protocol.hpp), as the packet view reads them. The
+// message itself (DATA up to the ".", the BDAT chunks up to LAST) goes to the
+// mail collector and is published as a MailMessage with the reply to its end.
 #include <fmt/format.h>
 
 #include <deque>
+#include <optional>
 
 #include "app/app_stream.hpp"
 #include "app/line_text.hpp"
 #include "app/sasl_credentials.hpp"
+#include "dissectors/imf/message_collector.hpp"
 #include "dissectors/lines/line_reader.hpp"
+#include "events/mail_message_events.hpp"
 #include "events/login_events.hpp"
 #include "events/smtp_events.hpp"
 
@@ -67,7 +72,11 @@ public:
     void on_data(int dir, Bytes data) override {
         if (done_) return;
         if (dir == ep_.client_dir)
-            client_.feed(data, [this](std::string_view l, bool over) { client_line(l, over); });
+            client_.feed(
+                data, [this](std::string_view l, bool over) { client_line(l, over); },
+                [this](std::string_view chunk) {
+                    if (mail_.active()) mail_.bytes(chunk, ctx_.clock.where);
+                });
         else
             server_.feed(data, [this](std::string_view l, bool over) { server_line(l, over); });
     }
@@ -80,8 +89,11 @@ public:
             // or the server's reply still ends it.
             if (in_body_) {
                 body_bytes_ += len;
+                if (mail_.active()) mail_.gap(len);
                 return;
             }
+            // A BDAT chunk is lost with the pairing: the message is given up.
+            mail_.abandon();
         } else {
             server_.gap();
             reply_.reset();
@@ -94,6 +106,11 @@ public:
 
     void on_close(EndReason) override {
         if (done_) return;
+        if (mail_.active()) {
+            // The stream ended inside the message: what came is reported, cut.
+            mail_.gap(0);
+            end_message();
+        }
         flush_pending();
         done_ = true;
     }
@@ -144,6 +161,10 @@ private:
             case SmtpCommand::RcptTo:
                 t.argument = capped_text(rest);
                 t.address = capped_text(angle_address(rest));
+                if (t.command == SmtpCommand::MailFrom) {
+                    mail_from_ = t.address;
+                    rcpt_to_.clear();
+                }
                 break;
             case SmtpCommand::Auth: start_auth(rest, t); break;
             case SmtpCommand::Bdat: {
@@ -157,6 +178,8 @@ private:
                 }
                 client_.skip(n);
                 t.message_bytes = n;
+                // A BDAT without a count sends no message.
+                if (i && !mail_.active() && ctx_.bus.wanted<MailMessage>()) mail_.begin(ctx_.clock.where, ctx_.clock.ts);
                 t.argument = capped_text(rest);
                 break;
             }
@@ -179,6 +202,10 @@ private:
     }
 
     void body_line(std::string_view line, bool overlong) {
+        if (collect_) {
+            if (!mail_.active()) mail_.begin(ctx_.clock.where, ctx_.clock.ts);
+            if (mail_.line(line, overlong, ctx_.clock.where)) end_message();
+        }
         if (!overlong && line == ".") {
             in_body_ = false;
             if (!pending_.empty() && pending_.front().command == SmtpCommand::Data) {
@@ -241,12 +268,14 @@ private:
             in_body_ = true;
             in_headers_ = true;
             body_bytes_ = 0;
+            collect_ = ctx_.bus.wanted<MailMessage>();
             return;
         }
         if (front.command == SmtpCommand::Data && in_body_) {
             // The "." was lost in a gap: the reply says the message ended.
             in_body_ = false;
             front.message_bytes = body_bytes_;
+            if (mail_.active()) end_message();
         }
         SmtpTransaction t = std::move(front);
         pending_.pop_front();
@@ -254,6 +283,15 @@ private:
         t.ts = ctx_.clock.ts;
         fill_reply(t);
         if (t.command == SmtpCommand::Auth) finish_auth(t);
+        if (t.command == SmtpCommand::RcptTo && t.reply_code / 100 == 2 && rcpt_to_.size() < MailMessage::kMaxAddresses)
+            rcpt_to_.push_back(t.address);
+        if (t.command == SmtpCommand::Bdat && mail_.active()) {
+            // A refused first chunk carried nothing: no message was sent.
+            if (t.reply_code >= 400 && mail_.size() == 0) mail_.abandon();
+            else if (t.reply_code >= 400 || icontains(t.argument, "LAST")) end_message();
+        }
+        if (t.command == SmtpCommand::Rset) mail_.abandon();
+        if (t.command == SmtpCommand::Data || t.command == SmtpCommand::Bdat) publish_message(&t);
         ctx_.bus.publish(t);
         if (t.command == SmtpCommand::StartTls && reply_.code() == 220) {
             // Everything after this is TLS.
@@ -292,8 +330,40 @@ private:
         auth_awaiting_ = false;
     }
 
+    // The message is complete (or will get no more bytes): parsed now, its
+    // bytes freed; published with the reply to its end.
+    void end_message() {
+        collect_ = false;
+        MailMessage m;
+        m.protocol = MailProtocol::Smtp;
+        set_endpoints(m, ep_);
+        mail_.finish(m);
+        m.where = m.last_frame;
+        m.ts = ctx_.clock.ts;
+        m.mail_from = mail_from_;
+        m.rcpt_to = rcpt_to_;
+        held_ = std::move(m);
+    }
+
+    // t: the DATA or BDAT transaction whose reply ends the message (null: none came).
+    void publish_message(const SmtpTransaction* t) {
+        if (!held_) return;
+        MailMessage m = std::move(*held_);
+        held_.reset();
+        if (t && t->reply_code) {
+            m.reply_code = t->reply_code;
+            m.enhanced_status = t->enhanced_status;
+            m.reply_text = t->reply_text;
+            m.reply_frame = t->where;
+            m.where = t->where;
+            m.ts = t->ts;
+        }
+        ctx_.bus.publish(m);
+    }
+
     // Commands that will get no reply (end of stream, or pairing lost).
     void flush_pending() {
+        publish_message(nullptr);
         while (!pending_.empty()) {
             if (pending_.front().command == SmtpCommand::Auth) finish_auth(pending_.front());
             ctx_.bus.publish(pending_.front());
@@ -309,6 +379,12 @@ private:
     SaslCredentials sasl_;
     bool auth_awaiting_ = false;  // the server sent 334: the next client line answers it
     bool in_body_ = false, in_headers_ = false;
+    // The message being sent, and the one waiting for the reply to its end.
+    MessageCollector mail_;
+    bool collect_ = false;
+    std::optional<MailMessage> held_;
+    std::string mail_from_;
+    std::vector<std::string> rcpt_to_;
     std::uint64_t body_bytes_ = 0;
     MultiLineReply reply_{MultiLineReply::Style::Smtp};
     std::string reply_text_, reply_status_;

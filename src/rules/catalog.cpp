@@ -153,6 +153,12 @@ constexpr ParamDef kMtu[] = {
     {"min_retransmissions", "3", "retransmissions of one large segment while small ones pass"}};
 
 constexpr ParamDef kSmtpRcpt[] = {{"min_count", "1", "recipients refused with a 5xx reply per mail server"}};
+constexpr ParamDef kMailSize[] = {{"min_count", "1", "messages refused for their size per mail server"}};
+constexpr ParamDef kMailLoop[] = {
+    {"min_relays", "3", "SMTP relays of one Message-ID with different Received counts, one back to a server it passed"},
+    {"max_received", "25", "Received headers a message may carry"}};
+constexpr ParamDef kMailExec[] = {{"min_count", "1", "executable attachments in clear per mail server"}};
+constexpr ParamDef kMailMime[] = {{"min_count", "1", "messages with malformed MIME per mail server"}};
 constexpr ParamDef kSmtpRelay[] = {{"min_count", "1", "recipients refused as relaying per mail server"}};
 constexpr ParamDef kFtpLogin[] = {{"min_failures", "1", "failed FTP logins (530/430 to PASS or USER) per server"}};
 constexpr ParamDef kPlaintextLogin[] = {{"min_logins", "1", "logins with a password in clear per server"}};
@@ -498,6 +504,34 @@ const FindingDef kDefs[] = {
      "(Postfix mynetworks) or make it authenticate (SMTP AUTH on port 587 with STARTTLS). Otherwise the client "
      "uses the wrong server as its smarthost.",
      kSmtpRelay},
+    {"mail.size_rejected", "application", S::Warning, "Mail refused for its size",
+     "A mail server refused a message as too large: 552 or 5.3.4 to DATA/BDAT, or to a MAIL FROM whose SIZE= "
+     "declared more than the server accepts. The message was not delivered and the sender gets a bounce.",
+     "Send large files another way (a link to a file share), or raise the server's limit (Postfix "
+     "message_size_limit, Exim message_size_limit) on every hop; base64 makes attachments a third larger.",
+     kMailSize},
+    {"mail.loop", "application", S::Warning, "Mail loop",
+     "The same message (Message-ID) was relayed over SMTP again and again, each time with one more Received "
+     "header, and came back to a server it had already passed; or a message carries more Received headers than "
+     "any real path needs: two servers (or a forward and an alias) send it back and forth until a hop limit "
+     "bounces it.",
+     "Follow the Received headers to the pair of servers that hand the message to each other; fix the MX, "
+     "relayhost, transport map or forwarding rule that points back.",
+     kMailLoop},
+    {"mail.executable_attachment", "security", S::Notice, "Executable mail attachment in clear",
+     "A message carried an attachment whose name makes it run when opened (.exe, .scr, .js, .vbs, .bat, .cmd, "
+     ".com, .pif, .jar, .msi, ...), over SMTP, POP3 or IMAP without TLS. This is how much malware arrives; "
+     "sometimes it is a legitimate tool sent by mail.",
+     "Check the message and its sender; have the mail gateway block or quarantine executable attachments "
+     "and scan them; use TLS for mail so the content is not exposed on the network.",
+     kMailExec},
+    {"mail.malformed_mime", "application", S::Warning, "Malformed MIME messages",
+     "Messages whose MIME structure is broken: a multipart without its boundary parameter, a multipart never "
+     "closed, a boundary that never appears, parts without headers, too deep nesting. Mail clients and "
+     "scanners read such messages differently, which is also how filters are evaded.",
+     "Find the program that wrote these messages (the X-Mailer or Received headers) and fix or update it; a "
+     "mail gateway can reject or repair malformed MIME.",
+     kMailMime},
     {"ftp.login_failed", "application", S::Warning, "FTP logins failed",
      "The FTP server rejected logins (530 Login incorrect): wrong password, unknown or disallowed user.",
      "Check the user name and password; on the server check the user list (vsftpd userlist, ftpusers) and its "

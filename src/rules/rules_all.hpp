@@ -26,6 +26,7 @@ void add_mail_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c
 void add_ftp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_credential_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_mail_login_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_mail_message_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_cache_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_mqtt_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_server_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
