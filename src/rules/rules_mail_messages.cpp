@@ -10,10 +10,11 @@
 //    ordinary path (client, hub, content filter on its own port, hub again on
 //    another port, next hop) visits no server twice.
 //  - mail.executable_attachment: attachments whose name runs code on Windows
-//    or in a JVM, carried in clear (SMTP, POP3, IMAP without TLS); per server.
+//    or in a JVM, carried in clear (SMTP, POP3, IMAP without TLS); per server
+//    address (one mail host's SMTP, POP3 and IMAP are one finding).
 //  - mail.malformed_mime: multiparts without a boundary or never closed, and
-//    the other structure errors GMime reports; per server. Cuts of our own
-//    (the collector's cap, a gap) are not counted.
+//    the other structure errors GMime reports; per server address. Cuts of
+//    our own (the collector's cap, a gap) are not counted.
 #include <map>
 #include <set>
 
@@ -134,9 +135,10 @@ public:
     void on_mail(const MailMessage& m) {
         const ServerKey server{m.server, m.server_port};
         if (m.protocol == MailProtocol::Smtp) loop(m, server);
-        exec(m, server);
+        const ServerKey host{m.server, 0};
+        exec(m, host);
         if (!m.problems.empty()) {
-            if (Group* g = mime_.get(server)) {
+            if (Group* g = mime_.get(host)) {
                 g->add(m.ts, m.client);
                 for (MimeProblem p : m.problems) g->kind(mime_problem_name(p));
                 g->message(m);
@@ -185,7 +187,7 @@ private:
             Group* g = exec_.get(server);
             if (!g) return;
             g->add(m.ts, m.client);
-            g->kind(fmt::format("{} via {}", p.filename, mail_protocol_name(m.protocol)));
+            g->kind(fmt::format("{} via {}/{}", p.filename, mail_protocol_name(m.protocol), m.server_port));
             g->message(m);
             g->ev.add(m.last_frame);
         }
@@ -239,7 +241,7 @@ private:
     void exec_finding(FinishContext& ctx, const ServerKey& k, const Group& g) {
         if (static_cast<double>(g.count) < min_exec_) return;
         Finding f;
-        f.key = endpoint_str(k.ip, k.port);
+        f.key = ip_str(k.ip);
         f.title = fmt::format("{} executable attachment(s) in clear through mail server {}", g.count, f.key);
         f.detail = fmt::format("Attachments: {}. Messages: {}. Clients: {}.", kinds(g),
                                join(g.messages, [](auto& s) { return s; }), join(g.clients, ip_str));
@@ -250,7 +252,7 @@ private:
     void mime_finding(FinishContext& ctx, const ServerKey& k, const Group& g) {
         if (static_cast<double>(g.count) < min_mime_) return;
         Finding f;
-        f.key = endpoint_str(k.ip, k.port);
+        f.key = ip_str(k.ip);
         f.title = fmt::format("{} message(s) with malformed MIME through mail server {}", g.count, f.key);
         f.detail = fmt::format("Problems: {}. Messages: {}. Clients: {}.", kinds(g),
                                join(g.messages, [](auto& s) { return s; }), join(g.clients, ip_str));
