@@ -287,6 +287,28 @@ TEST_CASE("mail: hostile input: caps hold, memory is given back") {
         CHECK(MessageCollector::kept_total() == 0);
         CHECK_FALSE(c.active());
     }
+    SUBCASE("all messages at once keep at most the shared budget") {
+        std::vector<std::unique_ptr<MessageCollector>> open;
+        const std::string mib(1 << 20, 'x');
+        for (int i = 0; i < 20; ++i) {  // 20 x 4 MiB under way at once: 80 MiB asked, 64 MiB allowed
+            open.push_back(std::make_unique<MessageCollector>());
+            open.back()->begin({0, 1}, 1);
+            open.back()->bytes("Subject: s\r\n\r\n", {0, 1});
+            for (int k = 0; k < 4; ++k) open.back()->bytes(mib, {0, 2});
+        }
+        CHECK(MessageCollector::kept_total() <= MessageCollector::kBudget);
+        MailMessage first, last;
+        open.front()->finish(first);
+        CHECK(first.kept == MessageCollector::kMaxKeep);
+        CHECK(first.subject == "s");
+        open.back()->finish(last);  // the budget was spent before it began: counted only
+        CHECK(last.truncated);
+        CHECK(last.kept == 0);
+        CHECK(last.size == 4 * mib.size() + 14);
+        CHECK_FALSE(last.parsed);
+        open.clear();  // destroyed collectors give their share back
+        CHECK(MessageCollector::kept_total() == 0);
+    }
     SUBCASE("a gap stops keeping, the size still counts it") {
         MessageCollector c;
         c.begin({0, 1}, 1);
