@@ -7,8 +7,8 @@
 // PlaintextLogin. Reading stops after OK to STARTTLS and after a successful
 // AUTHENTICATE whose mechanism it cannot follow (it may install a security
 // layer). The messages a FETCH returns (BODY[], RFC822, and the header
-// fetches mail clients list a mailbox with) go to the mail collector and are
-// published as MailMessage.
+// fetches mail clients list a mailbox with) and the one an APPEND uploads go
+// to the mail collector and are published as MailMessage.
 #include <deque>
 
 #include "app/app_stream.hpp"
@@ -60,6 +60,15 @@ FetchItem fetch_item(std::string_view line) {
     return FetchItem::None;
 }
 
+// "a3 APPEND INBOX (\Seen) {310}": the command's first literal is the
+// message (MULTIAPPEND's further ones are not read).
+bool append_command(std::string_view line) {
+    const std::size_t sp = line.find(' ');
+    if (sp == std::string_view::npos || sp == 0) return false;
+    const std::string_view rest = line.substr(sp + 1);
+    return rest.size() > 7 && iequals(rest.substr(0, 7), "APPEND ");
+}
+
 // "RFC822.SIZE 2059" on the same response line, 0 when absent.
 std::uint64_t rfc822_size(std::string_view line) {
     constexpr std::string_view kName = "RFC822.SIZE ";
@@ -82,10 +91,13 @@ struct Pending {
     double ts = 0;
 };
 
-class ImapConsumer final : public StreamConsumer, private ImapLiteralSink {
+class ImapConsumer final : public StreamConsumer {
 public:
     ImapConsumer(const AppEndpoints& ep, AppContext ctx) : ep_(ep), ctx_(ctx) {
-        if (ctx_.bus.wanted<MailMessage>()) server_.set_literal_sink(this);
+        if (ctx_.bus.wanted<MailMessage>()) {
+            server_.set_literal_sink(&fetched_);
+            client_.set_literal_sink(&appended_);
+        }
     }
 
     void on_data(int dir, Bytes data) override {
@@ -107,7 +119,9 @@ public:
     }
 
     void on_close(EndReason) override {
-        if (mail_.active()) end(false);  // the stream ended inside a fetched message
+        // The stream ended inside a message.
+        fetched_.close();
+        appended_.close();
         if (done_) return;
         for (const Pending& p : pending_)
             if (p.command == "LOGIN") login(p, LoginOutcome::Unknown);
@@ -118,28 +132,43 @@ public:
     }
 
 private:
-    // ImapLiteralSink: the server's literals that hold a message.
-    bool begin(std::string_view line, std::uint64_t size) override {
-        fetch_ = fetch_item(line);
-        if (fetch_ == FetchItem::None) return false;
-        declared_ = fetch_ == FetchItem::Headers ? rfc822_size(line) : 0;
-        (void)size;
-        mail_.begin(ctx_.clock.where, ctx_.clock.ts);
-        return true;
-    }
-    void bytes(std::string_view b) override { mail_.bytes(b, ctx_.clock.where); }
-    void gap(std::uint64_t n) override { mail_.gap(n); }
-    void end(bool complete) override {
-        if (!complete) mail_.gap(0);
-        MailMessage m;
-        m.protocol = MailProtocol::Imap;
-        set_endpoints(m, ep_);
-        mail_.finish(m, fetch_ == FetchItem::Headers);
-        m.where = m.last_frame;
-        m.ts = ctx_.clock.ts;
-        if (m.headers_only && declared_) m.size = declared_;
-        ctx_.bus.publish(m);
-    }
+    // The literals of one direction that hold a message: FETCH responses
+    // from the server, an APPEND from the client.
+    class MessageLiterals final : public ImapLiteralSink {
+    public:
+        MessageLiterals(ImapConsumer& owner, bool from_client) : owner_(owner), from_client_(from_client) {}
+        bool begin(std::string_view line, std::uint64_t) override {
+            item_ = from_client_ ? (append_command(line) ? FetchItem::Message : FetchItem::None) : fetch_item(line);
+            if (item_ == FetchItem::None) return false;
+            declared_ = item_ == FetchItem::Headers ? rfc822_size(line) : 0;
+            mail_.begin(owner_.ctx_.clock.where, owner_.ctx_.clock.ts);
+            return true;
+        }
+        void bytes(std::string_view b) override { mail_.bytes(b, owner_.ctx_.clock.where); }
+        void gap(std::uint64_t n) override { mail_.gap(n); }
+        void end(bool complete) override {
+            if (!complete) mail_.gap(0);
+            MailMessage m;
+            m.protocol = MailProtocol::Imap;
+            m.command = from_client_ ? "APPEND" : "FETCH";
+            set_endpoints(m, owner_.ep_);
+            mail_.finish(m, item_ == FetchItem::Headers);
+            m.where = m.last_frame;
+            m.ts = owner_.ctx_.clock.ts;
+            if (m.headers_only && declared_) m.size = declared_;
+            owner_.ctx_.bus.publish(m);
+        }
+        void close() {
+            if (mail_.active()) end(false);
+        }
+
+    private:
+        ImapConsumer& owner_;
+        bool from_client_;
+        MessageCollector mail_;
+        FetchItem item_ = FetchItem::None;
+        std::uint64_t declared_ = 0;
+    };
 
     void client_message(const ImapMessage& m) {
         if (!auth_tag_.empty()) {
@@ -286,9 +315,7 @@ private:
     AppEndpoints ep_;
     AppContext ctx_;
     ImapReader client_{kMaxLine, kLiteralCap}, server_{kMaxLine, 0};
-    MessageCollector mail_;
-    FetchItem fetch_ = FetchItem::None;
-    std::uint64_t declared_ = 0;
+    MessageLiterals fetched_{*this, false}, appended_{*this, true};
     std::deque<Pending> pending_;
     SaslCredentials sasl_;
     std::string auth_tag_;  // the AUTHENTICATE in progress

@@ -178,6 +178,7 @@ private:
     void end_message() {
         MailMessage m;
         m.protocol = MailProtocol::Pop3;
+        m.command = "RETR";
         set_endpoints(m, ep_);
         mail_.finish(m);
         m.where = m.last_frame;

@@ -179,7 +179,10 @@ private:
                 client_.skip(n);
                 t.message_bytes = n;
                 // A BDAT without a count sends no message.
-                if (i && !mail_.active() && ctx_.bus.wanted<MailMessage>()) mail_.begin(ctx_.clock.where, ctx_.clock.ts);
+                if (i && !mail_.active() && ctx_.bus.wanted<MailMessage>()) {
+                    mail_.begin(ctx_.clock.where, ctx_.clock.ts);
+                    bdat_ = true;
+                }
                 t.argument = capped_text(rest);
                 break;
             }
@@ -269,6 +272,7 @@ private:
             in_headers_ = true;
             body_bytes_ = 0;
             collect_ = ctx_.bus.wanted<MailMessage>();
+            bdat_ = false;
             return;
         }
         if (front.command == SmtpCommand::Data && in_body_) {
@@ -336,6 +340,7 @@ private:
         collect_ = false;
         MailMessage m;
         m.protocol = MailProtocol::Smtp;
+        m.command = bdat_ ? "BDAT" : "DATA";
         set_endpoints(m, ep_);
         mail_.finish(m);
         m.where = m.last_frame;
@@ -381,7 +386,7 @@ private:
     bool in_body_ = false, in_headers_ = false;
     // The message being sent, and the one waiting for the reply to its end.
     MessageCollector mail_;
-    bool collect_ = false;
+    bool collect_ = false, bdat_ = false;
     std::optional<MailMessage> held_;
     std::string mail_from_;
     std::vector<std::string> rcpt_to_;

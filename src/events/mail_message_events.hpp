@@ -42,6 +42,7 @@ struct MailPart {
 
 struct MailMessage : EventBase {  // where/ts: the message's last byte (SMTP: the reply to it)
     MailProtocol protocol = MailProtocol::Smtp;
+    const char* command = "";  // what carried it: DATA, BDAT, RETR, FETCH (server to client) or APPEND (client to server)
     IpAddress client, server;
     std::uint16_t client_port = 0, server_port = 0;
     std::uint64_t flow_id = 0;

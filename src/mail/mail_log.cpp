@@ -71,6 +71,7 @@ nlohmann::json mail_json(const MailMessage& m) {
     j["frame"] = m.last_frame.frame;
     j["first_frame"] = m.first_frame.frame;
     j["protocol"] = mail_protocol_name(m.protocol);
+    j["command"] = m.command;
     fmt::memory_buffer c, s;
     append_ip(c, m.client);
     append_ip(s, m.server);
@@ -133,8 +134,8 @@ void write_mail_text(std::FILE* out, const MailLog& log) {
         // Envelope recipients when the headers name none (Bcc, or no headers).
         const std::string to = !m->to.empty() ? m->to : joined(m->rcpt_to);
         const std::string from = !m->from.empty() ? m->from : m->mail_from;
-        fmt::print(out, "{} #{} {} {} -> {} size {}{}{} outcome {}\n", iso_time(m->first_ts), m->last_frame.frame,
-                   mail_protocol_name(m->protocol), endpoint(m->client, m->client_port),
+        fmt::print(out, "{} #{} {} {} {} -> {} size {}{}{} outcome {}\n", iso_time(m->first_ts), m->last_frame.frame,
+                   mail_protocol_name(m->protocol), m->command, endpoint(m->client, m->client_port),
                    endpoint(m->server, m->server_port), size_text(m->size), m->truncated ? " (truncated)" : "",
                    m->headers_only ? " (headers only)" : "", outcome_text(*m));
         fmt::print(out, "  from: {}\n  to: {}\n  subject: {}\n  message-id: {}\n", or_dash(from), or_dash(to),

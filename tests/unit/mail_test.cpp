@@ -123,6 +123,7 @@ TEST_CASE("mail: SMTP DATA split at every byte gives the same message, dot-unstu
         const MailMessage& m = s.mail[0];
         check_small_message(m);
         CHECK(m.protocol == MailProtocol::Smtp);
+        CHECK(std::string(m.command) == "DATA");
         CHECK(m.mail_from == "alice@lab.test");
         CHECK(m.rcpt_to == std::vector<std::string>{"bob@lab.test"});
         CHECK(m.reply_code == 250);
@@ -167,6 +168,7 @@ TEST_CASE("mail: SMTP BDAT chunks make one message, ended by LAST") {
     s.client(b);
     s.server("250 2.0.0 queued\r\n");
     REQUIRE(s.mail.size() == 1);
+    CHECK(std::string(s.mail[0].command) == "BDAT");
     CHECK(s.mail[0].size == msg.size());
     CHECK(s.mail[0].subject == "chunked");
     CHECK(s.mail[0].message_id == "<b@x>");
@@ -208,6 +210,7 @@ TEST_CASE("mail: IMAP FETCH literals split at every byte; header fetches are hea
         s.server(resp.substr(cut));
         REQUIRE(s.mail.size() == 2);
         CHECK(s.mail[0].protocol == MailProtocol::Imap);
+        CHECK(std::string(s.mail[0].command) == "FETCH");
         CHECK(s.mail[0].size == body.size());
         CHECK(s.mail[0].subject == "Gr\u00fc\u00dfe and caf\u00e9");
         CHECK(s.mail[0].received == 2);
@@ -217,6 +220,36 @@ TEST_CASE("mail: IMAP FETCH literals split at every byte; header fetches are hea
         CHECK(s.mail[1].subject == "second");
         CHECK(s.mail[1].problems.empty());
     }
+}
+
+TEST_CASE("mail: IMAP APPEND uploads a message, split at every byte; a MULTIAPPEND's further literals are not read") {
+    const std::string body = kStuffed.substr(0, kStuffed.size() - 3);
+    const std::string cmd = "a3 APPEND INBOX (\\Seen) {" + std::to_string(body.size()) + "}\r\n";
+    const std::string rest = body + " {5}\r\nhello\r\n";
+    for (std::size_t cut = 0; cut <= rest.size(); ++cut) {
+        MailSession s(143);
+        s.server("* OK ready\r\n");
+        s.client(cmd);
+        s.server("+ Ready for literal data\r\n");
+        s.client(rest.substr(0, cut));
+        if (cut < rest.size()) s.client(rest.substr(cut));
+        s.server("a3 OK [APPENDUID 1 9] APPEND completed\r\n");
+        REQUIRE(s.mail.size() == 1);
+        CHECK(std::string(s.mail[0].command) == "APPEND");
+        CHECK(s.mail[0].size == body.size());
+        CHECK(s.mail[0].message_id == "<m1@lab.test>");
+        CHECK(s.mail[0].received == 2);
+    }
+    // A LOGIN literal is not a message.
+    MailSession s(143);
+    s.server("* OK ready\r\n");
+    s.client("a1 LOGIN {5}\r\n");
+    s.server("+ go\r\n");
+    s.client("alice {6}\r\n");
+    s.server("+ go\r\n");
+    s.client("secret\r\n");
+    s.server("a1 OK\r\n");
+    CHECK(s.mail.empty());
 }
 
 TEST_CASE("mail: multipart with attachments: types, encodings, names, decoded sizes") {
