@@ -14,6 +14,7 @@
 #include "dissectors/http/http_stream.hpp"
 #include "dissectors/registry.hpp"
 #include "flow/flow.hpp"
+#include "output/view_protocol.hpp"
 
 namespace netdx {
 
@@ -239,21 +240,9 @@ private:
 }  // namespace
 
 std::unique_ptr<StreamConsumer> ExportObjects::tap(const Flow& flow, std::unique_ptr<StreamConsumer> inner) {
-    const FlowKey& k = flow.key;
-    if ((k.family != 4 && k.family != 6) || k.proto != 6) return inner;
-    // Which side is the server, as the packet view decides it (stream_pdus.cpp).
-    const Registry& reg = Registry::get();
-    const std::uint16_t lo = std::min(k.port_a, k.port_b), hi = std::max(k.port_a, k.port_b);
-    std::uint16_t port = lo;
-    Proto p = reg.for_tcp_port(lo);
-    if (p == Proto::None) {
-        port = hi;
-        p = reg.for_tcp_port(hi);
-    }
-    if (p == Proto::None) return std::make_unique<ExportTap>(*this, -1, std::move(inner));
-    if (p != Proto::Http) return inner;
-    const Side server = k.port_a == port ? Side::A : Side::B;
-    return std::make_unique<ExportTap>(*this, server == flow.orig ? 1 : 0, std::move(inner));
+    const std::optional<ViewProtocol> view = view_protocol(flow);
+    if (!view || (view->proto != Proto::None && view->proto != Proto::Http)) return inner;
+    return std::make_unique<ExportTap>(*this, view->client_dir, std::move(inner));
 }
 
 }  // namespace netdx

@@ -11,6 +11,7 @@
 #include "dissectors/registry.hpp"
 #include "dissectors/tls/tls_records.hpp"
 #include "flow/flow.hpp"
+#include "output/view_protocol.hpp"
 
 namespace netdx {
 
@@ -250,22 +251,12 @@ private:
 }  // namespace
 
 std::unique_ptr<StreamConsumer> StreamPdus::consumer_for(const Flow& flow) {
-    const FlowKey& k = flow.key;
-    if ((k.family != 4 && k.family != 6) || k.proto != 6) return nullptr;
-    // The port the packet view decodes by: the lower first, as decode.cpp.
-    const Registry& reg = Registry::get();
-    const std::uint16_t lo = std::min(k.port_a, k.port_b), hi = std::max(k.port_a, k.port_b);
-    std::uint16_t port = lo;
-    Proto p = reg.for_tcp_port(lo);
-    if (p == Proto::None) {
-        port = hi;
-        p = reg.for_tcp_port(hi);
-    }
+    const std::optional<ViewProtocol> view = view_protocol(flow);
+    if (!view) return nullptr;
+    const Proto p = view->proto;
+    const int client_dir = view->client_dir;
     if (p == Proto::None) return std::make_unique<HttpPdus>(*this, -1);
     if (p == Proto::Tls) return std::make_unique<TlsPdus>(*this);
-    // The server is the side on the protocol's port; direction 0 is the originator's.
-    const Side server = k.port_a == port ? Side::A : Side::B;
-    const int client_dir = server == flow.orig ? 1 : 0;
     if (p == Proto::Resp) return std::make_unique<ReaderPdus<RespReader>>(*this, p, client_dir);
     if (p == Proto::Memcache) return std::make_unique<ReaderPdus<MemcacheReader>>(*this, p, client_dir);
     if (p == Proto::Mqtt) return std::make_unique<ReaderPdus<MqttReader>>(*this, p, client_dir);

@@ -87,14 +87,28 @@ def check_bytes_and_conns(path, s, name):
         check(0 <= s["peak_concurrency"] <= max(1, s["connections"]), f"{name}: peak concurrency within connections")
 
 
-def check_http(path):
+def listed_servers(path, service, transport="tcp", exactly_one=False, with_requests=False):
+    """The servers of one service netdx lists in path, each with its name and the
+    tshark filters for traffic to it and from it (the same for every check).
+    with_requests leaves out servers that only saw connections (an HTTP port
+    probed or refused has no request to compare with tshark's)."""
     got, _ = servers(path)
-    web = [s for s in got if s["service"] == "http" and s["requests"]]
-    check(len(web) > 0, f"{os.path.basename(path)}: an HTTP server is listed")
-    for s in web:
-        name = f'{os.path.basename(path)} {s["server"]}:{s["port"]}'
-        to_srv = ip_filter(s) % "dst" + f' && tcp.dstport=={s["port"]}'
-        from_srv = ip_filter(s) % "src" + f' && tcp.srcport=={s["port"]}'
+    chosen = [s for s in got if s["service"] == service and s["transport"] == transport
+              and (s["requests"] or not with_requests)]
+    if exactly_one:
+        check(len(chosen) == 1, f"{os.path.basename(path)}: one {service} server")
+    else:
+        check(len(chosen) > 0, f"{os.path.basename(path)}: a {service} server is listed")
+    for s in chosen:
+        name = f'{os.path.basename(path)} {s["server"]}:{s["port"]}/{transport}'
+        to_srv = ip_filter(s) % "dst" + f' && {transport}.dstport=={s["port"]}'
+        from_srv = ip_filter(s) % "src" + f' && {transport}.srcport=={s["port"]}'
+        yield s, name, to_srv, from_srv
+        check_bytes_and_conns(path, s, name)
+
+
+def check_http(path):
+    for s, name, to_srv, from_srv in listed_servers(path, "http", with_requests=True):
         reqs = tshark(path, to_srv + " && http.request", "ip.src")
         check(s["requests"] == len(reqs), f"{name}: requests {s['requests']} == tshark {len(reqs)}")
         check(s["clients"] == len({r[0] for r in reqs}), f"{name}: clients {s['clients']}")
@@ -107,17 +121,10 @@ def check_http(path):
             want = nearest_rank(times, 0.5) * 1e3
             p50 = s["latency_ms"]["p50"]
             check(abs(p50 - want) <= want * 0.1 + 1.0, f"{name}: p50 {p50:.3f} ms ~ tshark median {want:.3f} ms")
-        check_bytes_and_conns(path, s, name)
 
 
 def check_dns(path):
-    got, _ = servers(path)
-    dns = [s for s in got if s["service"] == "dns" and s["transport"] == "udp"]
-    check(len(dns) > 0, f"{os.path.basename(path)}: a DNS server is listed")
-    for s in dns:
-        name = f'{os.path.basename(path)} {s["server"]}:{s["port"]}/udp'
-        to_srv = ip_filter(s) % "dst" + f' && udp.dstport=={s["port"]}'
-        from_srv = ip_filter(s) % "src" + f' && udp.srcport=={s["port"]}'
+    for s, name, to_srv, from_srv in listed_servers(path, "dns", "udp"):
         queries = tshark(path, to_srv + " && dns.flags.response==0 && !dns.retransmission", "dns.id")
         check(s["requests"] == len(queries), f"{name}: requests {s['requests']} == tshark queries {len(queries)}")
         rcodes = collections.Counter(
@@ -129,39 +136,25 @@ def check_dns(path):
             check(s["errors"].get(kind, 0) == n, f"{name}: {kind} {s['errors'].get(kind, 0)} == tshark {n}")
         listed = sum(v for k, v in s["errors"].items() if k in names.values())
         check(listed == sum(rcodes.values()), f"{name}: no rcode error tshark does not see")
-        check_bytes_and_conns(path, s, name)
 
 
 def check_smtp(path):
-    got, _ = servers(path)
-    smtp = [s for s in got if s["service"] == "smtp"]
-    check(len(smtp) == 1, f"{os.path.basename(path)}: one SMTP server")
-    for s in smtp:
-        name = f'{os.path.basename(path)} {s["server"]}:{s["port"]}'
-        to_srv = ip_filter(s) % "dst" + f' && tcp.dstport=={s["port"]}'
-        from_srv = ip_filter(s) % "src" + f' && tcp.srcport=={s["port"]}'
+    for s, name, to_srv, from_srv in listed_servers(path, "smtp", exactly_one=True):
         cmds = tshark(path, to_srv + " && smtp.req.command", "smtp.req.command")
         check(s["requests"] == len(cmds), f"{name}: requests {s['requests']} == tshark commands {len(cmds)}")
         codes = [int(r[0]) for r in tshark(path, from_srv + " && smtp.response.code", "smtp.response.code")]
         n5 = sum(1 for c in codes if c // 100 == 5)
         check(s["errors"].get("5xx", 0) == n5, f"{name}: 5xx {s['errors'].get('5xx', 0)} == tshark {n5}")
-        check_bytes_and_conns(path, s, name)
 
 
 def check_redis(path):
-    got, _ = servers(path)
-    redis = [s for s in got if s["service"] == "redis"]
-    check(len(redis) == 1, f"{os.path.basename(path)}: one Redis server")
-    for s in redis:
-        name = f'{os.path.basename(path)} {s["server"]}:{s["port"]}'
-        from_srv = ip_filter(s) % "src" + f' && tcp.srcport=={s["port"]} && resp'
-        info = [r[0] for r in tshark(path, from_srv, "_ws.col.Info")]
+    for s, name, _, from_srv in listed_servers(path, "redis", exactly_one=True):
+        info = [r[0] for r in tshark(path, from_srv + " && resp", "_ws.col.Info")]
         responses = [i for i in info if i.startswith("Response:")]
         check(s["responses"] == len(responses), f"{name}: responses {s['responses']} == tshark {len(responses)}")
         kinds = collections.Counter(i.split("Error: ", 1)[1].split()[0] for i in responses if "Error: " in i)
         got_kinds = {k: v for k, v in s["errors"].items() if k not in ("reset", "refused", "unanswered")}
         check(got_kinds == dict(kinds), f"{name}: error kinds {got_kinds} == tshark {dict(kinds)}")
-        check_bytes_and_conns(path, s, name)
 
 
 def check_output_forms(path):

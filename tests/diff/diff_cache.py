@@ -18,12 +18,11 @@ printed (not hidden):
 Fails when fewer than THRESHOLD % of the other frames agree, or when no frame
 is compared. Usage: diff_cache.py [-v] [FILE...].
 """
-import argparse
-import glob
 import os
-import shutil
 import subprocess
 import sys
+
+from diff_common import diff_args, netdx_binary, project_captures, require_tshark
 
 THRESHOLD = 99.0
 RESP = ["resp.string", "resp.error", "resp.integer", "resp.bulk_string.length", "resp.array.length"]
@@ -49,17 +48,10 @@ def fields_cmd(tool, path, names):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-v", action="store_true")
-    ap.add_argument("files", nargs="*")
-    args = ap.parse_args()
-    if not shutil.which("tshark"):
-        print("tshark not found (scripts/packages.txt)")
-        return 1
-    netdx = os.environ.get("NETDX", "netdx")
-    caps = os.environ.get("CAPTURES", os.path.join(os.path.dirname(__file__), "..", "..", "captures"))
-    files = args.files or sorted(glob.glob(os.path.join(caps, "redis-*.pcap")) +
-                                 glob.glob(os.path.join(caps, "memcached-*.pcap")))
+    args = diff_args()
+    require_tshark()
+    netdx = netdx_binary()
+    files = args.files or project_captures("redis-*.pcap", "memcached-*.pcap")
     names = RESP + MC
     total = agree = 0
     apart = {"resp3": 0, "memcache-unparsed": 0}

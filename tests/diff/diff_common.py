@@ -1,5 +1,8 @@
-"""What the differential tests share: which captures to compare."""
+"""What the differential tests share: their options, tshark, which captures to compare."""
+import argparse
+import glob
 import os
+import shutil
 
 
 def list_captures(folder, extensions):
@@ -26,3 +29,28 @@ def default_captures(extensions):
     if not os.path.isdir(corpus):
         raise SystemExit(f"reference corpus missing: {corpus}")
     return files + list_captures(corpus, extensions)
+
+
+def diff_args():
+    """The options every differential test takes: -v, and captures in place of its own set."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-v", action="store_true", help="print every frame that differs")
+    ap.add_argument("files", nargs="*", help="captures to compare instead of the test's own")
+    return ap.parse_args()
+
+
+def require_tshark():
+    """tshark is the reference: without it a differential test proves nothing, so it fails."""
+    if not shutil.which("tshark"):
+        raise SystemExit("tshark not found (scripts/packages.txt installs it)")
+
+
+def netdx_binary():
+    return os.environ.get("NETDX", "netdx")
+
+
+def project_captures(*patterns):
+    """The captures under captures/ whose names match any of the glob patterns, sorted."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    folder = os.environ.get("CAPTURES") or os.path.join(here, "..", "..", "captures")
+    return sorted(f for p in patterns for f in glob.glob(os.path.join(folder, p)))

@@ -205,7 +205,9 @@ def main():
     if not files:
         raise SystemExit("no captures")
     version = tshark_version()
-    cache_dir = os.path.join(os.environ.get("BUILD_ROOT") or tempfile.gettempdir(), "diff-filter-cache")
+    # scripts/test-all shares one folder between its two builds (see tests/tools/tshark).
+    cache_dir = os.path.join(os.environ.get("NETDX_TSHARK_CACHE") or os.environ.get("BUILD_ROOT")
+                             or tempfile.gettempdir(), "diff-filter-cache")
 
     # netdx must accept every filter: a filter it rejects is a bug, not a difference.
     bad = []

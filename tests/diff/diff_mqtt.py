@@ -12,13 +12,12 @@ QoS, SUBACK's granted QoS or 5 reason code, 5 PUB*/DISCONNECT reason codes).
 Every difference is printed. Fails when fewer than THRESHOLD % agree, or when
 no frame is compared. Usage: diff_mqtt.py [-v] [FILE...].
 """
-import argparse
-import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
+
+from diff_common import diff_args, netdx_binary, project_captures, require_tshark
 
 THRESHOLD = 99.0
 FIELDS = ["mqtt.msgtype", "mqtt.hdrflags", "mqtt.len", "mqtt.msgid", "mqtt.topic", "mqtt.qos",
@@ -58,16 +57,10 @@ def netdx_rows(netdx, path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-v", action="store_true")
-    ap.add_argument("files", nargs="*")
-    args = ap.parse_args()
-    if not shutil.which("tshark"):
-        print("tshark not found (scripts/packages.txt)")
-        return 1
-    netdx = os.environ.get("NETDX", "netdx")
-    caps = os.environ.get("CAPTURES", os.path.join(os.path.dirname(__file__), "..", "..", "captures"))
-    files = args.files or sorted(glob.glob(os.path.join(caps, "mqtt-*.pcap")))
+    args = diff_args()
+    require_tshark()
+    netdx = netdx_binary()
+    files = args.files or project_captures("mqtt-*.pcap")
     names = ["Protocol", "Info"] + FIELDS
     total = agree = 0
     for path in files:

@@ -11,26 +11,19 @@ Fails when fewer than THRESHOLD % of the compared frames agree.
 Usage: diff_ssh.py [-v] [FILE...]. Exit 77 when tshark is missing or no capture
 has SSH.
 """
-import argparse
 import os
-import shutil
 import sys
 
-from diff_common import default_captures
+from diff_common import default_captures, diff_args, netdx_binary, require_tshark
 from diff_mail_access import netdx_rows, tshark_rows
 
 THRESHOLD = 45.0  # 49.7% on 2026-12-04 (791/1592 frames of captures/ and the corpus); 48.1% on 2026-12-06 (803/1670: busy-lan16 adds 78, 12 equal)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-v", action="store_true")
-    ap.add_argument("files", nargs="*")
-    args = ap.parse_args()
-    if not shutil.which("tshark"):
-        print("tshark not found")
-        return 77
-    netdx = os.environ.get("NETDX", "netdx")
+    args = diff_args()
+    require_tshark()
+    netdx = netdx_binary()
     files = args.files or default_captures((".pcap", ".pcapng"))
     total = agree = 0
     for path in files:

@@ -9,40 +9,16 @@
 #include <vector>
 
 #include "dissectors/decode.hpp"
-#include "dissectors/registry.hpp"
+#include "fuzz_links.hpp"
 #include "output/packet_printer.hpp"
-
-namespace {
-
-std::vector<int> link_types() {
-    std::vector<int> out;
-    for (const netdx::DissectorDef* d : netdx::Registry::get().all())
-        for (const netdx::Binding& b : d->bindings)
-            if (b.kind == netdx::Binding::LinkType) out.push_back(static_cast<int>(b.value));
-    return out;
-}
-
-int link_type_of(std::uint8_t selector) {
-    static const std::vector<int> kLinkTypes = link_types();
-    for (int lt : kLinkTypes)
-        if (lt == selector) return lt;
-    return kLinkTypes[selector % kLinkTypes.size()];
-}
-
-std::FILE* sink() {
-    static std::FILE* f = std::fopen("/dev/null", "w");
-    return f;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace netdx;
-    static PacketPrinter summary(PacketFormat::Summary, {}, sink());
-    static PacketPrinter tree(PacketFormat::Tree, {}, sink());
-    static PacketPrinter json(PacketFormat::Json, {}, sink());
+    static PacketPrinter summary(PacketFormat::Summary, {}, fuzz::null_sink());
+    static PacketPrinter tree(PacketFormat::Tree, {}, fuzz::null_sink());
+    static PacketPrinter json(PacketFormat::Json, {}, fuzz::null_sink());
     if (size == 0) return 0;
-    const int lt = link_type_of(data[0]);
+    const int lt = fuzz::link_type_of(data[0]);
     // An exact-size heap copy, so a read one byte past the end is caught by ASan.
     std::vector<std::uint8_t> copy(data + 1, data + size);
     --size;

@@ -16,40 +16,16 @@
 
 #include "analysis/pipeline.hpp"
 #include "dissectors/decode.hpp"
-#include "dissectors/registry.hpp"
+#include "fuzz_links.hpp"
 #include "flow/flow_engine.hpp"
 #include "output/packet_printer.hpp"
 #include "rules/config.hpp"
 #include "rules/engine.hpp"
 
-namespace {
-
-std::vector<int> link_types() {
-    std::vector<int> out;
-    for (const netdx::DissectorDef* d : netdx::Registry::get().all())
-        for (const netdx::Binding& b : d->bindings)
-            if (b.kind == netdx::Binding::LinkType) out.push_back(static_cast<int>(b.value));
-    return out;
-}
-
-int link_type_of(std::uint8_t selector) {
-    static const std::vector<int> kLinkTypes = link_types();
-    for (int lt : kLinkTypes)
-        if (lt == selector) return lt;
-    return kLinkTypes[selector % kLinkTypes.size()];
-}
-
-std::FILE* sink() {
-    static std::FILE* f = std::fopen("/dev/null", "w");
-    return f;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace netdx;
     static const RuleConfig kConfig;
-    PacketPrinter summary(PacketFormat::Summary, {}, sink());
+    PacketPrinter summary(PacketFormat::Summary, {}, fuzz::null_sink());
     Engine engine(kConfig);
     Pipeline pipeline(engine.bus(), PipelineOptions{});
     FlowEngine flows;
@@ -64,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t pos = 0;
     while (pos + 4 <= size) {
         const unsigned step = data[pos];
-        const int lt = link_type_of(data[pos + 1]);
+        const int lt = fuzz::link_type_of(data[pos + 1]);
         std::size_t len = static_cast<std::size_t>(data[pos + 2]) << 8 | data[pos + 3];
         pos += 4;
         if (len > size - pos) len = size - pos;
