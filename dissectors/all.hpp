@@ -42,4 +42,5 @@ extern const DissectorDef tls_dissector;
 extern const DissectorDef resp_dissector;
 extern const DissectorDef memcache_dissector;
 extern const DissectorDef mqtt_dissector;
+extern const DissectorDef amqp_dissector;
 }  // namespace netdx

@@ -2,7 +2,7 @@
 // One key for both directions of a connection (FNV-1a over the lower
 // endpoint first; never 0), for the packet view's small per-connection
 // memories (the TLS version a ServerHello chose, the MQTT protocol level a
-// CONNECT gave).
+// CONNECT gave, the content type of an AMQP channel).
 #include <cstdint>
 #include <tuple>
 

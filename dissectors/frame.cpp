@@ -3,6 +3,10 @@
 #include "dissectors/registry.hpp"
 
 namespace netdx {
+bool amqp_protocol_header_only(const Packet& pkt, const Layer& l);  // dissectors/amqp.cpp
+}
+
+namespace netdx {
 
 namespace {
 
@@ -17,6 +21,8 @@ void protocols(const FieldContext& c, FieldOut& out) {
             continue;  // tshark shows no layer for DLT_IPV4/DLT_IPV6
         // Several DNS messages in one TCP segment: tshark lists the protocol once.
         if (i > 0 && ls[i].proto == ls[i - 1].proto && ls[i].proto == Proto::Dns) continue;
+        // tshark writes the AMQP columns for a protocol header but adds no amqp tree.
+        if (ls[i].proto == Proto::Amqp && amqp_protocol_header_only(c.pkt, ls[i])) continue;
         if (buf.size()) buf.push_back(':');
         buf.append(proto_name(ls[i].proto));
         if (dispatches_by_ethertype(ls[i].proto) && i + 1 < ls.size() && ls[i + 1].proto != Proto::Llc)

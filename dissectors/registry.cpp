@@ -49,6 +49,7 @@ const DissectorDef* const kDissectors[] = {
     &resp_dissector,
     &memcache_dissector,
     &mqtt_dissector,
+    &amqp_dissector,
 };
 }  // namespace
 

@@ -35,6 +35,7 @@ const ProtocolDecl kProtocols[] = {
     {Proto::Resp, {6379}, {}, &kRedisProtocol},
     {Proto::Memcache, {11211}, {}, &kMemcacheProtocol},
     {Proto::Mqtt, {1883}, {}, &kMqttProtocol},
+    {Proto::Amqp, {5672}, {}, nullptr},
     // Read by the pipeline's own trackers (src/dns/), not by a stream consumer.
     {Proto::Dns, {53}, {53}, nullptr},
     {Proto::Mdns, {}, {5353}, nullptr},

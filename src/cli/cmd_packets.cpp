@@ -85,7 +85,8 @@ bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::stri
                n == "tcp.nxtseq" || n == "tcp.window_size" || n.rfind("dns.", 0) == 0 || n == "frame.protocols" ||
                n.rfind("http.", 0) == 0 || n.rfind("netdx.http.", 0) == 0 || n.rfind("tls.", 0) == 0 ||
                n.rfind("resp.", 0) == 0 || n.rfind("netdx.resp.", 0) == 0 || n.rfind("memcache.", 0) == 0 ||
-               n.rfind("netdx.memcache.", 0) == 0 || n.rfind("mqtt.", 0) == 0 || n.rfind("netdx.mqtt.", 0) == 0;
+               n.rfind("netdx.memcache.", 0) == 0 || n.rfind("mqtt.", 0) == 0 || n.rfind("netdx.mqtt.", 0) == 0 ||
+               n.rfind("amqp.", 0) == 0 || n.rfind("netdx.amqp.", 0) == 0;
     });
 }
 

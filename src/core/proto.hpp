@@ -46,6 +46,7 @@ enum class Proto : std::uint8_t {
     Resp,
     Memcache,
     Mqtt,
+    Amqp,
     Count_
 };
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "dissectors/amqp/amqp_stream.hpp"
 #include "dissectors/http/http_stream.hpp"
 #include "dissectors/memcache/memcache_stream.hpp"
 #include "dissectors/mqtt/mqtt_stream.hpp"
@@ -212,7 +213,7 @@ public:
 
 private:
     // Both readers' event interfaces, forwarded to one place.
-    struct Ev final : RespEvents, MemcacheEvents, MqttEvents {
+    struct Ev final : RespEvents, MemcacheEvents, MqttEvents, AmqpEvents {
         ReaderPdus& p;
         PduDir& d;
         Bytes cur;
@@ -240,6 +241,7 @@ private:
         void message_end(std::size_t at) override { end(at); }
         void malformed(MemcacheAnomaly) override { stop(); }
         void malformed(MqttAnomaly) override { stop(); }
+        void malformed(AmqpAnomaly) override { stop(); }
     };
 
     StreamPdus& owner_;
@@ -260,6 +262,7 @@ std::unique_ptr<StreamConsumer> StreamPdus::consumer_for(const Flow& flow) {
     if (p == Proto::Resp) return std::make_unique<ReaderPdus<RespReader>>(*this, p, client_dir);
     if (p == Proto::Memcache) return std::make_unique<ReaderPdus<MemcacheReader>>(*this, p, client_dir);
     if (p == Proto::Mqtt) return std::make_unique<ReaderPdus<MqttReader>>(*this, p, client_dir);
+    if (p == Proto::Amqp) return std::make_unique<ReaderPdus<AmqpReader>>(*this, p, client_dir);
     if (p != Proto::Http) return nullptr;
     return std::make_unique<HttpPdus>(*this, client_dir);
 }
