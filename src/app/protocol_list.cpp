@@ -14,6 +14,7 @@ extern const AppProtocol kImapProtocol;
 extern const AppProtocol kRedisProtocol;
 extern const AppProtocol kMemcacheProtocol;
 extern const AppProtocol kMqttProtocol;
+extern const AppProtocol kAmqpProtocol;
 
 namespace {
 
@@ -35,7 +36,7 @@ const ProtocolDecl kProtocols[] = {
     {Proto::Resp, {6379}, {}, &kRedisProtocol},
     {Proto::Memcache, {11211}, {}, &kMemcacheProtocol},
     {Proto::Mqtt, {1883}, {}, &kMqttProtocol},
-    {Proto::Amqp, {5672}, {}, nullptr},
+    {Proto::Amqp, {5672}, {}, &kAmqpProtocol},
     // Read by the pipeline's own trackers (src/dns/), not by a stream consumer.
     {Proto::Dns, {53}, {53}, nullptr},
     {Proto::Mdns, {}, {5353}, nullptr},

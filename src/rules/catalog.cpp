@@ -118,6 +118,11 @@ constexpr ParamDef kRedisErrors[] = {{"min_count", "1", "error replies of one ki
 constexpr ParamDef kMqttRefused[] = {{"min_count", "1", "refused CONNECTs at one broker"}};
 constexpr ParamDef kMqttSubRefused[] = {{"min_count", "1", "refused subscriptions to one filter at one broker"}};
 constexpr ParamDef kMqttUnacked[] = {{"min_count", "1", "QoS 1/2 publishes never acknowledged, per broker and direction"}};
+constexpr ParamDef kAmqpRefused[] = {{"min_count", "1", "connections one broker refused with one reply code"}};
+constexpr ParamDef kAmqpClosed[] = {{"min_count", "1", "open connections one broker closed with one reply code"}};
+constexpr ParamDef kAmqpChannel[] = {{"min_count", "1", "channels one broker closed with one reply code"}};
+constexpr ParamDef kAmqpUnconfirmed[] = {{"min_count", "1", "confirmed publishes nacked, or never confirmed, per broker"}};
+constexpr ParamDef kAmqpHeartbeat[] = {{"min_count", "1", "connections with a side silent past twice the heartbeat"}};
 constexpr ParamDef kMemcachedErrors[] = {{"min_count", "1", "error replies of one kind from one memcached server"}};
 constexpr ParamDef kCacheHitRatio[] = {
     {"min_lookups", "20", "lookups (GET/MGET/HGET, get/gets keys) needed to judge a server"},
@@ -312,6 +317,47 @@ const FindingDef kDefs[] = {
      "Look at why the connections closed (broker restarts, keepalive timeouts, network drops, a client that "
      "disconnects right after publishing without waiting for the acknowledgement).",
      kMqttUnacked},
+    {"amqp.connection_refused", "application", S::Warning, "AMQP connections refused by the broker",
+     "An AMQP 0-9-1 broker (RabbitMQ, ...) answered the connection handshake with connection.close before "
+     "connection.open-ok: 403 ACCESS_REFUSED (the user name or password was refused), 530 NOT_ALLOWED (the "
+     "virtual host does not exist or the user may not use it), 541 INTERNAL_ERROR, ... The clients never got a "
+     "connection.",
+     "403: check the user and password against the broker (rabbitmqctl authenticate_user) and, for the guest "
+     "user, that it connects from localhost; 530: the vhost's name and the user's permissions on it "
+     "(rabbitmqctl list_permissions -p VHOST); otherwise the broker's log at the time of the refusal.",
+     kAmqpRefused},
+    {"amqp.connection_closed", "application", S::Warning, "AMQP connections closed by the broker with an error",
+     "An AMQP broker closed open connections with an error reply code: 320 CONNECTION_FORCED (an operator or a "
+     "node shutting down closed it), 501 FRAME_ERROR / 505 UNEXPECTED_FRAME (the client broke the protocol), 506 "
+     "RESOURCE_ERROR, 541 INTERNAL_ERROR. Every channel of the connection ended with it.",
+     "320: the broker's log (rabbitmqctl close_connection, a restart, a node leaving the cluster); 5xx frame and "
+     "command errors: a client library bug or a mismatched protocol; resource errors: the broker's memory and "
+     "disk alarms.",
+     kAmqpClosed},
+    {"amqp.channel_error", "application", S::Warning, "AMQP channels closed by the broker with an error",
+     "An AMQP broker closed channels with an error reply code, naming the method that caused it: 404 NOT_FOUND (a "
+     "publish to, or a declare of, an exchange or queue that does not exist), 406 PRECONDITION_FAILED (a queue or "
+     "exchange redeclared with other arguments, an unknown delivery tag acked), 403 ACCESS_REFUSED (no permission "
+     "on the resource), 405 RESOURCE_LOCKED (an exclusive queue). Whatever the channel did next was lost.",
+     "Declare the exchange or queue before using it, with the same arguments everywhere (or delete and redeclare "
+     "it); check the user's configure/write/read permissions; ack each delivery tag once on the channel that "
+     "received it.",
+     kAmqpChannel},
+    {"amqp.publish_unconfirmed", "application", S::Warning, "AMQP publishes nacked or never confirmed",
+     "Messages were published on channels in confirm mode (confirm.select) and the broker answered basic.nack (it "
+     "did not take them: a full queue with x-overflow reject-publish, an internal error), or the connection ended "
+     "before the broker's basic.ack came: the publisher cannot know they were delivered.",
+     "Nacks: the queue's length limits and overflow policy, the broker's memory and disk alarms; never confirmed: "
+     "why the connection closed, and whether the publisher waits for its confirms before closing.",
+     kAmqpUnconfirmed},
+    {"amqp.missed_heartbeats", "application", S::Warning, "AMQP heartbeats missed",
+     "Once heartbeats are negotiated (connection.tune-ok), each side must send something at least every "
+     "heartbeat interval; one side sent nothing for more than twice that while the connection stayed open. The "
+     "broker closes such connections as dead (RabbitMQ: 'missed heartbeats from client').",
+     "A client whose I/O thread is blocked (long processing in a callback, a single-threaded client sleeping), a "
+     "stalled process or host, or a network path that drops idle connections; a longer heartbeat or a client "
+     "that serves its connection while working.",
+     kAmqpHeartbeat},
     {"cache.low_hit_ratio", "performance", S::Notice, "Cache lookups mostly miss",
      "Most keys looked up on a cache server (Redis GET/MGET/HGET, memcached get/gets) were not there: the cache "
      "does little, and the clients go to the slower backend for most reads.",
