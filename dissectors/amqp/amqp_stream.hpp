@@ -104,6 +104,7 @@ struct AmqpMethod {
     std::uint16_t prefetch_count = 0;
     bool has_prefetch = false;
 };
+// Its texts are views into payload, which must outlive the result.
 AmqpMethod amqp_method(std::string_view payload);
 
 // A content header frame's fields.
@@ -117,6 +118,7 @@ struct AmqpContentHeader {
     std::uint8_t delivery_mode = 0;
     bool has_delivery_mode = false;
 };
+// content_type is a view into payload, which must outlive the result.
 AmqpContentHeader amqp_content_header(std::string_view payload);
 
 // tshark's name of a method ("Basic.Publish"), null when unknown.

@@ -11,13 +11,12 @@ order: every frame of a segment). Every difference is printed. Fails when
 fewer than THRESHOLD % agree, or when no frame is compared.
 Usage: diff_amqp.py [-v] [FILE...].
 """
-import argparse
-import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
+
+from diff_common import diff_args, netdx_binary, project_captures, require_tshark
 
 THRESHOLD = 99.0
 FIELDS = ["amqp.type", "amqp.channel", "amqp.length", "amqp.method.class", "amqp.method.method",
@@ -69,16 +68,10 @@ def is_amqp(row):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-v", action="store_true")
-    ap.add_argument("files", nargs="*")
-    args = ap.parse_args()
-    if not shutil.which("tshark"):
-        print("tshark not found (scripts/packages.txt)")
-        return 1
-    netdx = os.environ.get("NETDX", "netdx")
-    caps = os.environ.get("CAPTURES", os.path.join(os.path.dirname(__file__), "..", "..", "captures"))
-    files = args.files or sorted(glob.glob(os.path.join(caps, "amqp-*.pcap")))
+    args = diff_args()
+    require_tshark()
+    netdx = netdx_binary()
+    files = args.files or project_captures("amqp-*.pcap")
     names = ["Protocol", "Info"] + FIELDS
     total = agree = 0
     for path in files:

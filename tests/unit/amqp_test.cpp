@@ -173,13 +173,16 @@ TEST_CASE("amqp arguments: tune, close, publish, deliver, ack, content header; c
     CHECK(m.heartbeat == 30);
     CHECK(m.frame_max == 131072);
     const std::string c = close_m(1, 404, "NOT_FOUND - no exchange 'x'", 60, 40);
-    m = amqp_method(c.substr(7, c.size() - 8));
+    // The method's texts are views into the payload: it must outlive them.
+    const std::string close_payload = c.substr(7, c.size() - 8);
+    m = amqp_method(close_payload);
     CHECK(m.reply_code == 404);
     CHECK(m.reply_text == "NOT_FOUND - no exchange 'x'");
     CHECK(std::string(amqp_method_name(m.close_class, m.close_method)) == "Basic.Publish");
     CHECK(std::string(amqp_reply_name(406)) == "PRECONDITION_FAILED");
     const std::string d = method(1, 60, 60, sstr("ctag") + be(7, 8) + '\x01' + sstr("orders") + sstr("eu"));
-    m = amqp_method(d.substr(7, d.size() - 8));
+    const std::string deliver_payload = d.substr(7, d.size() - 8);
+    m = amqp_method(deliver_payload);
     CHECK(m.delivery_tag == 7);
     CHECK(m.redelivered);
     CHECK(m.exchange == "orders");
@@ -191,8 +194,8 @@ TEST_CASE("amqp arguments: tune, close, publish, deliver, ack, content header; c
     m = amqp_method(d.substr(7, 12));  // cut inside the delivery tag
     CHECK(m.truncated);
     CHECK(!m.has_delivery_tag);
-    const AmqpContentHeader h =
-        amqp_content_header(be(60, 2) + be(0, 2) + be(5, 8) + be(0x9000, 2) + sstr("application/json") + '\x02');
+    const std::string header_payload = be(60, 2) + be(0, 2) + be(5, 8) + be(0x9000, 2) + sstr("application/json") + '\x02';
+    const AmqpContentHeader h = amqp_content_header(header_payload);
     CHECK(h.content_type == "application/json");
     CHECK(h.delivery_mode == 2);
     CHECK(amqp_content_header(be(60, 2) + be(0, 2) + be(5, 8) + be(0x8000, 2) + "\x10" "abc").truncated);
