@@ -193,6 +193,16 @@ const char* rcode_name(unsigned rcode) {
     return rcode < sizeof kNames / sizeof kNames[0] ? kNames[rcode] : nullptr;
 }
 
+const char* rcode_mnemonic(unsigned rcode) {
+    static const char* const kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",   "REFUSED",
+                                         "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE", "DSOTYPENI"};
+    if (rcode < sizeof kNames / sizeof kNames[0]) return kNames[rcode];
+    static const char* const kExtended[] = {"BADVERS", "BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG",
+                                            "BADTRUNC", "BADCOOKIE"};  // 16..23 (RFC 6891, 8945, 7873)
+    if (rcode >= 16 && rcode < 16 + sizeof kExtended / sizeof kExtended[0]) return kExtended[rcode - 16];
+    return nullptr;
+}
+
 const char* opcode_name(unsigned opcode) {
     switch (opcode) {
         case 0: return "Standard query";

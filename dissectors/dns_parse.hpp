@@ -127,6 +127,8 @@ WalkResult walk(Bytes msg, Fn&& fn) {
 // Names for the info column and -V.
 const char* type_name(std::uint16_t type);  // null when netdx has no name for it
 const char* rcode_name(unsigned rcode);     // "No such name", ...
+// The IANA mnemonic ("NOERROR", "NXDOMAIN", "BADVERS", ...); null when unassigned.
+const char* rcode_mnemonic(unsigned rcode);
 const char* opcode_name(unsigned opcode);   // "Standard query", ...
 
 // The data of a record as tshark's info column shows it (address, name,

@@ -1,5 +1,7 @@
 #include "analysis/pipeline.hpp"
 
+#include <algorithm>
+
 #include "app/app_stream.hpp"
 #include "dns/dhcp_tracker.hpp"
 #include "dns/dns_stream.hpp"
@@ -36,6 +38,11 @@ FlowEnded flow_ended(const Flow& f, std::uint32_t file) {
     e.resp_bytes = f.dir[1].bytes;
     e.orig_packets = f.dir[0].packets;
     e.resp_packets = f.dir[1].packets;
+    e.orig_payload = f.dir[0].payload;
+    e.resp_payload = f.dir[1].payload;
+    static_assert(sizeof e.history == sizeof f.history);
+    std::copy_n(f.history, sizeof e.history, e.history);
+    e.history_len = f.history_len;
     e.syn_seen = f.syn_ts.sec != 0 || f.syn_ts.nsec != 0;
     const bool refused = f.end == EndReason::Rejected || f.end == EndReason::NoAnswer;
     e.established = f.handshake_rtt >= 0 || (!refused && !e.syn_seen && f.dir[0].packets && f.dir[1].packets);

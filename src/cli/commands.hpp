@@ -16,6 +16,7 @@ CommandRunner add_dns_command(CLI::App& app);
 CommandRunner add_flows_command(CLI::App& app);
 CommandRunner add_servers_command(CLI::App& app);  // src/cli/cmd_servers.cpp
 CommandRunner add_mail_command(CLI::App& app);     // src/cli/cmd_mail.cpp
+CommandRunner add_log_command(CLI::App& app);      // src/cli/cmd_log.cpp
 CommandRunner add_analyze_command(CLI::App& app);
 CommandRunner add_rules_command(CLI::App& app);
 CommandRunner add_live_command(CLI::App& app);

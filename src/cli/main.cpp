@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
         netdx::add_flows_command(app),
         netdx::add_servers_command(app),
         netdx::add_mail_command(app),
+        netdx::add_log_command(app),
         netdx::add_analyze_command(app),
         netdx::add_rules_command(app),
         netdx::add_live_command(app),

@@ -28,6 +28,12 @@ struct FlowEnded : EventBase {  // ts: the flow's last packet
     double first_ts = 0, last_ts = 0;
     std::uint64_t orig_bytes = 0, resp_bytes = 0;      // frame bytes (wire length) each way
     std::uint64_t orig_packets = 0, resp_packets = 0;
+    std::uint64_t orig_payload = 0, resp_payload = 0;  // L4 payload bytes each way (TCP: tcp.len, retransmissions included)
+    // Zeek's history letters (S syn, H syn-ack, A ack, D data, F fin, R rst,
+    // T retransmission, W zero window; originator upper case, responder lower
+    // case), each once per direction: what the connection log's state is read from.
+    char history[24]{};
+    std::uint8_t history_len = 0;
     bool syn_seen = false;      // the capture saw the connection start (TCP)
     bool established = false;   // TCP: the handshake completed (or the flow was picked up mid-stream with data both ways)
     FlowEndKind end = FlowEndKind::Open;

@@ -1,0 +1,109 @@
+// `netdx log PROTO`: Zeek-style transaction logs (conn, dns, http, ...). The
+// capture goes through the analysis pipeline `netdx analyze` runs, so a line
+// is a transaction the rules read; the log type subscribes to the events it
+// is made of (src/log/) and is written once the pipeline has ended.
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+#include <system_error>
+
+#include "analysis/pipeline.hpp"
+#include "cli/commands.hpp"
+#include "cli/source_options.hpp"
+#include "events/event_bus.hpp"
+#include "log/transaction_log.hpp"
+
+namespace netdx {
+
+namespace {
+
+struct LogArgs {
+    SourceArgs source;
+    std::string type;
+    std::string format = "tsv";
+    std::size_t max_rows = TransactionLog::kDefaultMaxRows;
+};
+
+int run_log(LogArgs& a) {
+    if (std::string err = finish_source_options(a.source); !err.empty()) {
+        fmt::print(stderr, "netdx log: {}\n", err);
+        return code(ExitCode::Usage);
+    }
+    std::unique_ptr<TransactionLog> log = make_transaction_log(a.type, a.max_rows);
+    if (!log) {  // the option check lists the names; this is a safety net
+        fmt::print(stderr, "netdx log: no log type {}\n", a.type);
+        return code(ExitCode::Usage);
+    }
+    std::unique_ptr<PacketSource> src;
+    try {
+        a.source.opts.promiscuous = !a.source.no_promiscuous;
+        src = PacketSource::open(a.source.opts);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "netdx log: {}\n", e.what());
+        return code(ExitCode::Usage);
+    } catch (const CaptureError& e) {
+        fmt::print(stderr, "netdx: {}\n", e.what());
+        return code(e.code());
+    }
+    if (int rc = relinquish_privileges(*src, a.source, "log")) return rc;
+    if (src->live()) stop_on_signals(src.get());
+    std::signal(SIGPIPE, SIG_IGN);
+
+    EventBus bus;
+    log->subscribe(bus);
+    Pipeline pipeline(bus, PipelineOptions{});
+    pipeline.begin_file(0, src->live() ? a.source.opts.interface : a.source.opts.file);
+    Packet pkt;
+    std::uint64_t seen = 0;
+    const int rc = for_each_packet(
+        *src, pkt,
+        [&](const Packet& p) {
+            pipeline.packet(p);
+            return !(a.source.count && ++seen >= a.source.count);
+        },
+        [] {});
+    pipeline.end();  // open flows end and waiting transactions are reported
+
+    try {
+        std::vector<LogRow> rows = log->rows();
+        if (a.format == "json") write_log_json(stdout, log->schema(), rows);
+        else write_log_tsv(stdout, log->schema(), rows);
+    } catch (const std::system_error&) {
+        fmt::print(stderr, "netdx log: writing the log failed\n");
+        return code(ExitCode::WriteFailed);
+    }
+    if (log->dropped())
+        fmt::print(stderr, "netdx log: {} lines kept at most: {} more left out\n", log->max_rows(), log->dropped());
+    if (std::fflush(stdout) != 0) {
+        fmt::print(stderr, "netdx log: writing the log failed\n");
+        return code(ExitCode::WriteFailed);
+    }
+    return rc;
+}
+
+}  // namespace
+
+CommandRunner add_log_command(CLI::App& app) {
+    auto args = std::make_shared<LogArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "log", "Transaction logs as Zeek writes them (conn, dns, http): one line per flow or transaction, TSV or JSON");
+    std::vector<std::string> names;
+    std::string listed;
+    for (std::string_view n : log_type_names()) {
+        names.emplace_back(n);
+        listed += (listed.empty() ? "" : ", ") + std::string(n);
+    }
+    cmd->add_option("PROTO", args->type, "Log type: " + listed)->required()->check(CLI::IsMember(names));
+    add_source_options(*cmd, args->source, true);
+    cmd->add_option("-T,--format", args->format,
+                    "Output format: tsv (a #fields header line, then tab-separated values; - unset) or json (one "
+                    "object per line, unset fields left out)")
+        ->check(CLI::IsMember({"tsv", "json"}));
+    cmd->add_option("--max-rows", args->max_rows,
+                    "Lines kept at most (default 1000000); further ones are counted, not written")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
+    return [cmd, args]() { return cmd->parsed() ? run_log(*args) : -1; };
+}
+
+}  // namespace netdx

@@ -1,0 +1,19 @@
+#pragma once
+// Field values several logs write the same way: Zeek's connection id
+// (id.orig_h, id.orig_p, id.resp_h, id.resp_p) and the transport name.
+#include <cstdint>
+#include <vector>
+
+#include "core/packet.hpp"
+#include "log/log_table.hpp"
+
+namespace netdx {
+
+// Appends the four id.* values; ports are unset for ICMP, whose flow key
+// holds an echo identifier or type, not Zeek's type/code pair.
+void append_conn_id(std::vector<LogValue>& row, std::uint8_t ip_proto, const IpAddress& orig, std::uint16_t orig_port,
+                    const IpAddress& resp, std::uint16_t resp_port);
+// "tcp", "udp", "icmp"; unset for the rest.
+LogValue transport_value(std::uint8_t ip_proto);
+
+}  // namespace netdx
