@@ -72,5 +72,7 @@ std::string tls_version_name(std::uint16_t v);
 std::string tls_alert_name(std::uint8_t description);
 // tshark's title for the info column ("Handshake Failure"); null when unknown.
 const char* tls_alert_title(std::uint8_t description);
+// IANA name of a cipher suite ("TLS_AES_128_GCM_SHA256"); null when netdx's table lacks it.
+const char* tls_cipher_name(std::uint16_t code);
 
 }  // namespace netdx

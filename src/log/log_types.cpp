@@ -1,7 +1,11 @@
 // The one table of log types: adding a log is one line here and its files.
 #include "log/conn_log.hpp"
 #include "log/dns_log.hpp"
+#include "log/ftp_log.hpp"
 #include "log/http_log.hpp"
+#include "log/smtp_log.hpp"
+#include "log/ssh_log.hpp"
+#include "log/tls_log.hpp"
 #include "log/transaction_log.hpp"
 
 namespace netdx {
@@ -22,6 +26,10 @@ constexpr LogType kTypes[] = {
     {"conn", make<ConnLog>},
     {"dns", make<DnsLog>},
     {"http", make<HttpLog>},
+    {"tls", make<TlsLog>},
+    {"ssh", make<SshLog>},
+    {"smtp", make<SmtpLog>},
+    {"ftp", make<FtpLog>},
 };
 
 }  // namespace

@@ -15,6 +15,11 @@
 - Wire bytes never reach the output raw: an HTTP request with ESC, DEL and
   other control bytes in its URI and Host comes out as \\xNN, and every TSV
   line has exactly one column per header field.
+- tls: one line per ClientHello, with tshark's server name, and the cipher
+  suite (tshark's name for it) and version of the ServerHello.
+- ssh: both identification strings are tshark's ssh.protocol.
+- smtp: one line per message tshark's IMF shows (by Message-ID).
+- ftp: the commands are tshark's ftp.request.command; no PASS argument.
 - Bad input: an unknown log type is a usage error (exit 2), a missing file
   exit 3, each with one line on stderr.
 """
@@ -46,7 +51,9 @@ def check(ok, what):
 FIELDS = ["ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len",
           "udp.srcport", "udp.dstport", "dns.flags.response", "dns.retransmission", "dns.id", "dns.qry.name",
           "dns.qry.type", "dns.flags.rcode", "dns.time", "http.request.method", "http.request.uri",
-          "http.response.code", "http.response_for.uri"]
+          "http.response.code", "http.response_for.uri", "tls.handshake.type", "tls.handshake.extensions_server_name",
+          "tls.handshake.ciphersuite", "tls.handshake.extensions.supported_version", "tls.handshake.version",
+          "ssh.protocol", "ftp.request.command", "imf.message_id"]
 _dumps = {}
 
 
@@ -91,8 +98,14 @@ def tsv_rows(text):
     return fields, rows
 
 
+_logs = {}
+
+
 def log(kind, path):
-    return tsv_rows(run_log(kind, path))[1]
+    """The TSV lines of one log, read once per capture."""
+    if (kind, path) not in _logs:
+        _logs[(kind, path)] = tsv_rows(run_log(kind, path))[1]
+    return _logs[(kind, path)]
 
 
 def is_set(v):
@@ -115,7 +128,7 @@ def same_value(tsv, js):
 
 
 def check_json(kind, path):
-    _, rows = tsv_rows(run_log(kind, path))
+    rows = log(kind, path)
     objs = [json.loads(line) for line in run_log(kind, path, "json").splitlines()]
     ok = len(rows) == len(objs)
     bad = None
@@ -226,6 +239,79 @@ def check_join(path, conn, kind, service):
     check(flows == marked, f"conn {name}: the {len(marked)} flows with service {service} are those of the {kind} log")
 
 
+# -- tls, ssh, smtp, ftp ---------------------------------------------------------
+
+def cipher_names():
+    """tshark's own names of the cipher suites (its value strings)."""
+    out = subprocess.run(["tshark", "-G", "values"], capture_output=True, text=True, check=True).stdout
+    names = {}
+    for line in out.splitlines():
+        p = line.split("\t")
+        if len(p) == 4 and p[0] == "V" and p[1] == "tls.handshake.ciphersuite":
+            names[int(p[2])] = p[3]
+    return names
+
+
+TLS_VERSIONS = {0x0300: "SSLv3", 0x0301: "TLSv10", 0x0302: "TLSv11", 0x0303: "TLSv12", 0x0304: "TLSv13"}
+
+
+def check_tls(path, names):
+    name = os.path.basename(path)
+    rows = log("tls", path)
+    theirs = {}
+    for f in frames(path):
+        port = f["tcp.srcport"] if f["tcp.dstport"] in ("443", "8443") else f["tcp.dstport"]
+        e = theirs.setdefault(port, {"sni": "-", "cipher": "-", "version": "-"})
+        if f["tls.handshake.type"] == "1" and f["tls.handshake.extensions_server_name"]:
+            e["sni"] = f["tls.handshake.extensions_server_name"]
+        if f["tls.handshake.type"] == "2":
+            c = int(f["tls.handshake.ciphersuite"], 16)
+            v = int(f["tls.handshake.extensions.supported_version"] or f["tls.handshake.version"], 16)
+            e["cipher"] = names.get(c, f"0x{c:04x}")
+            e["version"] = TLS_VERSIONS.get(v, f"0x{v:04x}")
+    bad = [(r["id.orig_p"], r["server_name"], r["cipher"], r["version"], theirs.get(r["id.orig_p"])) for r in rows
+           if theirs.get(r["id.orig_p"]) != {"sni": r["server_name"], "cipher": r["cipher"], "version": r["version"]}]
+    hellos = {f["tcp.srcport"] for f in frames(path) if f["tls.handshake.type"] == "1"}
+    check(rows and not bad and {r["id.orig_p"] for r in rows} == hellos,
+          f"tls {name}: the {len(rows)} lines are tshark's ClientHellos, with its server_name, and its cipher and "
+          f"version of the ServerHello {bad[:2]}")
+
+
+def check_ssh(path):
+    name = os.path.basename(path)
+    rows = log("ssh", path)
+    idents = {}
+    for f in frames(path):
+        if f["ssh.protocol"]:
+            client = f["tcp.dstport"] == "22"
+            port = f["tcp.srcport"] if client else f["tcp.dstport"]
+            idents.setdefault(port, {})["client" if client else "server"] = f["ssh.protocol"]
+    bad = [r["id.orig_p"] for r in rows if idents.get(r["id.orig_p"]) != {"client": r["client"], "server": r["server"]}]
+    check(rows and not bad and len(rows) == len(idents),
+          f"ssh {name}: the {len(rows)} lines carry tshark's ssh.protocol of each side {bad[:3]}")
+
+
+def check_smtp(path):
+    name = os.path.basename(path)
+    rows = log("smtp", path)
+    ours = collections.Counter(r["msg_id"] for r in rows)
+    theirs = collections.Counter(f["imf.message_id"] for f in frames(path) if f["imf.message_id"]
+                                 and "25" in (f["tcp.srcport"], f["tcp.dstport"]))
+    check(rows and ours == theirs, f"smtp {name}: one line per message tshark's IMF shows, by Message-ID "
+          f"(only ours: {list((ours - theirs).elements())[:2]}, only tshark's: {list((theirs - ours).elements())[:2]})")
+
+
+def check_ftp(path):
+    name = os.path.basename(path)
+    rows = log("ftp", path)
+    ours = collections.Counter(r["command"] for r in rows)
+    theirs = collections.Counter(f["ftp.request.command"].upper() for f in frames(path) if f["ftp.request.command"])
+    check(rows and ours == theirs, f"ftp {name}: the {len(rows)} commands are tshark's ftp.request.command "
+          f"(only ours: {list((ours - theirs).elements())[:3]}, only tshark's: {list((theirs - ours).elements())[:3]})")
+    check(all(r["arg"] == "-" for r in rows if r["command"] == "PASS") and any(r["command"] == "PASS" for r in rows),
+          f"ftp {name}: no PASS argument is written")
+
+
 # -- escaping and bad input ------------------------------------------------------
 
 def check_escaping(tmp):
@@ -263,26 +349,43 @@ def check_bad_input(tmp):
 
 def main():
     require_tshark()
-    dns_caps = project_captures("dns-lookups.pcap", "dns-problems.pcap", "slow-dns.pcap", "healthy-office.pcap")
-    http_caps = project_captures("http-5xx.pcap", "http-unanswered.pcap", "healthy-office.pcap", "service-down.pcap")
-    conn_caps = project_captures("healthy-office.pcap", "http-5xx.pcap", "service-down.pcap", "port-scan.pcap",
-                                 "slow-dns.pcap")
-    check(len(dns_caps) == 4 and len(http_caps) == 4 and len(conn_caps) == 5, "the captures are there")
+    dns_caps = project_captures("dns-problems.pcap", "slow-dns.pcap", "healthy-office.pcap")
+    # Each capture costs a tshark run (most of this test's time): few, chosen
+    # for what they hold (rcodes, slow answers, 5xx, refused connections, TLS
+    # alerts, SSH without KEX, failed FTP logins) next to the mixed office.
+    http_caps = project_captures("http-5xx.pcap", "healthy-office.pcap")
+    conn_caps = project_captures("healthy-office.pcap", "http-5xx.pcap", "port-scan.pcap", "slow-dns.pcap")
+    check(len(dns_caps) == 3 and len(http_caps) == 2 and len(conn_caps) == 4, "the captures are there")
     # tshark's runs overlap (most of this test's time is waiting for them).
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        list(pool.map(frames, sorted(set(dns_caps + http_caps + conn_caps))))
+        names = pool.submit(cipher_names)
+        list(pool.map(frames, sorted(set(dns_caps + http_caps + conn_caps + project_captures(
+            "tls-failures.pcap", "ssh-failures.pcap", "ftp-login-failed.pcap")))))
+        names = names.result()
     for c in dns_caps:
         check_dns(c)
     for c in http_caps:
         check_http(c)
+    conn_office = None
     for c in conn_caps:
         conn = check_conn(c)
+        if c.endswith("healthy-office.pcap"):
+            conn_office = conn
         if c in dns_caps or c.endswith("http-5xx.pcap"):
             check_join(c, conn, "dns", "dns")
         if c in http_caps:
             check_join(c, conn, "http", "http")
-    for kind in ("conn", "dns", "http"):
-        check_json(kind, project_captures("healthy-office.pcap")[0])
+    for c in project_captures("healthy-office.pcap", "tls-failures.pcap"):
+        check_tls(c, names)
+    for c in project_captures("healthy-office.pcap", "ssh-failures.pcap"):
+        check_ssh(c)
+    office = project_captures("healthy-office.pcap")[0]
+    check_smtp(office)
+    check_ftp(project_captures("ftp-login-failed.pcap")[0])
+    for kind, service in (("tls", "ssl"), ("ssh", "ssh"), ("smtp", "smtp"), ("ftp", "ftp")):
+        check_join(office, conn_office, kind, service)
+    for kind in ("conn", "dns", "http", "tls", "ssh", "smtp", "ftp"):
+        check_json(kind, office)
     with tempfile.TemporaryDirectory() as tmp:
         check_escaping(tmp)
         check_bad_input(tmp)
