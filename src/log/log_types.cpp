@@ -1,5 +1,6 @@
 // The one table of log types: adding a log is one line here and its files.
 #include "log/conn_log.hpp"
+#include "log/dhcp_log.hpp"
 #include "log/dns_log.hpp"
 #include "log/ftp_log.hpp"
 #include "log/http_log.hpp"
@@ -30,6 +31,7 @@ constexpr LogType kTypes[] = {
     {"ssh", make<SshLog>},
     {"smtp", make<SmtpLog>},
     {"ftp", make<FtpLog>},
+    {"dhcp", make<DhcpLog>},
 };
 
 }  // namespace
