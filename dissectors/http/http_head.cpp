@@ -63,6 +63,8 @@ void parse_fields(std::string_view rest, HttpHead& h) {
         const std::string_view value = trim(line.substr(colon + 1));
         if (iequals(name, "host")) {
             h.host = value;
+        } else if (iequals(name, "user-agent")) {
+            h.user_agent = value;
         } else if (iequals(name, "content-encoding")) {
             h.content_encoding = value;
         } else if (iequals(name, "content-length")) {

@@ -18,6 +18,7 @@ struct HttpHead {
     std::uint8_t version_minor = 1;
     // Fields.
     std::string_view host;
+    std::string_view user_agent;  // empty if none
     std::string_view content_encoding;  // as sent (trimmed), empty if none
     bool chunked = false;
     bool has_length = false;

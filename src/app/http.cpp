@@ -21,7 +21,7 @@ namespace {
 struct Request {
     FrameRef frame;
     double ts = 0;
-    std::string method, uri, host;
+    std::string method, uri, host, user_agent;
     std::uint8_t minor = 1;
     std::uint32_t interim = 0;
 };
@@ -59,6 +59,7 @@ private:
         r.method = capped_escaped(h.method, kHttpFieldCap);
         r.uri = capped_escaped(h.uri, kHttpUriCap);
         r.host = capped_escaped(h.host, kHttpFieldCap);
+        r.user_agent = capped_escaped(h.user_agent, kHttpUserAgentCap);
         r.minor = h.version_minor;
     }
 
@@ -112,6 +113,7 @@ private:
         t.method = r.method;
         t.uri = r.uri;
         t.host = r.host;
+        t.user_agent = r.user_agent;
         t.version_minor = r.minor;
         t.interim = r.interim;
     }

@@ -31,6 +31,7 @@ struct HttpTransaction : EventBase {  // where/ts: the response (or the request 
     double request_ts = 0;
     std::string method, uri, host;  // escaped, capped
     std::uint8_t version_minor = 1;  // HTTP/1.x of the request
+    std::string user_agent;          // escaped, capped (kHttpUserAgentCap); empty when the request sent none
 
     bool has_response = false;
     FrameRef response_frame;  // the frame that completed the response's header block
@@ -47,5 +48,6 @@ struct HttpTransaction : EventBase {  // where/ts: the response (or the request 
 // Longest text kept from the wire per field (before escaping).
 inline constexpr std::size_t kHttpUriCap = 256;
 inline constexpr std::size_t kHttpFieldCap = 128;
+inline constexpr std::size_t kHttpUserAgentCap = 256;  // browsers' User-Agents pass 128
 
 }  // namespace netdx

@@ -10,9 +10,9 @@
 namespace netdx {
 
 namespace {
-constexpr std::array<std::string_view, 12> kFields = {
+constexpr std::array<std::string_view, 13> kFields = {
     "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "trans_depth",
-    "method", "host", "uri", "status_code", "status_msg",
+    "method", "host", "uri", "user_agent", "status_code", "status_msg",
 };
 constexpr LogSchema kSchema{"http", kFields};
 }  // namespace
@@ -38,8 +38,10 @@ void HttpLog::on_http(const HttpTransaction& t) {
         if (t.host.empty()) v.emplace_back(Unset{});
         else v.emplace_back(t.host);
         v.emplace_back(t.uri);
+        if (t.user_agent.empty()) v.emplace_back(Unset{});
+        else v.emplace_back(t.user_agent);
     } else {
-        v.insert(v.end(), 3, Unset{});
+        v.insert(v.end(), 4, Unset{});
     }
     if (t.has_response) {
         v.emplace_back(std::uint64_t{t.status});

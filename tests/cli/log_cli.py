@@ -4,7 +4,7 @@
 - dns: the queries (first transmissions: transaction id, name, type) and the
   responses (id, name, rcode) are the ones tshark shows, and rtt is tshark's
   dns.time for that response.
-- http: the requests (method, uri) and the final responses (status code, and
+- http: the requests (method, uri, user agent) and the final responses (status code, and
   the URI of the request tshark pairs them with) are the ones tshark shows.
 - conn: one TCP line per tshark tcp.stream, with the same endpoints and the
   sum of tcp.len as orig_bytes + resp_bytes; the UDP address/port pairs are
@@ -52,7 +52,7 @@ def check(ok, what):
 # fields, filtered here.
 FIELDS = ["ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len",
           "udp.srcport", "udp.dstport", "dns.flags.response", "dns.retransmission", "dns.id", "dns.qry.name",
-          "dns.qry.type", "dns.flags.rcode", "dns.time", "http.request.method", "http.request.uri",
+          "dns.qry.type", "dns.flags.rcode", "dns.time", "http.request.method", "http.request.uri", "http.user_agent",
           "http.response.code", "http.response_for.uri", "tls.handshake.type", "tls.handshake.extensions_server_name",
           "tls.handshake.ciphersuite", "tls.handshake.extensions.supported_version", "tls.handshake.version",
           "ssh.protocol", "ftp.request.command", "imf.message_id", "dhcp.option.dhcp", "dhcp.hw.mac_addr",
@@ -185,10 +185,10 @@ def check_dns(path):
 def check_http(path):
     name = os.path.basename(path)
     rows = log("http", path)
-    ours = collections.Counter((r["method"], r["uri"]) for r in rows if is_set(r["method"]))
-    theirs = collections.Counter((f["http.request.method"], f["http.request.uri"]) for f in frames(path)
-                                 if f["http.request.method"])
-    check(ours == theirs and ours, f"http {name}: {sum(ours.values())} requests (method, uri) are tshark's "
+    ours = collections.Counter((r["method"], r["uri"], r["user_agent"]) for r in rows if is_set(r["method"]))
+    theirs = collections.Counter((f["http.request.method"], f["http.request.uri"], f["http.user_agent"] or "-")
+                                 for f in frames(path) if f["http.request.method"])
+    check(ours == theirs and ours, f"http {name}: {sum(ours.values())} requests (method, uri, user_agent) are tshark's "
           f"(only ours: {list((ours - theirs).elements())[:3]}, only tshark's: {list((theirs - ours).elements())[:3]})")
     theirs = collections.Counter((f["http.response.code"], f["http.response_for.uri"]) for f in frames(path)
                                  if f["http.response.code"] and (int(f["http.response.code"]) >= 200
