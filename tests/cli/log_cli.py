@@ -7,8 +7,9 @@
 - http: the requests (method, uri, user agent) and the final responses (status code, and
   the URI of the request tshark pairs them with) are the ones tshark shows.
 - conn: one TCP line per tshark tcp.stream, with the same endpoints and the
-  sum of tcp.len as orig_bytes + resp_bytes; the UDP address/port pairs are
-  tshark's.
+  sum of tcp.len as orig_bytes + resp_bytes; as many REJ and SF lines as
+  tshark's flags show refused and cleanly closed streams; the UDP
+  address/port pairs are tshark's.
 - uid: every dns and http line's uid is a conn line of the same endpoints
   whose service names that protocol; conn uids are unique.
 - -T json says what the TSV says, field by field (unset fields left out).
@@ -50,7 +51,7 @@ def check(ok, what):
 
 # One tshark run per capture (each costs a second or so): every frame's
 # fields, filtered here.
-FIELDS = ["ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len",
+FIELDS = ["ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.len", "tcp.flags",
           "udp.srcport", "udp.dstport", "dns.flags.response", "dns.retransmission", "dns.id", "dns.qry.name",
           "dns.qry.type", "dns.flags.rcode", "dns.time", "http.request.method", "http.request.uri", "http.user_agent",
           "http.response.code", "http.response_for.uri", "tls.handshake.type", "tls.handshake.extensions_server_name",
@@ -208,11 +209,12 @@ def endpoints(r):
 def check_conn(path):
     name = os.path.basename(path)
     rows = log("conn", path)
-    streams = {}
+    streams, flags = {}, collections.defaultdict(list)
     for f in frames(path):
         if f["tcp.stream"]:
             e = streams.setdefault(f["tcp.stream"], [frozenset([src(f, "tcp"), dst(f, "tcp")]), 0])
             e[1] += int(f["tcp.len"] or 0)
+            flags[e[0]].append((src(f, "tcp"), int(f["tcp.flags"], 16)))
     theirs = collections.Counter((e, b) for e, b in streams.values())
     ours = collections.Counter((endpoints(r), int(r["orig_bytes"]) + int(r["resp_bytes"]))
                                for r in rows if r["proto"] == "tcp")
@@ -223,6 +225,27 @@ def check_conn(path):
     ours_udp = {endpoints(r) for r in rows if r["proto"] == "udp"}
     check(ours_udp == udp, f"conn {name}: the {len(ours_udp)} UDP address/port pairs are tshark's "
           f"(only ours: {list(ours_udp - udp)[:2]}, only tshark's: {list(udp - ours_udp)[:2]})")
+    # conn_state where tshark's flags decide it alone: REJ (a SYN answered by
+    # a RST, no SYN-ACK) and SF (handshake, FIN from both sides, no RST).
+    def tshark_state(seq):
+        syn = [s for s, fl in seq if fl & 0x12 == 0x02]
+        if not syn:
+            return None
+        orig = syn[0]
+        synack = any(s != orig and fl & 0x12 == 0x12 for s, fl in seq)
+        rst_resp = any(s != orig and fl & 0x04 for s, fl in seq)
+        rst = any(fl & 0x04 for s, fl in seq)
+        fins = {s for s, fl in seq if fl & 0x01}
+        if not synack and rst_resp:
+            return "REJ"
+        if synack and not rst and len(fins) == 2:
+            return "SF"
+        return None
+    tcp_rows = [r for r in rows if r["proto"] == "tcp"]
+    want = collections.Counter(st for st in (tshark_state(seq) for seq in flags.values()) if st)
+    got = collections.Counter(r["conn_state"] for r in tcp_rows if r["conn_state"] in ("REJ", "SF"))
+    check(got == want, f"conn {name}: REJ and SF lines ({dict(got)}) are tshark's streams refused by a RST and "
+          f"closed by both FINs ({dict(want)})")
     uids = [r["uid"] for r in rows]
     check(len(set(uids)) == len(uids), f"conn {name}: {len(uids)} uids, all different")
     return rows
