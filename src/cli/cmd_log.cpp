@@ -87,7 +87,7 @@ int run_log(LogArgs& a) {
 CommandRunner add_log_command(CLI::App& app) {
     auto args = std::make_shared<LogArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "log", "Transaction logs as Zeek writes them (conn, dns, http, tls, ssh, smtp, ftp, dhcp): one line per flow or transaction, TSV or JSON");
+        "log", "Transaction logs as Zeek writes them (conn, dns, http, tls, ssh, smtp, ftp, dhcp, pop3, imap): one line per flow or transaction, TSV or JSON");
     std::vector<std::string> names;
     std::string listed;
     for (std::string_view n : log_type_names()) {

@@ -4,6 +4,7 @@
 #include "log/dns_log.hpp"
 #include "log/ftp_log.hpp"
 #include "log/http_log.hpp"
+#include "log/mail_access_log.hpp"
 #include "log/smtp_log.hpp"
 #include "log/ssh_log.hpp"
 #include "log/tls_log.hpp"
@@ -32,6 +33,8 @@ constexpr LogType kTypes[] = {
     {"smtp", make<SmtpLog>},
     {"ftp", make<FtpLog>},
     {"dhcp", make<DhcpLog>},
+    {"pop3", make<Pop3Log>},
+    {"imap", make<ImapLog>},
 };
 
 }  // namespace

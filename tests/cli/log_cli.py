@@ -21,6 +21,7 @@
 - ssh: both identification strings are tshark's ssh.protocol.
 - smtp: one line per message tshark's IMF shows (by Message-ID).
 - ftp: the commands are tshark's ftp.request.command; no PASS argument.
+- pop3, imap: the commands (and IMAP tags) are tshark's.
 - dhcp: the leases (client MAC, address, lease time) are tshark's ACKs, and
   every server a line lists answered that client.
 - Bad input: an unknown log type is a usage error (exit 2), a missing file
@@ -57,7 +58,8 @@ FIELDS = ["ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.stream", "tcp.srcport
           "http.response.code", "http.response_for.uri", "tls.handshake.type", "tls.handshake.extensions_server_name",
           "tls.handshake.ciphersuite", "tls.handshake.extensions.supported_version", "tls.handshake.version",
           "ssh.protocol", "ftp.request.command", "imf.message_id", "dhcp.option.dhcp", "dhcp.hw.mac_addr",
-          "dhcp.ip.your", "dhcp.option.ip_address_lease_time", "dhcp.option.dhcp_server_id"]
+          "dhcp.ip.your", "dhcp.option.ip_address_lease_time", "dhcp.option.dhcp_server_id", "pop.request.command",
+          "imap.request_tag", "imap.request.command"]
 _dumps = {}
 
 
@@ -356,6 +358,19 @@ def check_dhcp(path):
     check(not bad, f"dhcp {name}: every server listed answered that client in tshark's OFFER/ACK/NAK {bad[:2]}")
 
 
+def check_mail_access(path):
+    name = os.path.basename(path)
+    pop3 = collections.Counter(r["command"] for r in log("pop3", path))
+    theirs = collections.Counter(f["pop.request.command"].upper() for f in frames(path) if f["pop.request.command"])
+    check(pop3 and pop3 == theirs, f"pop3 {name}: the {sum(pop3.values())} commands are tshark's pop.request.command "
+          f"(only ours: {list((pop3 - theirs).elements())[:3]}, only tshark's: {list((theirs - pop3).elements())[:3]})")
+    imap = collections.Counter((r["tag"], r["command"]) for r in log("imap", path))
+    theirs = collections.Counter((f["imap.request_tag"], f["imap.request.command"].upper()) for f in frames(path)
+                                 if f["imap.request.command"])
+    check(imap and imap == theirs, f"imap {name}: the {sum(imap.values())} (tag, command) are tshark's "
+          f"(only ours: {list((imap - theirs).elements())[:3]}, only tshark's: {list((theirs - imap).elements())[:3]})")
+
+
 # -- escaping and bad input ------------------------------------------------------
 
 def check_escaping(tmp):
@@ -404,7 +419,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         names = pool.submit(cipher_names)
         list(pool.map(frames, sorted(set(dns_caps + http_caps + conn_caps + project_captures(
-            "tls-failures.pcap", "ftp-login-failed.pcap", "dhcp-rogue.pcap")))))
+            "tls-failures.pcap", "ftp-login-failed.pcap", "dhcp-rogue.pcap", "mail-access-plaintext.pcap")))))
         names = names.result()
     for c in dns_caps:
         check_dns(c)
@@ -426,11 +441,18 @@ def main():
     check_smtp(office)
     for c in project_captures("healthy-office.pcap", "dhcp-rogue.pcap"):
         check_dhcp(c)
+    mail = project_captures("mail-access-plaintext.pcap")[0]
+    check_mail_access(mail)
+    conn_mail = log("conn", mail)
+    for kind in ("pop3", "imap"):
+        check_join(mail, conn_mail, kind, kind)
     check_ftp(project_captures("ftp-login-failed.pcap")[0])
     for kind, service in (("tls", "ssl"), ("ssh", "ssh"), ("smtp", "smtp"), ("ftp", "ftp")):
         check_join(office, conn_office, kind, service)
     for kind in ("conn", "dns", "http", "tls", "ssh", "smtp", "ftp", "dhcp"):
         check_json(kind, office)
+    for kind in ("pop3", "imap"):
+        check_json(kind, mail)
     with tempfile.TemporaryDirectory() as tmp:
         check_escaping(tmp)
         check_bad_input(tmp)
