@@ -325,7 +325,7 @@ AmqpTransaction atx(AmqpKind kind, AmqpOutcome o, std::uint16_t code, double ts,
     t.client_port = 40000;
     t.server_port = 5672;
     t.user = "alice";
-    t.vhost = "/";
+    t.vhost = std::string(1, '/');  // not = "/": g++ 12 -O3 -Wrestrict false positive (PR 105651)
     t.ts = ts;
     t.where = {0, frame + 1};
     t.request_frame = {0, frame};
