@@ -5,6 +5,7 @@
 #include "core/format_addr.hpp"
 #include "events/dhcp_events.hpp"
 #include "events/event_bus.hpp"
+#include "log/log_fields.hpp"
 
 namespace netdx {
 
@@ -15,16 +16,6 @@ constexpr std::array<std::string_view, 11> kFields = {
     "lease_time",   "server_message", "duration",   "outcome",   "servers",
 };
 constexpr LogSchema kSchema{"dhcp", kFields};
-
-void address(std::vector<LogValue>& v, const IpAddress& a) {
-    if (a.family == 0) {
-        v.emplace_back(Unset{});
-        return;
-    }
-    fmt::memory_buffer b;
-    append_ip(b, a);
-    v.emplace_back(fmt::to_string(b));
-}
 
 const char* outcome_name(DhcpOutcome o) {
     switch (o) {
@@ -53,21 +44,19 @@ void DhcpLog::on_dhcp(const DhcpExchange& e) {
     auto& v = r.values;
     v.emplace_back(r.ts);
     // The server the client chose (option 54 of its REQUEST), else the one that answered.
-    if (e.selected_server.family) address(v, e.selected_server);
-    else if (e.servers.size() == 1) address(v, e.servers.front().server_id);
+    if (e.selected_server.family) append_address(v, e.selected_server);
+    else if (e.servers.size() == 1) append_address(v, e.servers.front().server_id);
     else v.emplace_back(Unset{});
     fmt::memory_buffer mac;
     append_mac(mac, e.client_mac.data());
     v.emplace_back(fmt::to_string(mac));
-    if (e.hostname.empty()) v.emplace_back(Unset{});
-    else v.emplace_back(e.hostname);
-    address(v, e.requested_ip);
-    if (e.outcome == DhcpOutcome::Leased) address(v, e.leased_ip);
+    append_text(v, e.hostname);
+    append_address(v, e.requested_ip);
+    if (e.outcome == DhcpOutcome::Leased) append_address(v, e.leased_ip);
     else v.emplace_back(Unset{});
     if (e.outcome == DhcpOutcome::Leased && e.lease_time) v.emplace_back(static_cast<double>(e.lease_time));
     else v.emplace_back(Unset{});
-    if (e.nak_message.empty()) v.emplace_back(Unset{});
-    else v.emplace_back(e.nak_message);
+    append_text(v, e.nak_message);
     v.emplace_back(e.last_ts.seconds() - e.first_ts.seconds());
     v.emplace_back(std::string(outcome_name(e.outcome)));
     // Every server that answered (more than one: a rogue server candidate).

@@ -2,7 +2,6 @@
 
 #include <array>
 
-#include "core/format_addr.hpp"
 #include "events/event_bus.hpp"
 #include "events/ftp_events.hpp"
 #include "log/flow_uid.hpp"
@@ -20,17 +19,6 @@ constexpr std::array<std::string_view, 16> kFields = {
 };
 constexpr LogSchema kSchema{"ftp", kFields};
 
-std::string ip_text(const IpAddress& a) {
-    fmt::memory_buffer b;
-    append_ip(b, a);
-    return fmt::to_string(b);
-}
-
-void text(std::vector<LogValue>& v, const std::string& s) {
-    if (s.empty()) v.emplace_back(Unset{});
-    else v.emplace_back(s);
-}
-
 }  // namespace
 
 void FtpLog::subscribe(EventBus& bus) { bus.subscribe<&FtpLog::on_ftp>(this); }
@@ -46,11 +34,11 @@ void FtpLog::on_ftp(const FtpTransaction& t) {
     v.emplace_back(t.command_ts);
     v.emplace_back(flow_uid(t.flow_id));
     append_conn_id(v, 6, t.client, t.client_port, t.server, t.server_port);
-    text(v, t.user);
+    append_text(v, t.user);
     v.emplace_back(t.command);
     // PASS: not even the consumer's mask (first character and length) is written.
     if (t.command == "PASS") v.emplace_back(Unset{});
-    else text(v, t.argument);
+    else append_text(v, t.argument);
     if (t.reply_code) {
         v.emplace_back(static_cast<std::uint64_t>(t.reply_code));
         v.emplace_back(t.reply_text);
@@ -62,8 +50,8 @@ void FtpLog::on_ftp(const FtpTransaction& t) {
         // server named; active (PORT/EPRT), the server connects to the client's.
         const bool passive = t.command == "PASV" || t.command == "EPSV";
         v.emplace_back(passive);
-        v.emplace_back(ip_text(passive ? t.client : t.server));
-        v.emplace_back(ip_text(t.data_address));
+        append_address(v, passive ? t.client : t.server);
+        append_address(v, t.data_address);
         v.emplace_back(std::uint64_t{t.data_port});
     } else {
         v.insert(v.end(), 4, Unset{});

@@ -38,8 +38,7 @@ void HttpLog::on_http(const HttpTransaction& t) {
         if (t.host.empty()) v.emplace_back(Unset{});
         else v.emplace_back(t.host);
         v.emplace_back(t.uri);
-        if (t.user_agent.empty()) v.emplace_back(Unset{});
-        else v.emplace_back(t.user_agent);
+        append_text(v, t.user_agent);
     } else {
         v.insert(v.end(), 4, Unset{});
     }

@@ -23,6 +23,16 @@ void append_conn_id(std::vector<LogValue>& row, std::uint8_t ip_proto, const IpA
     else row.emplace_back(std::uint64_t{resp_port});
 }
 
+void append_text(std::vector<LogValue>& row, const std::string& s) {
+    if (s.empty()) row.emplace_back(Unset{});
+    else row.emplace_back(s);
+}
+
+void append_address(std::vector<LogValue>& row, const IpAddress& a) {
+    if (a.family == 0) row.emplace_back(Unset{});
+    else row.emplace_back(ip_text(a));
+}
+
 LogValue transport_value(std::uint8_t ip_proto) {
     switch (ip_proto) {
         case 6: return std::string("tcp");

@@ -15,5 +15,9 @@ void append_conn_id(std::vector<LogValue>& row, std::uint8_t ip_proto, const IpA
                     const IpAddress& resp, std::uint16_t resp_port);
 // "tcp", "udp", "icmp"; unset for the rest.
 LogValue transport_value(std::uint8_t ip_proto);
+// Appends the text, or unset when it is empty (not sent, not answered).
+void append_text(std::vector<LogValue>& row, const std::string& s);
+// Appends the address as tshark prints it, or unset when absent (family 0).
+void append_address(std::vector<LogValue>& row, const IpAddress& a);
 
 }  // namespace netdx

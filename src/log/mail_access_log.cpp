@@ -32,11 +32,6 @@ LogRow start(const T& t) {
     return r;
 }
 
-void text(std::vector<LogValue>& v, const std::string& s) {
-    if (s.empty()) v.emplace_back(Unset{});  // unanswered
-    else v.emplace_back(s);
-}
-
 }  // namespace
 
 void Pop3Log::subscribe(EventBus& bus) { bus.subscribe<&Pop3Log::on_pop3>(this); }
@@ -46,7 +41,7 @@ void Pop3Log::on_pop3(const Pop3Transaction& t) {
     if (t.command.empty() || !admit(rows_.size())) return;  // the greeting is no command
     LogRow r = start(t);
     r.values.emplace_back(t.command);
-    text(r.values, t.indicator);
+    append_text(r.values, t.indicator);  // unset: unanswered
     rows_.push_back(std::move(r));
 }
 
@@ -58,7 +53,7 @@ void ImapLog::on_imap(const ImapTransaction& t) {
     LogRow r = start(t);
     r.values.emplace_back(t.tag);
     r.values.emplace_back(t.command);
-    text(r.values, t.status);
+    append_text(r.values, t.status);
     rows_.push_back(std::move(r));
 }
 

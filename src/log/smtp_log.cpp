@@ -20,11 +20,6 @@ constexpr std::array<std::string_view, 17> kFields = {
 };
 constexpr LogSchema kSchema{"smtp", kFields};
 
-void text(std::vector<LogValue>& v, const std::string& s) {
-    if (s.empty()) v.emplace_back(Unset{});
-    else v.emplace_back(s);
-}
-
 }  // namespace
 
 void SmtpLog::subscribe(EventBus& bus) {
@@ -50,16 +45,16 @@ void SmtpLog::on_message(const MailMessage& m) {
     v.emplace_back(flow_uid(m.flow_id));
     append_conn_id(v, 6, m.client, m.client_port, m.server, m.server_port);
     v.emplace_back(depth);
-    text(v, f.helo);
-    text(v, m.mail_from);
+    append_text(v, f.helo);
+    append_text(v, m.mail_from);
     if (m.rcpt_to.empty()) v.emplace_back(Unset{});
     else v.emplace_back(m.rcpt_to);
-    text(v, m.date);
-    text(v, m.from);
-    text(v, m.to);
-    text(v, m.cc);
-    text(v, m.message_id);
-    text(v, m.subject);
+    append_text(v, m.date);
+    append_text(v, m.from);
+    append_text(v, m.to);
+    append_text(v, m.cc);
+    append_text(v, m.message_id);
+    append_text(v, m.subject);
     if (!m.reply_code) {
         v.emplace_back(Unset{});
     } else {
