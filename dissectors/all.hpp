@@ -43,4 +43,5 @@ extern const DissectorDef resp_dissector;
 extern const DissectorDef memcache_dissector;
 extern const DissectorDef mqtt_dissector;
 extern const DissectorDef amqp_dissector;
+extern const DissectorDef rpc_dissector;
 }  // namespace netdx

@@ -50,6 +50,7 @@ const DissectorDef* const kDissectors[] = {
     &memcache_dissector,
     &mqtt_dissector,
     &amqp_dissector,
+    &rpc_dissector,
 };
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/app_stream.hpp"
+#include "app/rpc_udp.hpp"
 #include "dns/dhcp_tracker.hpp"
 #include "dns/dns_stream.hpp"
 #include "dns/dns_tracker.hpp"
@@ -57,7 +58,7 @@ static_assert(static_cast<int>(EndReason::Evicted) == static_cast<int>(FlowEndKi
 // The DNS/DHCP trackers report through their sinks; they are published on
 // the bus as they come (stamped with the file by the trackers themselves).
 struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
-    explicit Trackers(Pipeline& p) : owner(p), dns(*this, dns_options()), dhcp(*this) {
+    explicit Trackers(Pipeline& p) : owner(p), dns(*this, dns_options()), dhcp(*this), rpc(p.bus_) {
         // DNS over TCP comes from the flow engine's reassembly (split messages),
         // on port 53 or, once the first query passes the heuristic, any port.
         // Other TCP flows go to the application protocol owning their port.
@@ -80,6 +81,7 @@ struct Pipeline::Trackers final : DnsEventSink, DhcpEventSink {
     Pipeline& owner;
     DnsTracker dns;
     DhcpTracker dhcp;
+    RpcUdpTracker rpc;  // RPC over TCP is an application consumer of the flows
     FlowEngine flows;
     AppClock clock;  // the frame being processed, for application events
 };
@@ -132,6 +134,7 @@ void Pipeline::packet(const Packet& pkt) {
     trackers_->dns.on_packet(pkt);
     trackers_->dhcp.on_packet(pkt);
     trackers_->clock = AppClock{FrameRef{file_, pkt.number}, pkt.ts.seconds()};
+    trackers_->rpc.on_packet(pkt, trackers_->clock);
     const PacketFlowInfo& fi = trackers_->flows.process(pkt);
     if (fi.tcp && fi.flow && bus_.wanted<TcpSegmentEvent>()) {
         TcpSegmentEvent e;
@@ -161,6 +164,7 @@ void Pipeline::end() {
     trackers_->flows.finish();  // first: open DNS-over-TCP streams deliver what they hold
     trackers_->dns.finish();
     trackers_->dhcp.finish();
+    trackers_->rpc.finish();
 }
 
 std::vector<TableLimit> Pipeline::limits() const {

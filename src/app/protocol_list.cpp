@@ -15,6 +15,7 @@ extern const AppProtocol kRedisProtocol;
 extern const AppProtocol kMemcacheProtocol;
 extern const AppProtocol kMqttProtocol;
 extern const AppProtocol kAmqpProtocol;
+extern const AppProtocol kRpcProtocol;
 
 namespace {
 
@@ -37,6 +38,9 @@ const ProtocolDecl kProtocols[] = {
     {Proto::Memcache, {11211}, {}, &kMemcacheProtocol},
     {Proto::Mqtt, {1883}, {}, &kMqttProtocol},
     {Proto::Amqp, {5672}, {}, &kAmqpProtocol},
+    // ONC RPC: portmapper/rpcbind and NFS (tshark also finds it by heuristics
+    // elsewhere); UDP datagrams are read by the pipeline's RpcUdpTracker.
+    {Proto::Rpc, {111, 2049}, {111, 2049}, &kRpcProtocol},
     // Read by the pipeline's own trackers (src/dns/), not by a stream consumer.
     {Proto::Dns, {53}, {53}, nullptr},
     {Proto::Mdns, {}, {5353}, nullptr},

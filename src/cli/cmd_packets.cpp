@@ -86,7 +86,8 @@ bool packets_need_flow_analysis(PacketFormat format, const std::vector<std::stri
                n.rfind("http.", 0) == 0 || n.rfind("netdx.http.", 0) == 0 || n.rfind("tls.", 0) == 0 ||
                n.rfind("resp.", 0) == 0 || n.rfind("netdx.resp.", 0) == 0 || n.rfind("memcache.", 0) == 0 ||
                n.rfind("netdx.memcache.", 0) == 0 || n.rfind("mqtt.", 0) == 0 || n.rfind("netdx.mqtt.", 0) == 0 ||
-               n.rfind("amqp.", 0) == 0 || n.rfind("netdx.amqp.", 0) == 0;
+               n.rfind("amqp.", 0) == 0 || n.rfind("netdx.amqp.", 0) == 0 ||
+               n.rfind("rpc.", 0) == 0 || n.rfind("netdx.rpc.", 0) == 0;
     });
 }
 

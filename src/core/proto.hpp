@@ -47,6 +47,7 @@ enum class Proto : std::uint8_t {
     Memcache,
     Mqtt,
     Amqp,
+    Rpc,
     Count_
 };
 

@@ -8,6 +8,7 @@
 #include "dissectors/http/http_stream.hpp"
 #include "dissectors/memcache/memcache_stream.hpp"
 #include "dissectors/mqtt/mqtt_stream.hpp"
+#include "dissectors/rpc/rpc_stream.hpp"
 #include "dissectors/redis/resp_stream.hpp"
 #include "dissectors/registry.hpp"
 #include "dissectors/tls/tls_records.hpp"
@@ -213,7 +214,7 @@ public:
 
 private:
     // Both readers' event interfaces, forwarded to one place.
-    struct Ev final : RespEvents, MemcacheEvents, MqttEvents, AmqpEvents {
+    struct Ev final : RespEvents, MemcacheEvents, MqttEvents, AmqpEvents, RpcEvents {
         ReaderPdus& p;
         PduDir& d;
         Bytes cur;
@@ -242,6 +243,7 @@ private:
         void malformed(MemcacheAnomaly) override { stop(); }
         void malformed(MqttAnomaly) override { stop(); }
         void malformed(AmqpAnomaly) override { stop(); }
+        void malformed(RpcAnomaly) override { stop(); }
     };
 
     StreamPdus& owner_;
@@ -263,6 +265,7 @@ std::unique_ptr<StreamConsumer> StreamPdus::consumer_for(const Flow& flow) {
     if (p == Proto::Memcache) return std::make_unique<ReaderPdus<MemcacheReader>>(*this, p, client_dir);
     if (p == Proto::Mqtt) return std::make_unique<ReaderPdus<MqttReader>>(*this, p, client_dir);
     if (p == Proto::Amqp) return std::make_unique<ReaderPdus<AmqpReader>>(*this, p, client_dir);
+    if (p == Proto::Rpc) return std::make_unique<ReaderPdus<RpcReader>>(*this, p, client_dir);
     if (p != Proto::Http) return nullptr;
     return std::make_unique<HttpPdus>(*this, client_dir);
 }

@@ -123,6 +123,9 @@ constexpr ParamDef kAmqpClosed[] = {{"min_count", "1", "open connections one bro
 constexpr ParamDef kAmqpChannel[] = {{"min_count", "1", "channels one broker closed with one reply code"}};
 constexpr ParamDef kAmqpUnconfirmed[] = {{"min_count", "1", "confirmed publishes nacked, or never confirmed, per broker"}};
 constexpr ParamDef kAmqpHeartbeat[] = {{"min_count", "1", "connections with a side silent past twice the heartbeat"}};
+constexpr ParamDef kRpcError[] = {{"min_count", "1", "refused calls of one kind to one program at one server"}};
+constexpr ParamDef kRpcMismatch[] = {{"min_count", "1", "PROG_MISMATCH replies for one program at one server"}};
+constexpr ParamDef kRpcUnanswered[] = {{"min_count", "1", "unanswered calls to one program at one server"}};
 constexpr ParamDef kMemcachedErrors[] = {{"min_count", "1", "error replies of one kind from one memcached server"}};
 constexpr ParamDef kCacheHitRatio[] = {
     {"min_lookups", "20", "lookups (GET/MGET/HGET, get/gets keys) needed to judge a server"},
@@ -358,6 +361,29 @@ const FindingDef kDefs[] = {
      "stalled process or host, or a network path that drops idle connections; a longer heartbeat or a client "
      "that serves its connection while working.",
      kAmqpHeartbeat},
+    {"rpc.call_error", "application", S::Warning, "ONC RPC calls refused by the server",
+     "An ONC RPC server (portmapper/rpcbind, NFS, mountd, ...) refused calls: PROG_UNAVAIL (the program is not "
+     "served on that port), PROC_UNAVAIL (no such procedure in that version), GARBAGE_ARGS (the arguments could "
+     "not be decoded), SYSTEM_ERR, RPC_MISMATCH (not RPC version 2) or AUTH_ERROR (the credential was refused: "
+     "bad or too weak a flavor, a rejected or expired credential).",
+     "PROG_UNAVAIL: the client asked the wrong port or the service is not running (rpcinfo -p on the server); "
+     "PROC_UNAVAIL/GARBAGE_ARGS: a client and server of different protocol revisions, or a broken client; "
+     "AUTH_ERROR: the security flavor the export or service requires (sec=krb5 vs sys) and the client's "
+     "credentials.",
+     kRpcError},
+    {"rpc.version_mismatch", "application", S::Notice, "ONC RPC program versions not served",
+     "An ONC RPC server answered PROG_MISMATCH: it serves the program, but not the version asked, and says which "
+     "range it serves. Clients probe versions this way (rpcinfo, mount.nfs), so alone it is no fault.",
+     "If a client then fails, make the versions meet: enable the version on the server (e.g. NFS v3 in "
+     "/etc/nfs.conf) or pin the client (mount -o vers=).",
+     kRpcMismatch},
+    {"rpc.unanswered", "application", S::Warning, "ONC RPC calls never answered",
+     "ONC RPC calls got no reply: over TCP their connection closed first, over UDP none came within 30 s (the "
+     "client's resends included; 5 s when the capture ends first). A server that is down, overloaded or filtered looks like this; NFS clients hang "
+     "on it (hard mounts).",
+     "Check the server process (rpcinfo -t/-u SERVER PROGRAM VERSION), its load and any firewall between; for "
+     "UDP, lost fragments of large datagrams (NFS over UDP with big rsize/wsize) are a classic cause.",
+     kRpcUnanswered},
     {"cache.low_hit_ratio", "performance", S::Notice, "Cache lookups mostly miss",
      "Most keys looked up on a cache server (Redis GET/MGET/HGET, memcached get/gets) were not there: the cache "
      "does little, and the clients go to the slower backend for most reads.",

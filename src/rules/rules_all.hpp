@@ -30,6 +30,7 @@ void add_mail_message_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleC
 void add_cache_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_mqtt_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_amqp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_rpc_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_server_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 
 }  // namespace netdx
