@@ -13,7 +13,7 @@
 # continues where the first stopped).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-apps="http tls ssh smtp ftp telnet pop3 imap resp memcache mqtt amqp"
+apps="http tls ssh smtp ftp telnet pop3 imap resp memcache mqtt amqp rpc"
 
 seeds_of() {
     case $1 in
