@@ -48,7 +48,9 @@ std::vector<std::pair<IpAddress, HostStat>> CaptureSummary::top_talkers(std::siz
     std::vector<std::pair<IpAddress, HostStat>> v(hosts.begin(), hosts.end());
     const std::size_t k = std::min(n, v.size());
     std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(),
-                      [](auto& a, auto& b) { return a.second.bytes > b.second.bytes; });
+                      [](auto& a, auto& b) {
+                          return a.second.bytes != b.second.bytes ? a.second.bytes > b.second.bytes : a.first < b.first;
+                      });
     v.resize(k);
     return v;
 }

@@ -2,10 +2,11 @@
 // What the report's summary shows: span, packets, bytes, protocols, hosts and
 // top talkers. Hosts are kept in a capped table (the rest counted as "other").
 #include <array>
-#include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
+#include "core/ip_address_hash.hpp"
 #include "core/packet.hpp"
 #include "core/proto.hpp"
 
@@ -21,7 +22,8 @@ struct CaptureSummary {
     std::uint64_t packets = 0, bytes = 0;
     double first = 0, last = 0;
     std::array<std::uint64_t, kProtoCount> proto_packets{};
-    std::map<IpAddress, HostStat> hosts;
+    // Looked up twice per packet: hashed, not ordered (top_talkers sorts).
+    std::unordered_map<IpAddress, HostStat, IpAddressHash> hosts;
     std::uint64_t hosts_overflow_packets = 0;
     std::uint64_t malformed = 0;  // packets with a truncated or malformed layer
 

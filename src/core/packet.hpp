@@ -2,6 +2,8 @@
 // A captured packet as the pipeline sees it: a view over bytes owned by the
 // capture source plus an inline stack of decoded layers. Nothing here allocates.
 #include <array>
+#include <bit>
+#include <compare>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -85,8 +87,29 @@ struct IpAddress {
     static IpAddress v6(const std::uint8_t* p) {
         IpAddress a; a.family = 6; std::memcpy(a.bytes.data(), p, 16); return a;
     }
-    friend bool operator==(const IpAddress&, const IpAddress&) = default;
-    friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+    // Addresses are keys of most of the rules' tables: compared as two 64-bit
+    // words rather than through memcmp (11% of `netdx analyze` on a busy
+    // capture), in the same order as the defaulted comparison (family, then the
+    // bytes lexicographically), so every sorted output stays the same.
+    [[nodiscard]] std::uint64_t word(std::size_t i) const {
+        std::uint64_t v;
+        std::memcpy(&v, bytes.data() + 8 * i, 8);
+        return v;
+    }
+    [[nodiscard]] std::uint64_t ordered_word(std::size_t i) const {
+        const std::uint64_t v = word(i);
+        if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(v);
+        return v;
+    }
+    friend bool operator==(const IpAddress& a, const IpAddress& b) {
+        return a.family == b.family && a.word(0) == b.word(0) && a.word(1) == b.word(1);
+    }
+    friend std::strong_ordering operator<=>(const IpAddress& a, const IpAddress& b) {
+        if (a.family != b.family) return a.family <=> b.family;
+        const std::uint64_t a0 = a.ordered_word(0), b0 = b.ordered_word(0);
+        if (a0 != b0) return a0 <=> b0;
+        return a.ordered_word(1) <=> b.ordered_word(1);
+    }
 };
 
 // The outermost network and transport header of a packet, filled by the

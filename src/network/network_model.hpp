@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/ip_address_hash.hpp"
 #include "events/conn_events.hpp"
 #include "events/dhcp_events.hpp"
 #include "events/dns_events.hpp"
@@ -20,15 +21,6 @@
 #include "network/network_picture.hpp"
 
 namespace netdx {
-
-struct IpAddressHash {
-    std::size_t operator()(const IpAddress& a) const noexcept {
-        std::uint64_t h = 1469598103934665603ull ^ a.family;
-        const int n = a.family == 6 ? 16 : 4;
-        for (int i = 0; i < n; ++i) h = (h ^ a.bytes[static_cast<std::size_t>(i)]) * 1099511628211ull;
-        return static_cast<std::size_t>(h);
-    }
-};
 
 // Subnets and gateways given by the user (`--set network.subnets=...`).
 struct NetworkOverrides {

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/ip_address_hash.hpp"
 #include "events/conn_events.hpp"
 #include "events/packet_events.hpp"
 #include "events/tcp_events.hpp"
@@ -147,7 +148,10 @@ public:
         if (t->in_second > t->peak) t->peak = t->in_second;
         // Completions are only counted once the SYN rate gets near a flood, so
         // ordinary servers never carry a per-flow set.
-        if (!t->tracking && static_cast<double>(t->peak) * 2 >= min_rate_) t->tracking = true;
+        if (!t->tracking && static_cast<double>(t->peak) * 2 >= min_rate_) {
+            t->tracking = true;
+            tracking_.push_back({Key{e.dst, e.dst_port}, t});
+        }
         if (t->tracking) ++t->tracked_syns;
         if (!t->first) t->first = e.ts;
         t->last = e.ts;
@@ -157,9 +161,9 @@ public:
     // A handshake is complete when the client ACKs: a server answering every
     // forged SYN with a SYN-ACK is exactly what a flood looks like.
     void on_tcp(const TcpSegmentEvent& e) {
-        if ((e.tcp_flags & 0x16) != 0x10) return;  // ACK without SYN/RST
-        Target* t = targets_.find_mut({e.dst, e.dst_port});
-        if (!t || !t->tracking || t->acked.size() >= kMaxAcked) return;
+        if (tracking_.empty() || (e.tcp_flags & 0x16) != 0x10) return;  // ACK without SYN/RST
+        Target* t = tracked(Key{e.dst, e.dst_port});
+        if (!t || t->acked.size() >= kMaxAcked) return;
         if (t->acked.insert(e.flow_id).second) ++t->established;
     }
 
@@ -203,11 +207,25 @@ private:
         bool tracking = false;
         std::unordered_set<std::uint64_t> acked;  // flows whose client ACKed (while tracking)
         double first = 0, last = 0;
-        std::set<IpAddress> sources;
+        std::unordered_set<IpAddress, IpAddressHash> sources;  // only counted
         Evidence ev;
     };
+    // The targets near a flood, the only ones whose ACKs count. Every TCP
+    // segment comes through on_tcp; on an ordinary network this list is empty
+    // and the segment costs one test instead of a lookup in targets_.
+    Target* tracked(const Key& k) {
+        if (tracking_.size() > kScanTracked) {
+            Target* t = targets_.find_mut(k);
+            return t && t->tracking ? t : nullptr;
+        }
+        for (auto& [key, t] : tracking_)
+            if (key == k) return t;
+        return nullptr;
+    }
+    static constexpr std::size_t kScanTracked = 16;
     double min_rate_, max_ratio_;
     BoundedMap<Key, Target> targets_{"tcp.syn_flood: targets", "SYN-flood findings for further targets"};
+    std::vector<std::pair<Key, Target*>> tracking_;  // entries of targets_ (never erased: stable)
 };
 
 // Why an address must never be seen, or null.

@@ -53,8 +53,7 @@ struct GapHistogram {
 };
 
 struct Direction {
-    std::string name;
-    IpAddress dst;
+    IpAddress dst;  // family 0 until the first segment (the name is built only for a finding)
     std::uint16_t dst_port = 0;
     std::uint64_t bytes = 0, segments = 0, lost = 0, window_full = 0;
     std::uint32_t max_seg = 0;
@@ -80,8 +79,7 @@ public:
     void on_tcp(const TcpSegmentEvent& e) {
         Direction* d = dirs_.get({e.flow_id, e.src, e.src_port});
         if (!d) return;
-        if (d->name.empty()) {
-            d->name = tcp_flow_str(e.src, e.src_port, e.dst, e.dst_port);
+        if (!d->dst.family) {
             d->dst = e.dst;
             d->dst_port = e.dst_port;
         }
@@ -134,13 +132,14 @@ public:
                 cause = "neither loss nor the receiver's window: latency or the sending application";
             else
                 continue;
+            const std::string name = tcp_flow_str(k.src, k.src_port, d.dst, d.dst_port);
             Finding f;
-            f.key = d.name;
-            f.title = fmt::format("{} transferred at {} while the path carries about {} ({:.1f}%)", d.name,
+            f.key = name;
+            f.title = fmt::format("{} transferred at {} while the path carries about {} ({:.1f}%)", name,
                                   rate_str(rate), rate_str(capacity), 100 * rate / capacity);
             f.detail = fmt::format("{} bytes in {:.2f} s. Limited by {}.", d.bytes, dur, cause);
             f.hosts = {ip_str(k.src), ip_str(d.dst)};
-            f.flows = {d.name};
+            f.flows = {name};
             f.first_ts = d.first;
             f.last_ts = d.last;
             f.figures = {{"throughput", rate / 1e6, "Mbit/s"},
