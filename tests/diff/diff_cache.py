@@ -19,24 +19,14 @@ Fails when fewer than THRESHOLD % of the other frames agree, or when no frame
 is compared. Usage: diff_cache.py [-v] [FILE...].
 """
 import os
-import subprocess
 import sys
 
-from diff_common import diff_args, netdx_binary, project_captures, require_tshark
+from diff_common import diff_args, netdx_binary, project_captures, require_tshark, rows, verdict
 
 THRESHOLD = 99.0
 RESP = ["resp.string", "resp.error", "resp.integer", "resp.bulk_string.length", "resp.array.length"]
 MC = ["memcache.command", "memcache.key", "memcache.response"]
 RESP3_TYPES = set("_,#!=(%~>|")
-
-
-def rows(cmd):
-    out = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=True).stdout
-    table = {}
-    for line in out.splitlines():
-        cols = line.split("\t")
-        table[cols[0]] = cols[1:]
-    return table
 
 
 def fields_cmd(tool, path, names):
@@ -87,12 +77,7 @@ def main():
         total += cnt
         agree += ok
     print(f"counted apart (tshark 4.0 limits): {apart}")
-    if not total:
-        print("no resp/memcache frame compared")
-        return 1
-    share = 100.0 * agree / total
-    print(f"total: {agree}/{total} frames agree ({share:.2f}%), threshold {THRESHOLD}%")
-    return 0 if share >= THRESHOLD else 1
+    return verdict(agree, total, THRESHOLD, "resp/memcache")
 
 
 if __name__ == "__main__":
