@@ -12,6 +12,7 @@
 #include "dissectors/amqp/amqp_stream.hpp"
 #include "events/amqp_events.hpp"
 #include "flow/flow.hpp"
+#include "framer_feed.hpp"
 #include "rules_helpers.hpp"
 
 using namespace netdx;
@@ -52,57 +53,24 @@ std::string ack(unsigned ch, std::uint64_t tag, bool multiple, unsigned m = 80) 
 }
 std::string heartbeat() { return frame(8, 0, ""); }
 
-struct Log final : AmqpEvents {
-    std::vector<std::string> log;
-    std::size_t base = 0;
-    void message_start(std::size_t at) override { log.push_back("start@" + std::to_string(base + at)); }
+struct Log final : FramerLog<AmqpEvents> {
     void message(const AmqpFrame& f) override {
         if (f.protocol_header) return log.push_back(fmt::format("proto {}.{}.{}.{}", f.proto[0], f.proto[1], f.proto[2], f.proto[3]));
         log.push_back(fmt::format("{}:{}:{}:{}{}", f.type, f.channel, f.size, f.payload.size(), f.payload_cut ? "~" : ""));
     }
-    void message_end(std::size_t at) override { log.push_back("end@" + std::to_string(base + at)); }
     void malformed(AmqpAnomaly a) override { log.push_back(amqp_anomaly_name(a)); }
 };
 
 std::vector<std::string> read(std::string_view bytes, std::size_t chunk) {
     AmqpReader r;
     Log ev;
-    for (std::size_t i = 0; i < bytes.size(); i += chunk) {
-        ev.base = i;
-        r.feed(bytes.substr(i, chunk), ev);
-    }
-    return ev.log;
+    return read_in_chunks(r, ev, bytes, chunk);
 }
 
-struct Session {
-    EventBus bus;
-    AppClock clock;
-    std::unique_ptr<StreamConsumer> c;
+struct Session : ConsumerFeed {
     std::vector<AmqpTransaction> tx;
-    std::uint64_t frame = 0;
-    Session() {
-        bus.subscribe<&Session::on_amqp>(this);
-        AppEndpoints ep;
-        const std::uint8_t cl[4] = {10, 0, 0, 2}, sv[4] = {10, 0, 0, 9};
-        ep.client = IpAddress::v4(cl);
-        ep.server = IpAddress::v4(sv);
-        ep.client_port = 40000;
-        ep.server_port = 5672;
-        ep.flow_id = 1;
-        const AppProtocol* p = app_protocol_for_port(5672);
-        REQUIRE(p);
-        c = p->make(ep, AppContext{bus, clock});
-    }
+    Session() : ConsumerFeed(5672) { bus.subscribe<&Session::on_amqp>(this); }
     void on_amqp(const AmqpTransaction& t) { tx.push_back(t); }
-    void send(int dir, std::string_view s, double ts, std::size_t chunk = 0) {
-        if (!chunk) chunk = s.size();
-        for (std::size_t i = 0; i < s.size(); i += chunk) {
-            clock.where = {0, ++frame};
-            clock.ts = ts;
-            const std::string_view part = s.substr(i, chunk);
-            c->on_data(dir, Bytes(reinterpret_cast<const std::uint8_t*>(part.data()), part.size()));
-        }
-    }
     // Protocol header to open-ok, with a heartbeat of `hb` seconds.
     void open(unsigned hb, double ts, std::size_t chunk = 0) {
         send(0, kProto, ts, chunk);

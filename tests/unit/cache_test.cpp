@@ -12,6 +12,7 @@
 #include "dissectors/redis/resp_stream.hpp"
 #include "events/cache_events.hpp"
 #include "flow/flow.hpp"
+#include "framer_feed.hpp"
 #include "rules_helpers.hpp"
 
 using namespace netdx;
@@ -34,32 +35,20 @@ struct RespLog final : RespEvents {
 std::vector<std::string> resp_read(std::string_view bytes, bool client, std::size_t chunk) {
     RespReader r(client);
     RespLog ev;
-    for (std::size_t i = 0; i < bytes.size(); i += chunk) {
-        ev.base = i;
-        r.feed(bytes.substr(i, chunk), ev);
-    }
-    return ev.log;
+    return read_in_chunks(r, ev, bytes, chunk);
 }
 
-struct McLog final : MemcacheEvents {
-    std::vector<std::string> log;
-    std::size_t base = 0;
-    void message_start(std::size_t at) override { log.push_back("start@" + std::to_string(base + at)); }
+struct McLog final : FramerLog<MemcacheEvents> {
     void line(const MemcacheLine& l, std::string_view data, std::int64_t len) override {
         log.push_back(fmt::format("{}|{}|{}", l.line, data, len));
     }
-    void message_end(std::size_t at) override { log.push_back("end@" + std::to_string(base + at)); }
     void malformed(MemcacheAnomaly a) override { log.push_back(memcache_anomaly_name(a)); }
 };
 
 std::vector<std::string> mc_read(std::string_view bytes, bool client, std::size_t chunk) {
     MemcacheReader r(client);
     McLog ev;
-    for (std::size_t i = 0; i < bytes.size(); i += chunk) {
-        ev.base = i;
-        r.feed(bytes.substr(i, chunk), ev);
-    }
-    return ev.log;
+    return read_in_chunks(r, ev, bytes, chunk);
 }
 
 const std::string kRedisReplies =

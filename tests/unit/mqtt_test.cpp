@@ -11,6 +11,7 @@
 #include "dissectors/mqtt/mqtt_stream.hpp"
 #include "events/mqtt_events.hpp"
 #include "flow/flow.hpp"
+#include "framer_feed.hpp"
 #include "rules_helpers.hpp"
 
 using namespace netdx;
@@ -51,56 +52,23 @@ std::string suback(unsigned id, std::uint8_t code, int version) {
     return pkt(0x90, u16(id) + (version == 5 ? std::string(1, '\0') : "") + static_cast<char>(code));
 }
 
-struct Log final : MqttEvents {
-    std::vector<std::string> log;
-    std::size_t base = 0;
-    void message_start(std::size_t at) override { log.push_back("start@" + std::to_string(base + at)); }
+struct Log final : FramerLog<MqttEvents> {
     void message(const MqttMessage& m) override {
         log.push_back(fmt::format("{}:{}:{}{}", m.type(), m.length, m.body.size(), m.body_cut ? "~" : ""));
     }
-    void message_end(std::size_t at) override { log.push_back("end@" + std::to_string(base + at)); }
     void malformed(MqttAnomaly a) override { log.push_back(mqtt_anomaly_name(a)); }
 };
 
 std::vector<std::string> read(std::string_view bytes, std::size_t chunk) {
     MqttReader r;
     Log ev;
-    for (std::size_t i = 0; i < bytes.size(); i += chunk) {
-        ev.base = i;
-        r.feed(bytes.substr(i, chunk), ev);
-    }
-    return ev.log;
+    return read_in_chunks(r, ev, bytes, chunk);
 }
 
-struct Session {
-    EventBus bus;
-    AppClock clock;
-    std::unique_ptr<StreamConsumer> c;
+struct Session : ConsumerFeed {
     std::vector<MqttTransaction> tx;
-    std::uint64_t frame = 0;
-    Session() {
-        bus.subscribe<&Session::on_mqtt>(this);
-        AppEndpoints ep;
-        const std::uint8_t cl[4] = {10, 0, 0, 2}, sv[4] = {10, 0, 0, 9};
-        ep.client = IpAddress::v4(cl);
-        ep.server = IpAddress::v4(sv);
-        ep.client_port = 40000;
-        ep.server_port = 1883;
-        ep.flow_id = 1;
-        const AppProtocol* p = app_protocol_for_port(1883);
-        REQUIRE(p);
-        c = p->make(ep, AppContext{bus, clock});
-    }
+    Session() : ConsumerFeed(1883) { bus.subscribe<&Session::on_mqtt>(this); }
     void on_mqtt(const MqttTransaction& t) { tx.push_back(t); }
-    void send(int dir, std::string_view s, double ts, std::size_t chunk = 0) {
-        if (!chunk) chunk = s.size();
-        for (std::size_t i = 0; i < s.size(); i += chunk) {
-            clock.where = {0, ++frame};
-            clock.ts = ts;
-            const std::string_view part = s.substr(i, chunk);
-            c->on_data(dir, Bytes(reinterpret_cast<const std::uint8_t*>(part.data()), part.size()));
-        }
-    }
 };
 
 }  // namespace

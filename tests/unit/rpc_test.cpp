@@ -13,6 +13,7 @@
 #include "dissectors/rpc/rpc_stream.hpp"
 #include "events/rpc_events.hpp"
 #include "flow/flow.hpp"
+#include "framer_feed.hpp"
 #include "rules_helpers.hpp"
 
 using namespace netdx;
@@ -51,27 +52,19 @@ std::string record(const std::string& msg, std::size_t step = 0) {
     return out;
 }
 
-struct Log final : RpcEvents {
-    std::vector<std::string> log;
-    std::size_t base = 0;
-    void message_start(std::size_t at) override { log.push_back("start@" + std::to_string(base + at)); }
+struct Log final : FramerLog<RpcEvents> {
     void message(const RpcRecord& r) override {
         const RpcHeader h = rpc_header(r.body);
         log.push_back(fmt::format("xid={:x} type={} len={} kept={} frags={}{}", h.xid, h.msg_type, r.length,
                                   r.body.size(), r.fragments, r.cut ? "~" : ""));
     }
-    void message_end(std::size_t at) override { log.push_back("end@" + std::to_string(base + at)); }
     void malformed(RpcAnomaly a) override { log.push_back(rpc_anomaly_name(a)); }
 };
 
 std::vector<std::string> read(std::string_view bytes, std::size_t chunk) {
     RpcReader r;
     Log ev;
-    for (std::size_t i = 0; i < bytes.size(); i += chunk) {
-        ev.base = i;
-        r.feed(bytes.substr(i, chunk), ev);
-    }
-    return ev.log;
+    return read_in_chunks(r, ev, bytes, chunk);
 }
 
 IpAddress v4(std::uint8_t d) {
@@ -79,34 +72,10 @@ IpAddress v4(std::uint8_t d) {
     return IpAddress::v4(b);
 }
 
-struct Session {
-    EventBus bus;
-    AppClock clock;
-    std::unique_ptr<StreamConsumer> c;
+struct Session : ConsumerFeed {
     std::vector<RpcCall> calls;
-    std::uint64_t frame = 0;
-    Session() {
-        bus.subscribe<&Session::on_call>(this);
-        AppEndpoints ep;
-        ep.client = v4(2);
-        ep.server = v4(9);
-        ep.client_port = 800;
-        ep.server_port = 2049;
-        ep.flow_id = 1;
-        const AppProtocol* p = app_protocol_for_port(2049);
-        REQUIRE(p);
-        c = p->make(ep, AppContext{bus, clock});
-    }
+    Session() : ConsumerFeed(2049, 800) { bus.subscribe<&Session::on_call>(this); }
     void on_call(const RpcCall& t) { calls.push_back(t); }
-    void send(int dir, std::string_view s, double ts, std::size_t chunk = 0) {
-        if (!chunk) chunk = s.size();
-        for (std::size_t i = 0; i < s.size(); i += chunk) {
-            clock.where = {0, ++frame};
-            clock.ts = ts;
-            const std::string_view part = s.substr(i, chunk);
-            c->on_data(dir, Bytes(reinterpret_cast<const std::uint8_t*>(part.data()), part.size()));
-        }
-    }
 };
 
 }  // namespace
