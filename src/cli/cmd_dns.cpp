@@ -2,11 +2,11 @@
 // retransmitted, TC + TCP retry, unsolicited) and, with --dhcp, DHCP exchanges.
 #include <fmt/format.h>
 
-#include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/open_reading_source.hpp"
 #include "cli/source_options.hpp"
 #include "core/exit_codes.hpp"
 #include "core/format_addr.hpp"
@@ -227,23 +227,8 @@ private:
 };
 
 int run_dns(DnsArgs& a) {
-    if (std::string err = finish_source_options(a.source); !err.empty()) {
-        fmt::print(stderr, "netdx dns: {}\n", err);
-        return code(ExitCode::Usage);
-    }
     std::unique_ptr<PacketSource> src;
-    try {
-        src = PacketSource::open(a.source.opts);
-    } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "netdx dns: {}\n", e.what());
-        return code(ExitCode::Usage);
-    } catch (const CaptureError& e) {
-        fmt::print(stderr, "netdx: {}\n", e.what());
-        return code(e.code());
-    }
-    if (int rc = relinquish_privileges(*src, a.source, "dns")) return rc;
-    if (src->live()) stop_on_signals(src.get());
-    std::signal(SIGPIPE, SIG_IGN);
+    if (int rc = open_reading_source(a.source, "dns", src)) return rc;
 
     Printer printer(a.format == "json");
     DnsTrackerOptions dopts;

@@ -4,12 +4,12 @@
 // is made of (src/log/) and is written once the pipeline has ended.
 #include <fmt/format.h>
 
-#include <csignal>
 #include <cstdio>
 #include <system_error>
 
 #include "analysis/pipeline.hpp"
 #include "cli/commands.hpp"
+#include "cli/open_reading_source.hpp"
 #include "cli/source_options.hpp"
 #include "events/event_bus.hpp"
 #include "log/transaction_log.hpp"
@@ -26,29 +26,13 @@ struct LogArgs {
 };
 
 int run_log(LogArgs& a) {
-    if (std::string err = finish_source_options(a.source); !err.empty()) {
-        fmt::print(stderr, "netdx log: {}\n", err);
-        return code(ExitCode::Usage);
-    }
     std::unique_ptr<TransactionLog> log = make_transaction_log(a.type, a.max_rows);
     if (!log) {  // the option check lists the names; this is a safety net
         fmt::print(stderr, "netdx log: no log type {}\n", a.type);
         return code(ExitCode::Usage);
     }
     std::unique_ptr<PacketSource> src;
-    try {
-        a.source.opts.promiscuous = !a.source.no_promiscuous;
-        src = PacketSource::open(a.source.opts);
-    } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "netdx log: {}\n", e.what());
-        return code(ExitCode::Usage);
-    } catch (const CaptureError& e) {
-        fmt::print(stderr, "netdx: {}\n", e.what());
-        return code(e.code());
-    }
-    if (int rc = relinquish_privileges(*src, a.source, "log")) return rc;
-    if (src->live()) stop_on_signals(src.get());
-    std::signal(SIGPIPE, SIG_IGN);
+    if (int rc = open_reading_source(a.source, "log", src)) return rc;
 
     EventBus bus;
     log->subscribe(bus);

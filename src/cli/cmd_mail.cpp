@@ -3,12 +3,12 @@
 // runs, so the messages listed are the MailMessage events the rules read.
 #include <fmt/format.h>
 
-#include <csignal>
 #include <cstdio>
 #include <system_error>
 
 #include "analysis/pipeline.hpp"
 #include "cli/commands.hpp"
+#include "cli/open_reading_source.hpp"
 #include "cli/source_options.hpp"
 #include "events/event_bus.hpp"
 #include "mail/mail_log.hpp"
@@ -24,24 +24,8 @@ struct MailArgs {
 };
 
 int run_mail(MailArgs& a) {
-    if (std::string err = finish_source_options(a.source); !err.empty()) {
-        fmt::print(stderr, "netdx mail: {}\n", err);
-        return code(ExitCode::Usage);
-    }
     std::unique_ptr<PacketSource> src;
-    try {
-        a.source.opts.promiscuous = !a.source.no_promiscuous;
-        src = PacketSource::open(a.source.opts);
-    } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "netdx mail: {}\n", e.what());
-        return code(ExitCode::Usage);
-    } catch (const CaptureError& e) {
-        fmt::print(stderr, "netdx: {}\n", e.what());
-        return code(e.code());
-    }
-    if (int rc = relinquish_privileges(*src, a.source, "mail")) return rc;
-    if (src->live()) stop_on_signals(src.get());
-    std::signal(SIGPIPE, SIG_IGN);
+    if (int rc = open_reading_source(a.source, "mail", src)) return rc;
 
     EventBus bus;
     MailLog log(a.max_messages);

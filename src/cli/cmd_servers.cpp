@@ -4,12 +4,12 @@
 // service instead of a rules engine judging them.
 #include <fmt/format.h>
 
-#include <csignal>
 #include <cstdio>
 #include <system_error>
 
 #include "analysis/pipeline.hpp"
 #include "cli/commands.hpp"
+#include "cli/open_reading_source.hpp"
 #include "cli/source_options.hpp"
 #include "events/event_bus.hpp"
 #include "servers/server_table.hpp"
@@ -27,24 +27,8 @@ struct ServersArgs {
 };
 
 int run_servers(ServersArgs& a) {
-    if (std::string err = finish_source_options(a.source); !err.empty()) {
-        fmt::print(stderr, "netdx servers: {}\n", err);
-        return code(ExitCode::Usage);
-    }
     std::unique_ptr<PacketSource> src;
-    try {
-        a.source.opts.promiscuous = !a.source.no_promiscuous;
-        src = PacketSource::open(a.source.opts);
-    } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "netdx servers: {}\n", e.what());
-        return code(ExitCode::Usage);
-    } catch (const CaptureError& e) {
-        fmt::print(stderr, "netdx: {}\n", e.what());
-        return code(e.code());
-    }
-    if (int rc = relinquish_privileges(*src, a.source, "servers")) return rc;
-    if (src->live()) stop_on_signals(src.get());
-    std::signal(SIGPIPE, SIG_IGN);
+    if (int rc = open_reading_source(a.source, "servers", src)) return rc;
 
     EventBus bus;
     ServerTable table(a.max_servers);
