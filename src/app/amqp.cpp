@@ -97,17 +97,12 @@ private:
     };
 
     AmqpTransaction event(AmqpKind kind, std::uint16_t channel) const {
-        AmqpTransaction t;
+        auto t = transaction_here<AmqpTransaction>(ep_, ctx_.clock);
         t.kind = kind;
-        set_endpoints(t, ep_);
         t.vhost = vhost_;
         t.user = user_;
         t.channel = channel;
         t.heartbeat = heartbeat_;
-        t.where = ctx_.clock.where;
-        t.ts = ctx_.clock.ts;
-        t.request_frame = ctx_.clock.where;
-        t.request_ts = ctx_.clock.ts;
         return t;
     }
 

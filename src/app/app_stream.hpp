@@ -45,6 +45,18 @@ void set_endpoints(Event& e, const AppEndpoints& ep) {
     e.flow_id = ep.flow_id;
 }
 
+// A transaction started by the frame being processed: the flow's endpoints,
+// and that frame and time both as its request's and as where it was seen (an
+// answer moves where/ts later; an unanswered one still points at its request).
+template <typename Transaction>
+Transaction transaction_here(const AppEndpoints& ep, const AppClock& clock) {
+    Transaction t;
+    set_endpoints(t, ep);
+    t.request_frame = t.where = clock.where;
+    t.request_ts = t.ts = clock.ts;
+    return t;
+}
+
 // A consumer publishes its transactions (src/events/<proto>_events.hpp) on
 // the bus: bus.publish(transaction). Rules and the live view subscribe to the
 // types they read.

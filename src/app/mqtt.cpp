@@ -60,16 +60,11 @@ private:
     using Queue = std::deque<MqttTransaction>;
 
     MqttTransaction request(MqttKind kind) const {
-        MqttTransaction t;
+        auto t = transaction_here<MqttTransaction>(ep_, ctx_.clock);
         t.kind = kind;
-        set_endpoints(t, ep_);
         t.version = version_;
         t.client_id = client_id_;
         t.username = username_;
-        t.request_frame = ctx_.clock.where;
-        t.request_ts = ctx_.clock.ts;
-        t.where = ctx_.clock.where;
-        t.ts = ctx_.clock.ts;
         return t;
     }
     static void wait(Queue& q, MqttTransaction t) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "events/app_flow_fields.hpp"
 #include "events/common.hpp"
 
 namespace netdx {
@@ -29,12 +30,10 @@ enum class AmqpOutcome : std::uint8_t {
     NotConfirmed,    // published outside confirm mode: nothing to wait for
 };
 
-struct AmqpTransaction : EventBase {  // where/ts: the answer (the request when none)
+// server: the broker; where/ts: the answer (the request when none).
+struct AmqpTransaction : EventBase, AppFlowFields {
     AmqpKind kind = AmqpKind::Open;
     AmqpOutcome outcome = AmqpOutcome::Ok;
-    IpAddress client, server;  // server: the broker
-    std::uint16_t client_port = 0, server_port = 0;
-    std::uint64_t flow_id = 0;
     std::string vhost;            // connection.open's
     std::string user;             // PLAIN's user name (never the password)
     std::uint16_t channel = 0;

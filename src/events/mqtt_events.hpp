@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "events/app_flow_fields.hpp"
 #include "events/common.hpp"
 
 namespace netdx {
@@ -21,12 +22,10 @@ enum class MqttOutcome : std::uint8_t {
     Unanswered,  // the connection ended (or the capture did) before the answer
 };
 
-struct MqttTransaction : EventBase {  // where/ts: the answer (the request when unanswered)
+// server: the broker; where/ts: the answer (the request when unanswered).
+struct MqttTransaction : EventBase, AppFlowFields {
     MqttKind kind = MqttKind::Connect;
     MqttOutcome outcome = MqttOutcome::Ok;
-    IpAddress client, server;  // server: the broker
-    std::uint16_t client_port = 0, server_port = 0;
-    std::uint64_t flow_id = 0;
     std::uint8_t version = 0;      // the CONNECT's protocol level (4: 3.1.1, 5: 5); 0 unseen
     std::string client_id;         // the CONNECT's, escaped, capped
     std::string username;          // the CONNECT's (never the password)

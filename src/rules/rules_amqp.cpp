@@ -22,16 +22,11 @@
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
+#include "rules/service_key.hpp"
 
 namespace netdx {
 
 namespace {
-
-struct BrokerKey {
-    IpAddress ip;
-    std::uint16_t port = 0;
-    auto operator<=>(const BrokerKey&) const = default;
-};
 
 struct Group {
     std::uint64_t count = 0;
@@ -87,7 +82,7 @@ public:
     void subscribe(EventBus& bus) override { bus.subscribe<&AmqpRules::on_amqp>(this); }
 
     void on_amqp(const AmqpTransaction& t) {
-        const BrokerKey k{t.server, t.server_port};
+        const ServiceKey k{t.server, t.server_port};
         switch (t.kind) {
             case AmqpKind::ConnectionClose:
                 if (!t.by_broker || t.outcome != AmqpOutcome::Error) return;
@@ -130,9 +125,9 @@ public:
     }
 
 private:
-    static std::string broker_str(const BrokerKey& k) { return endpoint_str(k.ip, k.port); }
+    static std::string broker_str(const ServiceKey& k) { return endpoint_str(k.ip, k.port); }
 
-    static void fill(Finding& f, const BrokerKey& k, const Group& g) {
+    static void fill(Finding& f, const ServiceKey& k, const Group& g) {
         f.hosts.push_back(ip_str(k.ip));
         for (const IpAddress& c : g.clients)
             if (c != k.ip) f.hosts.push_back(ip_str(c));
@@ -142,7 +137,7 @@ private:
         f.evidence = g.ev;
     }
 
-    static void closes(FinishContext& ctx, std::string_view id, double min, const BrokerKey& k, std::uint16_t code,
+    static void closes(FinishContext& ctx, std::string_view id, double min, const ServiceKey& k, std::uint16_t code,
                        const Group& g) {
         if (static_cast<double>(g.count) < min) return;
         Finding f;
@@ -162,7 +157,7 @@ private:
         ctx.sink.raise(id, std::move(f));
     }
 
-    void unconfirmed(FinishContext& ctx, const BrokerKey& k, bool nacked, const Group& g) const {
+    void unconfirmed(FinishContext& ctx, const ServiceKey& k, bool nacked, const Group& g) const {
         if (static_cast<double>(g.count) < min_unconfirmed_) return;
         Finding f;
         f.key = fmt::format("{} {}", broker_str(k), nacked ? "nacked" : "unconfirmed");
@@ -177,7 +172,7 @@ private:
         ctx.sink.raise("amqp.publish_unconfirmed", std::move(f));
     }
 
-    void heartbeat(FinishContext& ctx, const BrokerKey& k, bool client, const Group& g) const {
+    void heartbeat(FinishContext& ctx, const ServiceKey& k, bool client, const Group& g) const {
         if (static_cast<double>(g.count) < min_heartbeat_) return;
         Finding f;
         f.key = fmt::format("{} {}", broker_str(k), client ? "clients" : "broker");
@@ -194,8 +189,8 @@ private:
     }
 
     double min_refused_, min_closed_, min_channel_, min_unconfirmed_, min_heartbeat_;
-    BoundedMap<std::pair<BrokerKey, std::uint16_t>, Group> refused_, closed_, channels_;
-    BoundedMap<std::pair<BrokerKey, bool>, Group> unconfirmed_, heartbeats_;
+    BoundedMap<std::pair<ServiceKey, std::uint16_t>, Group> refused_, closed_, channels_;
+    BoundedMap<std::pair<ServiceKey, bool>, Group> unconfirmed_, heartbeats_;
 };
 
 }  // namespace

@@ -24,18 +24,13 @@
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
+#include "rules/service_key.hpp"
 
 namespace netdx {
 
 namespace {
 
 constexpr std::size_t kKeep = 8;  // names listed per finding
-
-struct ServerKey {
-    IpAddress ip;
-    std::uint16_t port = 0;
-    auto operator<=>(const ServerKey&) const = default;
-};
 
 struct Group {
     std::uint64_t count = 0;
@@ -61,12 +56,12 @@ struct Group {
 
 struct Loop {
     std::set<std::uint32_t> hops;  // distinct Received counts (capped)
-    std::map<ServerKey, std::uint32_t> seen;  // per server: the Received count it first had (capped)
+    std::map<ServiceKey, std::uint32_t> seen;  // per server: the Received count it first had (capped)
     bool returned = false;         // a server had it again with another count
     std::uint64_t relays = 0;
     std::uint32_t max_received = 0;
     double first = 0, last = 0;
-    std::set<ServerKey> servers;
+    std::set<ServiceKey> servers;
     std::string subject;
     Evidence ev;
 };
@@ -133,9 +128,9 @@ public:
     }
 
     void on_mail(const MailMessage& m) {
-        const ServerKey server{m.server, m.server_port};
+        const ServiceKey server{m.server, m.server_port};
         if (m.protocol == MailProtocol::Smtp) loop(m, server);
-        const ServerKey host{m.server, 0};
+        const ServiceKey host{m.server, 0};
         exec(m, host);
         if (!m.problems.empty()) {
             if (Group* g = mime_.get(host)) {
@@ -159,7 +154,7 @@ public:
     }
 
 private:
-    void loop(const MailMessage& m, const ServerKey& server) {
+    void loop(const MailMessage& m, const ServiceKey& server) {
         const bool too_many = static_cast<double>(m.received) > max_received_;
         if (m.message_id.empty() && !too_many) return;
         // Without a Message-ID only the Received count can tell.
@@ -181,7 +176,7 @@ private:
         l->ev.add(m.last_frame);
     }
 
-    void exec(const MailMessage& m, const ServerKey& server) {
+    void exec(const MailMessage& m, const ServiceKey& server) {
         for (const MailPart& p : m.parts) {
             if (!p.attachment || !executable_name(p.filename)) continue;
             Group* g = exec_.get(server);
@@ -193,7 +188,7 @@ private:
         }
     }
 
-    static void fill(Finding& f, const ServerKey& k, const Group& g) {
+    static void fill(Finding& f, const ServiceKey& k, const Group& g) {
         f.hosts.push_back(ip_str(k.ip));
         for (const IpAddress& c : g.clients)
             if (c != k.ip) f.hosts.push_back(ip_str(c));
@@ -206,7 +201,7 @@ private:
         return join(g.kinds, [](const auto& p) { return fmt::format("{} x{}", p.first, p.second); });
     }
 
-    void size_finding(FinishContext& ctx, const ServerKey& k, const Group& g) {
+    void size_finding(FinishContext& ctx, const ServiceKey& k, const Group& g) {
         if (static_cast<double>(g.count) < min_size_) return;
         Finding f;
         f.key = endpoint_str(k.ip, k.port);
@@ -228,8 +223,8 @@ private:
                                join(l.hops, [](std::uint32_t n) { return std::to_string(n); }),
                                l.returned ? " (it came back to a server that had relayed it)" : "",
                                l.subject.empty() ? std::string("(none)") : l.subject,
-                               join(l.servers, [](const ServerKey& s) { return endpoint_str(s.ip, s.port); }));
-        for (const ServerKey& s : l.servers) f.hosts.push_back(ip_str(s.ip));
+                               join(l.servers, [](const ServiceKey& s) { return endpoint_str(s.ip, s.port); }));
+        for (const ServiceKey& s : l.servers) f.hosts.push_back(ip_str(s.ip));
         f.first_ts = l.first;
         f.last_ts = l.last;
         f.figures = {{"relays", static_cast<double>(l.relays), ""},
@@ -238,7 +233,7 @@ private:
         ctx.sink.raise("mail.loop", std::move(f));
     }
 
-    void exec_finding(FinishContext& ctx, const ServerKey& k, const Group& g) {
+    void exec_finding(FinishContext& ctx, const ServiceKey& k, const Group& g) {
         if (static_cast<double>(g.count) < min_exec_) return;
         Finding f;
         f.key = ip_str(k.ip);
@@ -249,7 +244,7 @@ private:
         ctx.sink.raise("mail.executable_attachment", std::move(f));
     }
 
-    void mime_finding(FinishContext& ctx, const ServerKey& k, const Group& g) {
+    void mime_finding(FinishContext& ctx, const ServiceKey& k, const Group& g) {
         if (static_cast<double>(g.count) < min_mime_) return;
         Finding f;
         f.key = ip_str(k.ip);
@@ -261,7 +256,7 @@ private:
     }
 
     double min_size_, min_relays_, max_received_, min_exec_, min_mime_;
-    BoundedMap<ServerKey, Group> size_, exec_, mime_;
+    BoundedMap<ServiceKey, Group> size_, exec_, mime_;
     BoundedMap<std::string, Loop> loops_{"mail Message-IDs", "mail loops of further messages"};
 };
 

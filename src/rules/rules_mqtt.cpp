@@ -17,16 +17,11 @@
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
+#include "rules/service_key.hpp"
 
 namespace netdx {
 
 namespace {
-
-struct BrokerKey {
-    IpAddress ip;
-    std::uint16_t port = 0;
-    auto operator<=>(const BrokerKey&) const = default;
-};
 
 struct Group {
     std::uint64_t count = 0;
@@ -72,7 +67,7 @@ std::string code_text(const MqttTransaction& t, std::uint8_t code) {
     }
 }
 
-std::string broker_str(const BrokerKey& k) { return endpoint_str(k.ip, k.port); }
+std::string broker_str(const ServiceKey& k) { return endpoint_str(k.ip, k.port); }
 
 class MqttRules final : public Rule {
 public:
@@ -84,7 +79,7 @@ public:
     void subscribe(EventBus& bus) override { bus.subscribe<&MqttRules::on_mqtt>(this); }
 
     void on_mqtt(const MqttTransaction& t) {
-        const BrokerKey k{t.server, t.server_port};
+        const ServiceKey k{t.server, t.server_port};
         if (t.kind == MqttKind::Connect && t.outcome == MqttOutcome::Refused) {
             if (Group* g = refused_.get(k)) g->add(t);
         } else if (t.kind == MqttKind::Subscribe && t.outcome == MqttOutcome::Refused) {
@@ -106,7 +101,7 @@ public:
     }
 
 private:
-    static void hosts(Finding& f, const BrokerKey& k, const Group& g) {
+    static void hosts(Finding& f, const ServiceKey& k, const Group& g) {
         f.hosts.push_back(ip_str(k.ip));
         for (const IpAddress& c : g.clients)
             if (c != k.ip) f.hosts.push_back(ip_str(c));
@@ -118,7 +113,7 @@ private:
         return join(g.codes, [&](const auto& p) { return fmt::format("{} x{}", code_text(t, p.first), p.second); });
     }
 
-    void connect(FinishContext& ctx, const BrokerKey& k, const Group& g) {
+    void connect(FinishContext& ctx, const ServiceKey& k, const Group& g) {
         if (static_cast<double>(g.count) < min_refused_) return;
         Finding f;
         f.key = broker_str(k);
@@ -131,7 +126,7 @@ private:
         ctx.sink.raise("mqtt.connect_refused", std::move(f));
     }
 
-    void subscription(FinishContext& ctx, const BrokerKey& k, const std::string& filter, const Group& g) {
+    void subscription(FinishContext& ctx, const ServiceKey& k, const std::string& filter, const Group& g) {
         if (static_cast<double>(g.count) < min_sub_) return;
         Finding f;
         f.key = fmt::format("{} {}", broker_str(k), filter);
@@ -142,7 +137,7 @@ private:
         ctx.sink.raise("mqtt.subscribe_refused", std::move(f));
     }
 
-    void unacked(FinishContext& ctx, const BrokerKey& k, bool from_broker, const Group& g) {
+    void unacked(FinishContext& ctx, const ServiceKey& k, bool from_broker, const Group& g) {
         if (static_cast<double>(g.count) < min_unacked_) return;
         Finding f;
         f.key = fmt::format("{} {}", broker_str(k), from_broker ? "to clients" : "from clients");
@@ -158,7 +153,7 @@ private:
         ctx.sink.raise("mqtt.publish_unacknowledged", std::move(f));
     }
 
-    static void fill(Finding& f, const BrokerKey& k, const Group& g) {
+    static void fill(Finding& f, const ServiceKey& k, const Group& g) {
         hosts(f, k, g);
         f.first_ts = g.first;
         f.last_ts = g.last;
@@ -167,9 +162,9 @@ private:
     }
 
     double min_refused_, min_sub_, min_unacked_;
-    BoundedMap<BrokerKey, Group> refused_;
-    BoundedMap<std::pair<BrokerKey, std::string>, Group> subs_;
-    BoundedMap<std::pair<BrokerKey, bool>, Group> unacked_;
+    BoundedMap<ServiceKey, Group> refused_;
+    BoundedMap<std::pair<ServiceKey, std::string>, Group> subs_;
+    BoundedMap<std::pair<ServiceKey, bool>, Group> unacked_;
 };
 
 }  // namespace
