@@ -7,10 +7,11 @@
 #include <cstdio>
 #include <system_error>
 
-#include "analysis/pipeline.hpp"
 #include "cli/commands.hpp"
 #include "cli/open_reading_source.hpp"
+#include "cli/pipeline_read.hpp"
 #include "cli/source_options.hpp"
+#include "cli/write_output.hpp"
 #include "events/event_bus.hpp"
 #include "log/transaction_log.hpp"
 
@@ -36,33 +37,20 @@ int run_log(LogArgs& a) {
 
     EventBus bus;
     log->subscribe(bus);
-    Pipeline pipeline(bus, PipelineOptions{});
-    pipeline.begin_file(0, src->live() ? a.source.opts.interface : a.source.opts.file);
-    Packet pkt;
-    std::uint64_t seen = 0;
-    const int rc = for_each_packet(
-        *src, pkt,
-        [&](const Packet& p) {
-            pipeline.packet(p);
-            return !(a.source.count && ++seen >= a.source.count);
-        },
-        [] {});
-    pipeline.end();  // open flows end and waiting transactions are reported
-
-    try {
-        std::vector<LogRow> rows = log->rows();
-        if (a.format == "json") write_log_json(stdout, log->schema(), rows);
-        else write_log_tsv(stdout, log->schema(), rows);
-    } catch (const std::system_error&) {
-        fmt::print(stderr, "netdx log: writing the log failed\n");
-        return code(ExitCode::WriteFailed);
-    }
-    if (log->dropped())
-        fmt::print(stderr, "netdx log: {} lines kept at most: {} more left out\n", log->max_rows(), log->dropped());
-    if (std::fflush(stdout) != 0) {
-        fmt::print(stderr, "netdx log: writing the log failed\n");
-        return code(ExitCode::WriteFailed);
-    }
+    const int rc = read_through_pipeline(*src, a.source, bus);
+    if (int wrc = write_output(
+            "log", "log",
+            [&] {
+                std::vector<LogRow> rows = log->rows();
+                if (a.format == "json") write_log_json(stdout, log->schema(), rows);
+                else write_log_tsv(stdout, log->schema(), rows);
+            },
+            [&] {
+                if (log->dropped())
+                    fmt::print(stderr, "netdx log: {} lines kept at most: {} more left out\n", log->max_rows(),
+                               log->dropped());
+            }))
+        return wrc;
     return rc;
 }
 

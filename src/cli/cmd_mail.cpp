@@ -6,10 +6,11 @@
 #include <cstdio>
 #include <system_error>
 
-#include "analysis/pipeline.hpp"
 #include "cli/commands.hpp"
 #include "cli/open_reading_source.hpp"
+#include "cli/pipeline_read.hpp"
 #include "cli/source_options.hpp"
+#include "cli/write_output.hpp"
 #include "events/event_bus.hpp"
 #include "mail/mail_log.hpp"
 
@@ -30,33 +31,19 @@ int run_mail(MailArgs& a) {
     EventBus bus;
     MailLog log(a.max_messages);
     log.subscribe(bus);
-    Pipeline pipeline(bus, PipelineOptions{});
-    pipeline.begin_file(0, src->live() ? a.source.opts.interface : a.source.opts.file);
-    Packet pkt;
-    std::uint64_t seen = 0;
-    const int rc = for_each_packet(
-        *src, pkt,
-        [&](const Packet& p) {
-            pipeline.packet(p);
-            return !(a.source.count && ++seen >= a.source.count);
-        },
-        [] {});
-    pipeline.end();  // messages of flows still open are reported
-
-    try {
-        if (a.format == "json") write_mail_json(stdout, log);
-        else write_mail_text(stdout, log);
-    } catch (const std::system_error&) {
-        fmt::print(stderr, "netdx mail: writing the list failed\n");
-        return code(ExitCode::WriteFailed);
-    }
-    if (a.format == "json" && log.dropped())
-        fmt::print(stderr, "netdx mail: list full at {} messages: {} more left out\n", log.max_messages(),
-                   log.dropped());
-    if (std::fflush(stdout) != 0) {
-        fmt::print(stderr, "netdx mail: writing the list failed\n");
-        return code(ExitCode::WriteFailed);
-    }
+    const int rc = read_through_pipeline(*src, a.source, bus);
+    if (int wrc = write_output(
+            "mail", "list",
+            [&] {
+                if (a.format == "json") write_mail_json(stdout, log);
+                else write_mail_text(stdout, log);
+            },
+            [&] {
+                if (a.format == "json" && log.dropped())
+                    fmt::print(stderr, "netdx mail: list full at {} messages: {} more left out\n",
+                               log.max_messages(), log.dropped());
+            }))
+        return wrc;
     return rc;
 }
 

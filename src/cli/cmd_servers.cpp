@@ -7,10 +7,11 @@
 #include <cstdio>
 #include <system_error>
 
-#include "analysis/pipeline.hpp"
 #include "cli/commands.hpp"
 #include "cli/open_reading_source.hpp"
+#include "cli/pipeline_read.hpp"
 #include "cli/source_options.hpp"
+#include "cli/write_output.hpp"
 #include "events/event_bus.hpp"
 #include "servers/server_table.hpp"
 #include "servers/servers_report.hpp"
@@ -33,37 +34,24 @@ int run_servers(ServersArgs& a) {
     EventBus bus;
     ServerTable table(a.max_servers);
     table.subscribe(bus);
-    Pipeline pipeline(bus, PipelineOptions{});
-    pipeline.begin_file(0, src->live() ? a.source.opts.interface : a.source.opts.file);
-    Packet pkt;
-    std::uint64_t seen = 0;
     bool first = true;
-    const int rc = for_each_packet(
-        *src, pkt,
-        [&](const Packet& p) {
-            // The timelines start with the capture, not with the first
-            // flow to end (flows are reported when they end).
-            if (first) table.set_origin(p.ts.seconds()), first = false;
-            pipeline.packet(p);
-            return !(a.source.count && ++seen >= a.source.count);
-        },
-        [] {});
-    pipeline.end();  // open flows and transactions still waiting are reported
-
-    try {
-        if (a.format == "json") write_servers_json(stdout, table);
-        else write_servers_text(stdout, table, ServersReportOptions{a.all});
-    } catch (const std::system_error&) {
-        fmt::print(stderr, "netdx servers: writing the table failed\n");
-        return code(ExitCode::WriteFailed);
-    }
-    if (a.format == "json" && table.dropped_events())
-        fmt::print(stderr, "netdx servers: table full at {} servers: {} more left out ({} events)\n",
-                   table.max_servers(), table.dropped_servers(), table.dropped_events());
-    if (std::fflush(stdout) != 0) {
-        fmt::print(stderr, "netdx servers: writing the table failed\n");
-        return code(ExitCode::WriteFailed);
-    }
+    const int rc = read_through_pipeline(*src, a.source, bus, [&](const Packet& p) {
+        // The timelines start with the capture, not with the first flow to
+        // end (flows are reported when they end).
+        if (first) table.set_origin(p.ts.seconds()), first = false;
+    });
+    if (int wrc = write_output(
+            "servers", "table",
+            [&] {
+                if (a.format == "json") write_servers_json(stdout, table);
+                else write_servers_text(stdout, table, ServersReportOptions{a.all});
+            },
+            [&] {
+                if (a.format == "json" && table.dropped_events())
+                    fmt::print(stderr, "netdx servers: table full at {} servers: {} more left out ({} events)\n",
+                               table.max_servers(), table.dropped_servers(), table.dropped_events());
+            }))
+        return wrc;
     return rc;
 }
 
