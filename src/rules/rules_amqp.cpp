@@ -22,6 +22,7 @@
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
+#include "rules/server_finding.hpp"
 #include "rules/service_key.hpp"
 
 namespace netdx {
@@ -127,15 +128,7 @@ public:
 private:
     static std::string broker_str(const ServiceKey& k) { return endpoint_str(k.ip, k.port); }
 
-    static void fill(Finding& f, const ServiceKey& k, const Group& g) {
-        f.hosts.push_back(ip_str(k.ip));
-        for (const IpAddress& c : g.clients)
-            if (c != k.ip) f.hosts.push_back(ip_str(c));
-        f.first_ts = g.first;
-        f.last_ts = g.last;
-        f.figures = {{"count", static_cast<double>(g.count), ""}};
-        f.evidence = g.ev;
-    }
+    static void fill(Finding& f, const ServiceKey& k, const Group& g) { fill_server_finding(f, k.ip, g); }
 
     static void closes(FinishContext& ctx, std::string_view id, double min, const ServiceKey& k, std::uint16_t code,
                        const Group& g) {

@@ -24,6 +24,7 @@
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
+#include "rules/server_finding.hpp"
 #include "rules/service_key.hpp"
 
 namespace netdx {
@@ -188,15 +189,7 @@ private:
         }
     }
 
-    static void fill(Finding& f, const ServiceKey& k, const Group& g) {
-        f.hosts.push_back(ip_str(k.ip));
-        for (const IpAddress& c : g.clients)
-            if (c != k.ip) f.hosts.push_back(ip_str(c));
-        f.first_ts = g.first;
-        f.last_ts = g.last;
-        f.figures = {{"count", static_cast<double>(g.count), ""}};
-        f.evidence = g.ev;
-    }
+    static void fill(Finding& f, const ServiceKey& k, const Group& g) { fill_server_finding(f, k.ip, g); }
     static std::string kinds(const Group& g) {
         return join(g.kinds, [](const auto& p) { return fmt::format("{} x{}", p.first, p.second); });
     }

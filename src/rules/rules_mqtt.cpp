@@ -17,6 +17,7 @@
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
+#include "rules/server_finding.hpp"
 #include "rules/service_key.hpp"
 
 namespace netdx {
@@ -101,11 +102,6 @@ public:
     }
 
 private:
-    static void hosts(Finding& f, const ServiceKey& k, const Group& g) {
-        f.hosts.push_back(ip_str(k.ip));
-        for (const IpAddress& c : g.clients)
-            if (c != k.ip) f.hosts.push_back(ip_str(c));
-    }
     static std::string codes(const Group& g, MqttKind kind, std::uint8_t version) {
         MqttTransaction t;
         t.kind = kind;
@@ -153,13 +149,7 @@ private:
         ctx.sink.raise("mqtt.publish_unacknowledged", std::move(f));
     }
 
-    static void fill(Finding& f, const ServiceKey& k, const Group& g) {
-        hosts(f, k, g);
-        f.first_ts = g.first;
-        f.last_ts = g.last;
-        f.figures = {{"count", static_cast<double>(g.count), ""}};
-        f.evidence = g.ev;
-    }
+    static void fill(Finding& f, const ServiceKey& k, const Group& g) { fill_server_finding(f, k.ip, g); }
 
     double min_refused_, min_sub_, min_unacked_;
     BoundedMap<ServiceKey, Group> refused_;

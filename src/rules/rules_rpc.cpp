@@ -19,6 +19,7 @@
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
 #include "rules/rules_all.hpp"
+#include "rules/server_finding.hpp"
 
 namespace netdx {
 
@@ -145,15 +146,7 @@ private:
         ctx.sink.raise("rpc.unanswered", std::move(f));
     }
 
-    static void fill(Finding& f, const Key& k, const Group& g) {
-        f.hosts.push_back(ip_str(k.server));
-        for (const IpAddress& c : g.clients)
-            if (c != k.server) f.hosts.push_back(ip_str(c));
-        f.first_ts = g.first;
-        f.last_ts = g.last;
-        f.figures = {{"count", static_cast<double>(g.count), ""}};
-        f.evidence = g.ev;
-    }
+    static void fill(Finding& f, const Key& k, const Group& g) { fill_server_finding(f, k.server, g); }
 
     double min_error_, min_mismatch_, min_unanswered_;
     BoundedMap<Key, Group> errors_, mismatch_, unanswered_;
