@@ -67,6 +67,8 @@ void parse_fields(std::string_view rest, HttpHead& h) {
             h.user_agent = value;
         } else if (iequals(name, "content-encoding")) {
             h.content_encoding = value;
+        } else if (iequals(name, "content-type")) {
+            h.content_type = value;
         } else if (iequals(name, "content-length")) {
             if (value.empty() || value.size() > 18) {
                 h.problem = "invalid Content-Length";

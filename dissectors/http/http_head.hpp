@@ -20,6 +20,7 @@ struct HttpHead {
     std::string_view host;
     std::string_view user_agent;  // empty if none
     std::string_view content_encoding;  // as sent (trimmed), empty if none
+    std::string_view content_type;      // as sent (trimmed), empty if none
     bool chunked = false;
     bool has_length = false;
     std::uint64_t length = 0;

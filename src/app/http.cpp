@@ -1,7 +1,8 @@
 // HTTP/1.x over reassembled TCP: frames each direction into header blocks and
 // bodies (Content-Length, chunked, until close; none for HEAD, 1xx, 204, 304),
 // pairs responses with requests in order (pipelining) and emits one
-// HttpTransaction per response and per request left unanswered. A gap inside
+// HttpTransaction per response and per request left unanswered (the
+// XML-RPC/JSON-RPC calls in the bodies are webrpc_calls.hpp's). A gap inside
 // a body of known length is skipped; any other gap, or a message that does
 // not parse, ends the reading of the flow (reported once): which response
 // answers which request can no longer be known.
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "app/app_stream.hpp"
+#include "app/webrpc_calls.hpp"
 #include "dissectors/http/http_stream.hpp"
 #include "core/escape.hpp"
 #include "events/http_events.hpp"
@@ -34,15 +36,20 @@ std::string capped_escaped(std::string_view s, std::size_t cap) {
 // the packet view); this consumer pairs the heads it reports.
 class HttpConsumer final : public StreamConsumer, public HttpStreamEvents {
 public:
-    HttpConsumer(const AppEndpoints& ep, AppContext ctx) : ep_(ep), ctx_(ctx), stream_(ep.client_dir, *this) {}
+    HttpConsumer(const AppEndpoints& ep, AppContext ctx)
+        : ep_(ep), ctx_(ctx), stream_(ep.client_dir, *this), rpc_(ep, ctx) {}
 
     void on_data(int dir, Bytes data) override {
         stream_.feed(dir, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
     }
-    void on_gap(int dir, std::uint64_t len) override { stream_.gap(dir, len); }
+    void on_gap(int dir, std::uint64_t len) override {
+        rpc_.gap(dir);
+        stream_.gap(dir, len);
+    }
 
     void on_close(EndReason why) override {
         stream_.close();
+        rpc_.close(why == EndReason::Open);
         for (Request& r : pending_) emit_request_only(r, HttpEnd::Unanswered, why == EndReason::Open);
         pending_.clear();
     }
@@ -61,13 +68,18 @@ private:
         r.host = capped_escaped(h.host, kHttpFieldCap);
         r.user_agent = capped_escaped(h.user_agent, kHttpUserAgentCap);
         r.minor = h.version_minor;
+        rpc_.request(h);
     }
+
+    void body(int dir, std::string_view data) override { rpc_.body(dir, data); }
+    void message_end(int dir, std::size_t /*at*/) override { rpc_.message_end(dir); }
 
     void response(const HttpHead& h) override {
         if (h.status < 200 && h.status != 101) {  // interim: the final response follows
             if (!pending_.empty()) ++pending_.front().interim;
             return;
         }
+        rpc_.response(h);
         HttpTransaction t = base();
         t.where = ctx_.clock.where;
         t.ts = ctx_.clock.ts;
@@ -97,6 +109,7 @@ private:
         t.ts = ctx_.clock.ts;
         t.problem = fmt::format("{} ({} request(s) were waiting)", what, pending_.size());
         pending_.clear();
+        rpc_.stop();
         ctx_.bus.publish(t);
     }
 
@@ -133,6 +146,7 @@ private:
     AppContext ctx_;
     HttpStream stream_;
     std::deque<Request> pending_;
+    WebRpcCalls rpc_;
 };
 
 std::unique_ptr<StreamConsumer> make_http(const AppEndpoints& ep, AppContext ctx) {

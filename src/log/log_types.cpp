@@ -9,6 +9,7 @@
 #include "log/ssh_log.hpp"
 #include "log/tls_log.hpp"
 #include "log/transaction_log.hpp"
+#include "log/webrpc_log.hpp"
 
 namespace netdx {
 
@@ -35,6 +36,8 @@ constexpr LogType kTypes[] = {
     {"dhcp", make<DhcpLog>},
     {"pop3", make<Pop3Log>},
     {"imap", make<ImapLog>},
+    {"xmlrpc", make<XmlRpcLog>},
+    {"jsonrpc", make<JsonRpcLog>},
 };
 
 }  // namespace

@@ -9,8 +9,7 @@
 #include <optional>
 #include <system_error>
 
-#include <zlib.h>
-
+#include "core/inflate.hpp"
 #include "dissectors/http/http_stream.hpp"
 #include "dissectors/registry.hpp"
 #include "flow/flow.hpp"
@@ -40,24 +39,9 @@ constexpr unsigned kMaxDup = 1000;
 // takes gzip and zlib; deflate is also tried raw, as tshark does. nullopt:
 // not decodable, or over the cap once decoded.
 std::optional<std::string> inflate_body(std::string_view in, bool raw) {
-    z_stream z{};
-    if (inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS + 32) != Z_OK) return std::nullopt;
-    std::string out;
-    char buf[16384];
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        z.next_out = reinterpret_cast<Bytef*>(buf);
-        z.avail_out = sizeof buf;
-        rc = inflate(&z, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - z.avail_out);
-        if (out.size() > kExportObjectCap) rc = Z_MEM_ERROR;
-        if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // input ended early
-    }
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END) return std::nullopt;
-    return out;
+    Inflated r = inflate_bounded(in, raw, kExportObjectCap);
+    if (!r.complete) return std::nullopt;
+    return std::move(r.out);
 }
 
 bool token_is(std::string_view v, std::string_view want) {

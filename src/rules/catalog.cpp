@@ -126,6 +126,8 @@ constexpr ParamDef kAmqpHeartbeat[] = {{"min_count", "1", "connections with a si
 constexpr ParamDef kRpcError[] = {{"min_count", "1", "refused calls of one kind to one program at one server"}};
 constexpr ParamDef kRpcMismatch[] = {{"min_count", "1", "PROG_MISMATCH replies for one program at one server"}};
 constexpr ParamDef kRpcUnanswered[] = {{"min_count", "1", "unanswered calls to one program at one server"}};
+constexpr ParamDef kXmlRpcFault[] = {{"min_count", "1", "fault replies to one method with one faultCode at one server"}};
+constexpr ParamDef kJsonRpcError[] = {{"min_count", "1", "error replies to one method with one error code at one server"}};
 constexpr ParamDef kMemcachedErrors[] = {{"min_count", "1", "error replies of one kind from one memcached server"}};
 constexpr ParamDef kCacheHitRatio[] = {
     {"min_lookups", "20", "lookups (GET/MGET/HGET, get/gets keys) needed to judge a server"},
@@ -384,6 +386,25 @@ const FindingDef kDefs[] = {
      "Check the server process (rpcinfo -t/-u SERVER PROGRAM VERSION), its load and any firewall between; for "
      "UDP, lost fragments of large datagrams (NFS over UDP with big rsize/wsize) are a classic cause.",
      kRpcUnanswered},
+    {"xmlrpc.fault", "application", S::Warning, "XML-RPC calls answered with a fault",
+     "An XML-RPC server (a POST of <methodCall> over HTTP) answered <fault> with a faultCode and faultString: the "
+     "call failed, although HTTP says 200 OK, so HTTP error counts miss it. Python's xmlrpc.server uses code 1 for "
+     "an unknown method and for an exception raised by the method (its type and text in faultString); other "
+     "servers follow the 'specification for fault code interoperability' (-32601 method not found, -32602 bad "
+     "parameters, -32500 application error).",
+     "Read the faultString: an unknown method is a client and server of different versions or a typo (the server's "
+     "system.listMethods says what it serves); an exception is the server's own failure, in its log with a "
+     "traceback; bad parameters are a client sending the wrong types or count.",
+     kXmlRpcFault},
+    {"jsonrpc.error", "application", S::Warning, "JSON-RPC calls answered with an error",
+     "A JSON-RPC server answered calls with an error object (code, message) instead of a result, usually with "
+     "HTTP 200. JSON-RPC 2.0 reserves -32700 (parse error), -32600 (invalid request), -32601 (method not found), "
+     "-32602 (invalid params), -32603 (internal error) and -32000..-32099 for server errors; other codes are the "
+     "application's. In a batch each call is answered (or not) on its own.",
+     "-32601: the client calls a method this server does not have (version or routing mismatch); -32602: the "
+     "client's parameters do not match the method's signature; -32700/-32600: a broken client or a proxy mangling "
+     "bodies; -32603 and server codes: the server's log. The message names the cause.",
+     kJsonRpcError},
     {"cache.low_hit_ratio", "performance", S::Notice, "Cache lookups mostly miss",
      "Most keys looked up on a cache server (Redis GET/MGET/HGET, memcached get/gets) were not there: the cache "
      "does little, and the clients go to the slower backend for most reads.",

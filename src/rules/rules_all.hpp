@@ -31,6 +31,7 @@ void add_cache_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& 
 void add_mqtt_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_amqp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_rpc_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_webrpc_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_server_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 
 }  // namespace netdx

@@ -9,6 +9,7 @@
 #include "events/flow_events.hpp"
 #include "events/http_events.hpp"
 #include "events/smtp_events.hpp"
+#include "events/webrpc_events.hpp"
 
 namespace netdx {
 
@@ -36,6 +37,7 @@ void ServerTable::subscribe(EventBus& bus) {
     bus.subscribe<&ServerTable::on_dns>(this);
     bus.subscribe<&ServerTable::on_smtp>(this);
     bus.subscribe<&ServerTable::on_cache>(this);
+    bus.subscribe<&ServerTable::on_webrpc>(this);
     bus.subscribe<&ServerTable::on_flow>(this);
 }
 
@@ -157,6 +159,17 @@ void ServerTable::on_http(const HttpTransaction& t) {
     } else if (t.end == HttpEnd::Unanswered && !t.at_capture_end) {
         add_error(*s, "unanswered");
     }
+}
+
+// The HTTP transaction carrying the call counted its request and latency;
+// the call names the service and adds the failures HTTP's 200 hides.
+void ServerTable::on_webrpc(const WebRpcCall& c) {
+    const auto it = index_.find({c.server, c.server_port, 6});
+    if (it == index_.end()) return;
+    ServerStats& s = *servers_[it->second];
+    s.service = c.kind == WebRpcKind::XmlRpc ? "xmlrpc" : "jsonrpc";
+    if (c.outcome != WebRpcOutcome::Fault) return;
+    add_error(s, c.has_code ? "fault " + std::to_string(c.code) : std::string("fault"));
 }
 
 void ServerTable::on_dns(const DnsTransaction& t) {

@@ -26,6 +26,7 @@ struct HttpTransaction;
 struct DnsTransaction;
 struct SmtpTransaction;
 struct CacheTransaction;
+struct WebRpcCall;
 struct FlowEnded;
 
 struct ServerKey {
@@ -48,7 +49,7 @@ struct ServerStats {
     explicit ServerStats(const ServerKey& k, double origin) : key(k), timeline(origin) {}
 
     ServerKey key;
-    std::string service;          // http, dns, smtp, redis, memcached, or the port's protocol, or tcp/udp
+    std::string service;          // http (xmlrpc, jsonrpc), dns, smtp, redis, memcached, or the port's protocol, or tcp/udp
     bool service_from_data = false;  // named by a transaction (not only by the port)
     ClientCount clients;
     std::uint64_t connections = 0;  // TCP connections that were up; UDP: flows the server answered
@@ -84,6 +85,7 @@ public:
     void on_dns(const DnsTransaction& t);
     void on_smtp(const SmtpTransaction& t);
     void on_cache(const CacheTransaction& t);
+    void on_webrpc(const WebRpcCall& c);
     void on_flow(const FlowEnded& f);
 
     [[nodiscard]] const std::vector<std::unique_ptr<ServerStats>>& servers() const { return servers_; }

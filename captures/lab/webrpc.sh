@@ -1,0 +1,29 @@
+#!/bin/bash
+# XML-RPC and JSON-RPC over HTTP on the lo of a namespace of their own
+# (127.0.0.30): Python's xmlrpc.server (SimpleXMLRPCServer) on 8000 and a
+# JSON-RPC 2.0 server on http.server on 8080 (captures/lab/webrpc_peer.py),
+# called by xmlrpc.client and http.client.
+#   webrpc  XML-RPC: add, echo, system.listMethods, an echo of 20,000 bytes
+#           each way (over netdx's 16 KiB body cap), a missing method and two
+#           ZeroDivisionError (fault 1 each); JSON-RPC on one keep-alive
+#           connection: add, a missing method (-32601), add with one param
+#           (-32602), a batch of four (a result, -32601, a notification, a
+#           result) and a lone notification (204)                -> webrpc
+# Usage: webrpc.sh webrpc
+. "$(dirname "$0")/lib.sh"
+SC=${1:?scenario}
+lab_init "$SC"
+OUT="$LAB_OUT/$SC.pcap"
+[ "$SC" = webrpc ] || lab_die "unknown scenario $SC"
+PEER="$LAB_PY $LAB_DIR/webrpc_peer.py"
+S=127.0.0.30
+
+lab_ns box
+on box ip addr add $S/8 dev lo
+lab_bg box xmlrpc $PEER xmlrpc-serve $S 8000
+lab_bg box jsonrpc $PEER jsonrpc-serve $S 8080
+lab_wait_port box tcp 8000
+lab_wait_port box tcp 8080
+lab_capture box lo "$OUT" "tcp port 8000 or tcp port 8080"
+on box $PEER clients $S 8000 8080 >"$LAB_TMP/clients.log"
+lab_finish "$OUT"

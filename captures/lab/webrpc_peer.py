@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""XML-RPC and JSON-RPC over HTTP for captures/lab/webrpc.sh.
+
+  webrpc_peer.py xmlrpc-serve ADDR PORT   Python's own xmlrpc.server
+                                          (SimpleXMLRPCServer) with add, echo,
+                                          divide and system.listMethods
+  webrpc_peer.py jsonrpc-serve ADDR PORT  a JSON-RPC 2.0 server on
+                                          http.server (the standard library
+                                          has none): add, subtract, batches,
+                                          notifications, -32601, -32602, -32700
+  webrpc_peer.py clients ADDR XPORT JPORT the calls below, in order
+"""
+import http.client
+import http.server
+import json
+import sys
+import xmlrpc.client
+import xmlrpc.server
+
+
+def xmlrpc_serve(addr, port):
+    server = xmlrpc.server.SimpleXMLRPCServer((addr, port), logRequests=False)
+    server.register_introspection_functions()
+    server.register_function(lambda a, b: a + b, "add")
+    server.register_function(lambda s: s, "echo")
+    server.register_function(lambda a, b: a / b, "divide")  # divide(1, 0) raises: a fault
+    print("serving", flush=True)
+    server.serve_forever()
+
+
+METHODS = {
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+}
+
+
+def jsonrpc_answer(msg):
+    """The reply to one request object, or None for a notification."""
+    if not isinstance(msg, dict) or not isinstance(msg.get("method"), str):
+        return {"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": None}
+    reply = {"jsonrpc": "2.0", "id": msg.get("id")}
+    fn = METHODS.get(msg["method"])
+    if fn is None:
+        reply["error"] = {"code": -32601, "message": "Method not found"}
+    else:
+        try:
+            reply["result"] = fn(*msg.get("params", []))
+        except TypeError as e:
+            reply["error"] = {"code": -32602, "message": "Invalid params", "data": str(e)}
+    return reply if "id" in msg else None
+
+
+class JsonRpcHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: several calls per connection
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        try:
+            msg = json.loads(body)
+        except ValueError:
+            out = {"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": None}
+        else:
+            if isinstance(msg, list):
+                out = [r for r in map(jsonrpc_answer, msg) if r is not None] or None
+            else:
+                out = jsonrpc_answer(msg)
+        if out is None:  # notifications only: nothing to say
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        data = json.dumps(out).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def jsonrpc_serve(addr, port):
+    server = http.server.HTTPServer((addr, port), JsonRpcHandler)
+    print("serving", flush=True)
+    server.serve_forever()
+
+
+def expect_fault(call):
+    try:
+        call()
+    except xmlrpc.client.Fault as f:
+        print("fault", f.faultCode, f.faultString, flush=True)
+        return
+    raise SystemExit("no fault")
+
+
+def clients(addr, xport, jport):
+    # XML-RPC: xmlrpc.client, one connection per ServerProxy.
+    proxy = xmlrpc.client.ServerProxy(f"http://{addr}:{xport}/RPC2")
+    assert proxy.add(2, 3) == 5
+    assert proxy.echo("hello") == "hello"
+    assert "add" in proxy.system.listMethods()
+    # 20,000 bytes each way: over the 16 KiB netdx keeps of a body.
+    assert proxy.echo("x" * 20000) == "x" * 20000
+    expect_fault(lambda: proxy.nosuch())            # missing method: fault 1
+    expect_fault(lambda: proxy.divide(1, 0))        # ZeroDivisionError: fault 1
+    expect_fault(lambda: proxy.divide(2, 0))
+
+    # JSON-RPC 2.0: one keep-alive connection, several POSTs.
+    conn = http.client.HTTPConnection(addr, jport)
+
+    def post(obj):
+        conn.request("POST", "/jsonrpc", json.dumps(obj), {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        data = resp.read()
+        print(resp.status, data.decode(), flush=True)
+        return json.loads(data) if data else None
+
+    assert post({"jsonrpc": "2.0", "method": "add", "params": [2, 3], "id": 1})["result"] == 5
+    assert post({"jsonrpc": "2.0", "method": "nosuch", "params": [], "id": 2})["error"]["code"] == -32601
+    assert post({"jsonrpc": "2.0", "method": "add", "params": [1], "id": "three"})["error"]["code"] == -32602
+    batch = post([
+        {"jsonrpc": "2.0", "method": "add", "params": [1, 2], "id": 10},
+        {"jsonrpc": "2.0", "method": "nosuch", "id": 11},
+        {"jsonrpc": "2.0", "method": "subtract", "params": [9, 4]},  # a notification: no reply
+        {"jsonrpc": "2.0", "method": "subtract", "params": [9, 4], "id": 12},
+    ])
+    assert sorted(r["id"] for r in batch) == [10, 11, 12]
+    assert post({"jsonrpc": "2.0", "method": "add", "params": [4, 4]}) is None  # notification: 204
+    conn.close()
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "xmlrpc-serve":
+        xmlrpc_serve(sys.argv[2], int(sys.argv[3]))
+    elif mode == "jsonrpc-serve":
+        jsonrpc_serve(sys.argv[2], int(sys.argv[3]))
+    elif mode == "clients":
+        clients(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
