@@ -1,6 +1,7 @@
 #include "log/log_fields.hpp"
 
 #include "core/format_addr.hpp"
+#include "log/flow_uid.hpp"
 
 namespace netdx {
 
@@ -31,6 +32,15 @@ void append_text(std::vector<LogValue>& row, const std::string& s) {
 void append_address(std::vector<LogValue>& row, const IpAddress& a) {
     if (a.family == 0) row.emplace_back(Unset{});
     else row.emplace_back(ip_text(a));
+}
+
+LogRow tcp_log_row(double ts, const AppFlowFields& f) {
+    LogRow r;
+    r.ts = ts;
+    r.values.emplace_back(ts);
+    r.values.emplace_back(flow_uid(f.flow_id));
+    append_conn_id(r.values, 6, f.client, f.client_port, f.server, f.server_port);
+    return r;
 }
 
 LogValue transport_value(std::uint8_t ip_proto) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/packet.hpp"
+#include "events/app_flow_fields.hpp"
 #include "log/log_table.hpp"
 
 namespace netdx {
@@ -19,5 +20,8 @@ LogValue transport_value(std::uint8_t ip_proto);
 void append_text(std::vector<LogValue>& row, const std::string& s);
 // Appends the address as tshark prints it, or unset when absent (family 0).
 void append_address(std::vector<LogValue>& row, const IpAddress& a);
+// A row of a TCP application's log started with what such logs begin with:
+// ts, uid and the four id.* fields (events inheriting AppFlowFields).
+LogRow tcp_log_row(double ts, const AppFlowFields& f);
 
 }  // namespace netdx

@@ -5,23 +5,19 @@
 
 #include "events/event_bus.hpp"
 #include "events/webrpc_events.hpp"
-#include "log/flow_uid.hpp"
 #include "log/log_fields.hpp"
 
 namespace netdx {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kXmlFields = {
-    "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "method",
-    "outcome", "fault_code", "fault_string", "status_code", "rtt", "truncated",
-};
+// The same fields in both, JSON-RPC's id and batch flag besides.
+constexpr std::array<std::string_view, 13> kXmlFields = {"ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h",
+    "id.resp_p", "method", "outcome", "fault_code", "fault_string", "status_code", "rtt", "truncated"};
+constexpr std::array<std::string_view, 15> kJsonFields = {"ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h",
+    "id.resp_p", "method", "rpc_id", "batch", "outcome", "fault_code", "fault_string", "status_code", "rtt",
+    "truncated"};
 constexpr LogSchema kXmlSchema{"xmlrpc", kXmlFields};
-
-constexpr std::array<std::string_view, 15> kJsonFields = {
-    "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "method", "rpc_id", "batch",
-    "outcome", "fault_code", "fault_string", "status_code", "rtt", "truncated",
-};
 constexpr LogSchema kJsonSchema{"jsonrpc", kJsonFields};
 
 const char* outcome_name(WebRpcOutcome o) {
@@ -51,12 +47,8 @@ const LogSchema& WebRpcLog<Kind>::schema() const {
 template <WebRpcKind Kind>
 void WebRpcLog<Kind>::on_call(const WebRpcCall& c) {
     if (c.kind != Kind || !admit(rows_.size())) return;
-    LogRow r;
-    r.ts = c.request_ts;
+    LogRow r = tcp_log_row(c.request_ts, c);
     auto& v = r.values;
-    v.emplace_back(c.request_ts);
-    v.emplace_back(flow_uid(c.flow_id));
-    append_conn_id(v, 6, c.client, c.client_port, c.server, c.server_port);
     append_text(v, c.method);
     if constexpr (Kind == WebRpcKind::JsonRpc) {
         append_text(v, c.id);

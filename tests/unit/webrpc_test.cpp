@@ -304,28 +304,24 @@ TEST_CASE("webrpc consumer: a JSON-RPC batch pairs by id in any order; notificat
     CHECK(rest.sink.calls.empty());
 }
 
-namespace {
-
-WebRpcCall fault(WebRpcKind kind, std::string method, std::int64_t code, std::uint64_t frame, unsigned client) {
-    WebRpcCall c;
-    c.kind = kind;
-    c.outcome = WebRpcOutcome::Fault;
-    c.client = rt::lan(client);
-    c.server = rt::lan(9);
-    c.server_port = 8000;
-    c.method = std::move(method);
-    c.has_code = true;
-    c.code = code;
-    c.message = "boom";
-    c.request_frame = {0, frame};
-    c.where = {0, frame + 1};
-    c.ts = static_cast<double>(frame);
-    return c;
-}
-
-}  // namespace
-
 TEST_CASE("webrpc rules: one finding per server, method and code; results and other outcomes raise nothing") {
+    // A fault to server 10.9.0.9:8000, its request in `frame` and its reply next.
+    auto fault = [](WebRpcKind kind, std::string method, std::int64_t code, std::uint64_t frame, unsigned client) {
+        WebRpcCall c;
+        c.kind = kind;
+        c.outcome = WebRpcOutcome::Fault;
+        c.client = rt::lan(client);
+        c.server = rt::lan(9);
+        c.server_port = 8000;
+        c.method = std::move(method);
+        c.has_code = true;
+        c.code = code;
+        c.message = "boom";
+        c.ts = static_cast<double>(frame);
+        c.request_frame = {0, frame};
+        c.where = {0, frame + 1};
+        return c;
+    };
     rt::Run run;
     run->publish(fault(WebRpcKind::XmlRpc, "divide", 1, 10, 2));
     run->publish(fault(WebRpcKind::XmlRpc, "divide", 1, 20, 3));
