@@ -9,6 +9,11 @@
                                           has none): add, subtract, batches,
                                           notifications, -32601, -32602, -32700
   webrpc_peer.py clients ADDR XPORT JPORT the calls below, in order
+  webrpc_peer.py bench ADDR XPORT JPORT N N XML-RPC calls (one connection
+                                          each, as xmlrpc.client makes them)
+                                          and N JSON-RPC calls on 10
+                                          keep-alive connections, one in ten
+                                          failing, for timing netdx
 """
 import http.client
 import http.server
@@ -81,16 +86,18 @@ class JsonRpcHandler(http.server.BaseHTTPRequestHandler):
 
 
 def jsonrpc_serve(addr, port):
-    server = http.server.HTTPServer((addr, port), JsonRpcHandler)
+    # Threads: a keep-alive connection holds its handler until it closes.
+    server = http.server.ThreadingHTTPServer((addr, port), JsonRpcHandler)
     print("serving", flush=True)
     server.serve_forever()
 
 
-def expect_fault(call):
+def expect_fault(call, quiet=False):
     try:
         call()
     except xmlrpc.client.Fault as f:
-        print("fault", f.faultCode, f.faultString, flush=True)
+        if not quiet:
+            print("fault", f.faultCode, f.faultString, flush=True)
         return
     raise SystemExit("no fault")
 
@@ -131,6 +138,24 @@ def clients(addr, xport, jport):
     conn.close()
 
 
+def bench(addr, xport, jport, n):
+    proxy = xmlrpc.client.ServerProxy(f"http://{addr}:{xport}/RPC2")
+    for i in range(n):
+        if i % 10 == 9:
+            expect_fault(lambda: proxy.divide(i, 0), quiet=True)
+        else:
+            assert proxy.add(i, 1) == i + 1
+    conns = [http.client.HTTPConnection(addr, jport) for _ in range(10)]
+    for i in range(n):
+        method = "nosuch" if i % 10 == 9 else "add"
+        conn = conns[i % 10]
+        body = json.dumps({"jsonrpc": "2.0", "method": method, "params": [i, 1], "id": i})
+        conn.request("POST", "/jsonrpc", body, {"Content-Type": "application/json"})
+        conn.getresponse().read()
+    for conn in conns:
+        conn.close()
+
+
 def main():
     mode = sys.argv[1]
     if mode == "xmlrpc-serve":
@@ -139,6 +164,8 @@ def main():
         jsonrpc_serve(sys.argv[2], int(sys.argv[3]))
     elif mode == "clients":
         clients(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif mode == "bench":
+        bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     else:
         raise SystemExit(__doc__)
 
