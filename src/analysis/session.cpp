@@ -22,6 +22,8 @@ void AnalysisSession::begin_file(std::uint32_t index, const std::string& name) {
 
 void AnalysisSession::packet(const Packet& pkt) { pipeline_->packet(pkt); }
 
+EventBus& AnalysisSession::bus() { return engine_->bus(); }
+
 AnalysisResult AnalysisSession::finish() {
     pipeline_->end();
     AnalysisResult r;

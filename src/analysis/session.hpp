@@ -16,6 +16,7 @@
 namespace netdx {
 
 class Engine;
+class EventBus;
 class Pipeline;
 
 struct AnalysisResult {
@@ -40,6 +41,9 @@ public:
     void packet(const Packet& pkt);
     // Once, after the last packet of the last input.
     AnalysisResult finish();
+    // The bus the rules read: extra readers (the evidence's flows) subscribe
+    // before the first packet.
+    EventBus& bus();
 
 private:
     std::unique_ptr<Engine> engine_;

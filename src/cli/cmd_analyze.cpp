@@ -18,7 +18,10 @@
 #include "filter/display_filter.hpp"
 #include "flow/flow_engine.hpp"
 #include "rules/user_rules.hpp"
+#include "events/event_bus.hpp"
+#include "events/flow_events.hpp"
 #include "report/evidence.hpp"
+#include "report/evidence_flows.hpp"
 #include "report/report.hpp"
 
 namespace netdx {
@@ -133,6 +136,10 @@ int run_analyze(AnalyzeArgs& a) {
     }
 
     AnalysisSession session(config, a.memory_mb);
+    // JSON findings name their flows by log uid; files only (a second read).
+    const bool with_uids = !live && (a.format == "json" || a.format == "ndjson");
+    EvidenceFlows evidence_flows;
+    if (with_uids) session.bus().subscribe_fn<FlowEnded>([&](const FlowEnded& e) { evidence_flows.add(e); });
     std::signal(SIGPIPE, SIG_IGN);
     int rc = code(ExitCode::Ok);
     std::vector<std::string> inputs = live ? std::vector<std::string>{a.source.opts.interface} : a.files;
@@ -210,6 +217,9 @@ int run_analyze(AnalyzeArgs& a) {
         std::stable_sort(result.findings.begin(), result.findings.end(),
                          [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
     }
+    if (with_uids)
+        if (std::string err = evidence_flows.attach_uids(result.findings, a.files); !err.empty())
+            fmt::print(stderr, "netdx analyze: the evidence's flow uids: {}\n", err);
     const std::vector<Finding>& findings = result.findings;
     AnalysisReport report{result.summary, findings, result.limit_drops, {}, 0, {}, &result.network, &result.limits,
                           result.memory_mb};

@@ -51,6 +51,7 @@ nlohmann::json finding_json(const Finding& f, const CaptureSummary& s) {
         else frames.push_back(r.frame);
     }
     j["evidence"] = {{"frames", frames}, {"total", f.evidence.total}};
+    if (f.uids) j["uids"] = *f.uids;
     return j;
 }
 

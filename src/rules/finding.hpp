@@ -71,6 +71,9 @@ struct Finding {
     std::vector<std::string> flows;  // "tcp 10.0.0.2:51000 -> 10.0.0.9:445"
     std::vector<Figure> figures;
     Evidence evidence;
+    // The log uids of the evidence frames' flows (report/evidence_flows.hpp);
+    // set only where they were computed (analyze -T json/ndjson on files).
+    std::optional<std::vector<std::string>> uids;
 };
 
 }  // namespace netdx
