@@ -9,6 +9,7 @@
 
 #include "capture/capture_writer.hpp"
 #include "capture/source.hpp"
+#include "report/reread_frames.hpp"
 
 namespace netdx {
 
@@ -64,59 +65,56 @@ EvidenceResult write_evidence(const std::vector<std::string>& files, const Evide
     };
     int pcap_linktype = 0;
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> interfaces;  // (input, its interface) -> ours
-    Packet pkt;
-    for (std::uint32_t i = 0; i < files.size() && res.error.empty(); ++i) {
-        auto first = frames.lower_bound(FrameRef{i, 0});
-        if (first == frames.end() || first->first.file != i) continue;
-        SourceOptions opts;
-        opts.file = files[i];
-        std::unique_ptr<PacketSource> src;
-        try {
-            src = PacketSource::open(opts);
-        } catch (const CaptureError& e) {
-            res.error = e.what();
-            res.exit_code = code(e.code());
-            break;
-        }
+    std::vector<FrameRef> wanted;
+    std::vector<const std::vector<std::string>*> comments_of;
+    for (const auto& [ref, comments] : frames) wanted.push_back(ref), comments_of.push_back(&comments);
+    std::uint32_t input = 0;
+    const auto on_file = [&](std::uint32_t i, PacketSource& src) {
+        input = i;
         // pcap: the first input with evidence decides the one link type.
         if (!ng && !out) {
-            pcap_linktype = src->linktype();
-            if (!open(evidence_interface(pcap_linktype))) break;
+            pcap_linktype = src.linktype();
+            return open(evidence_interface(pcap_linktype));
         }
-        for (auto want = first; want != frames.end() && want->first.file == i;) {
-            if (src->next(pkt) != PacketSource::Result::Packet) break;
-            if (pkt.number < want->first.frame) continue;
-            const std::vector<std::string>& comments = (want++)->second;
-            if (!ng) {
-                if (pkt.linktype != pcap_linktype) {
-                    ++res.skipped_linktype;
-                    continue;
-                }
-                if (!out->write(pkt)) {
-                    write_failed();
-                    break;
-                }
-                ++res.written;
-                continue;
+        return true;
+    };
+    const auto on_frame = [&](std::size_t idx, Packet& pkt) {
+        const std::vector<std::string>& comments = *comments_of[idx];
+        if (!ng) {
+            if (pkt.linktype != pcap_linktype) {
+                ++res.skipped_linktype;
+                return true;
             }
-            const auto key = std::make_pair(i, pkt.interface_id);
-            auto it = interfaces.find(key);
-            if (it == interfaces.end()) {
-                const CaptureInterface ifc = pcapng_interface(files[i], pkt);
-                if (!out) {
-                    if (!open(ifc)) break;
-                } else if (!out->add_interface(ifc)) {
-                    write_failed();
-                    break;
-                }
-                it = interfaces.emplace(key, static_cast<std::uint32_t>(out->interfaces() - 1)).first;
-            }
-            if (!out->write(pkt, it->second, comments)) {
+            if (!out->write(pkt)) {
                 write_failed();
-                break;
+                return false;
             }
             ++res.written;
+            return true;
         }
+        const auto key = std::make_pair(input, pkt.interface_id);
+        auto it = interfaces.find(key);
+        if (it == interfaces.end()) {
+            const CaptureInterface ifc = pcapng_interface(files[input], pkt);
+            if (!out) {
+                if (!open(ifc)) return false;
+            } else if (!out->add_interface(ifc)) {
+                write_failed();
+                return false;
+            }
+            it = interfaces.emplace(key, static_cast<std::uint32_t>(out->interfaces() - 1)).first;
+        }
+        if (!out->write(pkt, it->second, comments)) {
+            write_failed();
+            return false;
+        }
+        ++res.written;
+        return true;
+    };
+    const RereadResult read = reread_frames(files, wanted, on_file, on_frame);
+    if (!read.error.empty() && res.error.empty()) {
+        res.error = read.error;
+        res.exit_code = read.exit_code;
     }
     // No evidence at all: still leave a valid empty capture behind.
     if (!out && res.error.empty()) open(evidence_interface(1));

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <map>
-#include <memory>
 #include <optional>
 
 #include "capture/source.hpp"
+#include "report/reread_frames.hpp"
 #include "dissectors/decode.hpp"
 #include "events/flow_events.hpp"
 #include "log/flow_uid.hpp"
@@ -45,40 +45,29 @@ std::string EvidenceFlows::attach_uids(std::vector<Finding>& findings, const std
     for (const Finding& f : findings)
         for (const FrameRef& r : f.evidence.frames) flow_of.emplace(r, std::nullopt);
     std::sort(spans_.begin(), spans_.end(), [](const Span& x, const Span& y) { return x.key < y.key; });
-    std::string error;
-    Packet pkt;
-    for (std::uint32_t i = 0; i < files.size() && error.empty(); ++i) {
-        auto want = flow_of.lower_bound(FrameRef{i, 0});
-        if (want == flow_of.end() || want->first.file != i) continue;
-        SourceOptions opts;
-        opts.file = files[i];
-        std::unique_ptr<PacketSource> src;
-        try {
-            src = PacketSource::open(opts);
-        } catch (const CaptureError& e) {
-            error = e.what();
-            break;
-        }
-        while (want != flow_of.end() && want->first.file == i && src->next(pkt) == PacketSource::Result::Packet) {
-            if (pkt.number < want->first.frame) continue;
-            auto& slot = (want++)->second;
-            decode_packet(pkt, DecodeDepth::Transport);  // the addresses and ports are enough
-            const NetSummary& n = pkt.net;
-            if (!n.has_ports || n.fragment || (n.ip_proto != 6 && n.ip_proto != 17)) continue;
-            const std::uint64_t key = pair_key(n.ip_proto, n.src, n.src_port, n.dst, n.dst_port);
-            const double ts = pkt.ts.seconds();
-            auto s = std::lower_bound(spans_.begin(), spans_.end(), key,
-                                      [](const Span& x, std::uint64_t k) { return x.key < k; });
-            // The frame's time is one of its flow's packet times; the slack
-            // only absorbs the rounding of two ways of computing one double.
-            constexpr double kSlack = 1e-7;
-            for (; s != spans_.end() && s->key == key; ++s)
-                if (ts >= s->first - kSlack && ts <= s->last + kSlack) {
-                    slot = s->flow_id;
-                    break;
-                }
-        }
-    }
+    std::vector<FrameRef> wanted;
+    for (const auto& [ref, flow] : flow_of) wanted.push_back(ref);
+    std::vector<std::optional<std::uint64_t>> found(wanted.size());
+    const auto on_frame = [&](std::size_t idx, Packet& pkt) {
+        decode_packet(pkt, DecodeDepth::Transport);  // the addresses and ports are enough
+        const NetSummary& n = pkt.net;
+        if (!n.has_ports || n.fragment || (n.ip_proto != 6 && n.ip_proto != 17)) return true;
+        const std::uint64_t key = pair_key(n.ip_proto, n.src, n.src_port, n.dst, n.dst_port);
+        const double ts = pkt.ts.seconds();
+        auto s = std::lower_bound(spans_.begin(), spans_.end(), key,
+                                  [](const Span& x, std::uint64_t k) { return x.key < k; });
+        // The frame's time is one of its flow's packet times; the slack
+        // only absorbs the rounding of two ways of computing one double.
+        constexpr double kSlack = 1e-7;
+        for (; s != spans_.end() && s->key == key; ++s)
+            if (ts >= s->first - kSlack && ts <= s->last + kSlack) {
+                found[idx] = s->flow_id;
+                break;
+            }
+        return true;
+    };
+    const RereadResult read = reread_frames(files, wanted, [](std::uint32_t, PacketSource&) { return true; }, on_frame);
+    for (std::size_t i = 0; i < wanted.size(); ++i) flow_of[wanted[i]] = found[i];
     for (Finding& f : findings) {
         std::vector<std::string> uids;
         for (const FrameRef& r : f.evidence.frames) {
@@ -89,7 +78,7 @@ std::string EvidenceFlows::attach_uids(std::vector<Finding>& findings, const std
         }
         f.uids = std::move(uids);
     }
-    return error;
+    return read.error;
 }
 
 }  // namespace netdx

@@ -20,18 +20,17 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "diff"))
 from diff_common import netdx_binary, project_captures  # noqa: E402
 
-NETDX = netdx_binary()
 failures = []
 
 
 def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
+    """Prints the check; a failed one is kept for the exit code."""
+    failures.extend([] if ok else [what])
+    print("ok  " if ok else "FAIL", what)
 
 
 def run(*args):
-    return subprocess.run([NETDX, *args], capture_output=True, text=True, check=True).stdout
+    return subprocess.run([netdx_binary(), *args], capture_output=True, text=True, check=True).stdout
 
 
 def frames_of(path):
