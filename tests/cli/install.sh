@@ -21,6 +21,14 @@ bin=$root/bin/netdx
 # The installed binary works on its own.
 "$bin" --version | grep -q '^netdx ' || fail "installed --version"
 "$bin" analyze -T json "$CAPTURES/duplicate-ip.pcap" | grep -q '"arp.duplicate_ip"' || fail "installed analyze"
+# E-mail parsing is a module (dissectors/imf/imf_module.hpp) that the installed
+# binary finds from its own place: PREFIX/bin/../LIBDIR/netdx in the DESTDIR.
+[[ -f $root/$(meson introspect "$BUILD_ROOT" --buildoptions | python3 -c \
+    'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "libdir"))')/netdx/netdx-imf.so ]] \
+    || fail "netdx-imf.so not installed in LIBDIR/netdx"
+"$bin" mail -r "$CAPTURES/mail-messages.pcap" >"$tmp/mail.txt" 2>"$tmp/mail.err"
+grep -q 'subject: Rechnung für Dezember' "$tmp/mail.txt" || fail "installed netdx mail parsed no subject: $(head -1 "$tmp/mail.err")"
+[[ -s $tmp/mail.err ]] && fail "installed netdx mail: $(head -1 "$tmp/mail.err")"
 
 # One page per command the binary lists, plus netdx(1); each renders with man.
 mapfile -t cmds < <("$bin" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {print $1}')

@@ -21,6 +21,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from diff_common import corpus_sample  # noqa: E402
+
 FLAGS = [
     "retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
     "lost_segment", "ack_lost_segment", "duplicate_ack", "zero_window", "zero_window_probe",
@@ -141,7 +144,7 @@ def main():
     if not corpus.is_dir():
         print(f"reference corpus missing: {corpus}")
         return 1
-    files += sorted(p for p in corpus.iterdir() if p.is_file())
+    files += corpus_sample(sorted(p for p in corpus.iterdir() if p.is_file()))
     if not files:
         print("skip: no captures")
         return 77
