@@ -15,12 +15,17 @@
 #                and EXPORT, and
 #                an NFS GETATTR it never answers (6 s before a last
 #                rpcinfo -u nfs 3)                                 -> rpc-portmap
+#   rpc-slow     rpcbind stalled (SIGSTOP, then SIGCONT 0.5 s later) while
+#                three rpcinfo -p (TCP) and one rpcinfo -u (UDP) wait: each
+#                stalls the RPCBIND V4 GETADDR rpcinfo asks first; unstalled
+#                rpcinfo -p, -t and -u around them give the round trip
+#                                                                  -> rpc-slow
 # Usage: rpc.sh SCENARIO
 . "$(dirname "$0")/lib.sh"
 SC=${1:?scenario}
 lab_init "rpc-$SC"
 OUT="$LAB_OUT/$SC.pcap"
-[ "$SC" = rpc-portmap ] || lab_die "unknown scenario $SC"
+case "$SC" in rpc-portmap|rpc-slow) ;; *) lab_die "unknown scenario $SC" ;; esac
 PEER="$LAB_PY $LAB_DIR/rpc_peer.py"
 
 lab_ns box
@@ -33,6 +38,31 @@ lab_wait_port box tcp 111
 lab_capture box lo "$OUT" "port 111 or port 2049"
 
 S=127.0.0.20
+if [ "$SC" = rpc-slow ]; then
+    RPCBIND=""
+    for p in $(ip netns pids "$(ns box)"); do
+        [ "$(cat /proc/$p/comm 2>/dev/null)" = rpcbind ] && RPCBIND=$p
+    done
+    [ -n "$RPCBIND" ] || lab_die "no rpcbind pid"
+    # stalled CMD...: the call waits while rpcbind is stopped (the kernel
+    # still queues its datagram, or completes its TCP handshake).
+    stalled() {
+        kill -STOP "$RPCBIND"
+        on box "$@" >/dev/null & local c=$!
+        sleep 0.5
+        kill -CONT "$RPCBIND"
+        wait "$c" || lab_die "$* failed"
+    }
+    for i in 1 2; do
+        on box rpcinfo -p $S >/dev/null
+        on box rpcinfo -t $S portmapper 2 >/dev/null
+        on box rpcinfo -u $S portmapper 2 >/dev/null
+    done
+    for i in 1 2 3; do stalled rpcinfo -p $S; on box rpcinfo -p $S >/dev/null; done
+    stalled rpcinfo -u $S portmapper 2
+    lab_finish "$OUT"
+    exit 0
+fi
 on box rpcinfo -p $S >"$LAB_TMP/rpcinfo-p.log"
 on box rpcinfo $S >"$LAB_TMP/rpcinfo.log"
 on box rpcinfo -u $S portmapper 2

@@ -9,15 +9,17 @@
 #           connection: add, a missing method (-32601), add with one param
 #           (-32602), a batch of four (a result, -32601, a notification, a
 #           result) and a lone notification (204)                -> webrpc
+#   webrpc-slow  XML-RPC: add x3, sleep(0.01) x2 and sleep(0.4) x3; JSON-RPC on
+#           one keep-alive connection: add x3 and sleep(0.3) x3   -> webrpc-slow
 #   webrpc-bench  N (WEBRPC_CALLS, default 5000) XML-RPC calls and N JSON-RPC
 #           calls, one in ten failing, for timing netdx; not committed
 #                                                              -> webrpc-bench
-# Usage: webrpc.sh webrpc|webrpc-bench
+# Usage: webrpc.sh webrpc|webrpc-slow|webrpc-bench
 . "$(dirname "$0")/lib.sh"
 SC=${1:?scenario}
 lab_init "$SC"
 OUT="$LAB_OUT/$SC.pcap"
-case "$SC" in webrpc|webrpc-bench) ;; *) lab_die "unknown scenario $SC" ;; esac
+case "$SC" in webrpc|webrpc-slow|webrpc-bench) ;; *) lab_die "unknown scenario $SC" ;; esac
 PEER="$LAB_PY $LAB_DIR/webrpc_peer.py"
 S=127.0.0.30
 
@@ -30,6 +32,8 @@ lab_wait_port box tcp 8080
 lab_capture box lo "$OUT" "tcp port 8000 or tcp port 8080"
 if [ "$SC" = webrpc ]; then
     on box $PEER clients $S 8000 8080 >"$LAB_TMP/clients.log"
+elif [ "$SC" = webrpc-slow ]; then
+    on box $PEER slow-clients $S 8000 8080
 else
     on box $PEER bench $S 8000 8080 "${WEBRPC_CALLS:-5000}"
 fi

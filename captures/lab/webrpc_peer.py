@@ -3,12 +3,14 @@
 
   webrpc_peer.py xmlrpc-serve ADDR PORT   Python's own xmlrpc.server
                                           (SimpleXMLRPCServer) with add, echo,
-                                          divide and system.listMethods
+                                          divide, sleep and system.listMethods
   webrpc_peer.py jsonrpc-serve ADDR PORT  a JSON-RPC 2.0 server on
                                           http.server (the standard library
                                           has none): add, subtract, batches,
                                           notifications, -32601, -32602, -32700
   webrpc_peer.py clients ADDR XPORT JPORT the calls below, in order
+  webrpc_peer.py slow-clients ADDR XPORT JPORT  fast calls, and calls to
+                                          sleep(S) that keep the server busy
   webrpc_peer.py bench ADDR XPORT JPORT N N XML-RPC calls (one connection
                                           each, as xmlrpc.client makes them)
                                           and N JSON-RPC calls on 10
@@ -19,6 +21,7 @@ import http.client
 import http.server
 import json
 import sys
+import time
 import xmlrpc.client
 import xmlrpc.server
 
@@ -29,13 +32,21 @@ def xmlrpc_serve(addr, port):
     server.register_function(lambda a, b: a + b, "add")
     server.register_function(lambda s: s, "echo")
     server.register_function(lambda a, b: a / b, "divide")  # divide(1, 0) raises: a fault
+    server.register_function(slow, "sleep")
     print("serving", flush=True)
     server.serve_forever()
+
+
+def slow(seconds):
+    """A method whose backend takes this long (rpc.slow_calls' test)."""
+    time.sleep(seconds)
+    return seconds
 
 
 METHODS = {
     "add": lambda a, b: a + b,
     "subtract": lambda a, b: a - b,
+    "sleep": slow,
 }
 
 
@@ -138,6 +149,24 @@ def clients(addr, xport, jport):
     conn.close()
 
 
+def slow_clients(addr, xport, jport):
+    # XML-RPC: fast calls give the server's round trip; sleep(0.4) three of
+    # five times is rpc.slow_calls' case; add, always fast, raises nothing.
+    proxy = xmlrpc.client.ServerProxy(f"http://{addr}:{xport}/RPC2")
+    for i in range(3):
+        assert proxy.add(i, 1) == i + 1
+    for s in (0.01, 0.4, 0.01, 0.4, 0.4):
+        assert proxy.sleep(s) == s
+    # JSON-RPC on one keep-alive connection: three sleep(0.3) among adds.
+    conn = http.client.HTTPConnection(addr, jport)
+    for i, (method, params) in enumerate([("add", [1, 2]), ("sleep", [0.3]), ("add", [3, 4]), ("sleep", [0.3]),
+                                          ("sleep", [0.3]), ("add", [5, 6])]):
+        body = json.dumps({"jsonrpc": "2.0", "method": method, "params": params, "id": i})
+        conn.request("POST", "/jsonrpc", body, {"Content-Type": "application/json"})
+        assert "result" in json.loads(conn.getresponse().read())
+    conn.close()
+
+
 def bench(addr, xport, jport, n):
     proxy = xmlrpc.client.ServerProxy(f"http://{addr}:{xport}/RPC2")
     for i in range(n):
@@ -164,6 +193,8 @@ def main():
         jsonrpc_serve(sys.argv[2], int(sys.argv[3]))
     elif mode == "clients":
         clients(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif mode == "slow-clients":
+        slow_clients(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif mode == "bench":
         bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     else:

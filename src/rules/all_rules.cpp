@@ -29,6 +29,7 @@ std::vector<std::unique_ptr<Rule>> make_rules(const RuleConfig& c) {
     add_amqp_rules(out, c);
     add_rpc_rules(out, c);
     add_webrpc_rules(out, c);
+    add_rpc_slow_rules(out, c);
     add_server_rules(out, c);
     return out;
 }

@@ -135,6 +135,9 @@ constexpr ParamDef kCacheHitRatio[] = {
 constexpr ParamDef kCacheSlow[] = {
     {"threshold_s", "0.1", "a reply this much slower than the server's fastest reply (the round trip) is slow"},
     {"min_slow", "3", "slow replies needed per server and command"}};
+constexpr ParamDef kRpcSlow[] = {
+    {"threshold_s", "0.2", "a reply this much slower than the server's fastest reply (the round trip) is slow"},
+    {"min_slow", "3", "slow replies needed per server and procedure (or method)"}};
 constexpr ParamDef kServerOverloaded[] = {
     {"min_samples", "100", "latencies a server needs to be judged, or to count as a peer"},
     {"min_band_samples", "20", "latencies in the quiet and in the busy band"},
@@ -426,6 +429,14 @@ const FindingDef kDefs[] = {
      "Use the command named: Redis SLOWLOG GET and LATENCY DOCTOR on the server; avoid O(N) commands on big keys; "
      "for memcached check CPU and the value sizes. Blocking commands (BLPOP, XREAD BLOCK, WAIT) are not counted.",
      kCacheSlow},
+    {"rpc.slow_calls", "performance", S::Warning, "Slow RPC calls",
+     "Replies to an RPC procedure (ONC RPC: NFS, mount, rpcbind, ...; an XML-RPC or JSON-RPC method over HTTP) "
+     "took much longer than the server's fastest reply: the server was busy, blocked on its disk or a backend, or "
+     "stalled, and every client calling that procedure waited.",
+     "Look at the server while the procedure is slow: NFS: nfsstat -s, the exported disk's latency (iostat -x), "
+     "sync exports under heavy writes; a web RPC service: its log and the backend the method calls. A single "
+     "procedure slow while others stay fast points at what that procedure does, all of them at the server.",
+     kRpcSlow},
     {"tls.version_mismatch", "application", S::Error, "TLS version mismatch",
      "Client and server share no TLS version: the server refused the handshake with a protocol_version alert, "
      "or refused a client that offers only versions below TLS 1.2.",

@@ -32,6 +32,7 @@ void add_mqtt_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c
 void add_amqp_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_rpc_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_webrpc_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
+void add_rpc_slow_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 void add_server_rules(std::vector<std::unique_ptr<Rule>>& out, const RuleConfig& c);
 
 }  // namespace netdx

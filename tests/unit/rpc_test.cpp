@@ -1,7 +1,8 @@
 // ONC RPC: the shared record-marking framer (dissectors/rpc/rpc_stream) over
 // whole, split-at-every-byte, truncated and hostile streams; the call/reply
 // header; the consumers (src/app/rpc.cpp over TCP, rpc_udp.cpp over UDP)
-// pairing by xid; the rules (src/rules/rules_rpc.cpp).
+// pairing by xid; the rules (src/rules/rules_rpc.cpp, and rules_rpc_slow.cpp
+// over ONC RPC and XML-RPC/JSON-RPC calls alike).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -12,6 +13,7 @@
 #include "dissectors/rpc/rpc_names.hpp"
 #include "dissectors/rpc/rpc_stream.hpp"
 #include "events/rpc_events.hpp"
+#include "events/webrpc_events.hpp"
 #include "flow/flow.hpp"
 #include "framer_feed.hpp"
 #include "rules_helpers.hpp"
@@ -293,4 +295,65 @@ TEST_CASE("rpc rules: one finding per server, program and error kind; mismatches
     const Finding* m = rt::get(fs, "rpc.version_mismatch");
     REQUIRE(m);
     CHECK(m->detail.find("Versions asked: 7; served: 2 to 4") != std::string::npos);
+}
+
+TEST_CASE("rpc.slow_calls: per server and procedure, over the server's fastest reply, with a minimum count") {
+    rt::Run run;
+    std::uint64_t frame = 1;
+    // A distant NFS server: every reply takes the 80 ms round trip; WRITE
+    // adds 300 ms four times, READ once (under min_slow 3).
+    auto nfs = [&](std::uint32_t proc, double ts, double latency) {
+        RpcCall c = rc(RpcOutcome::Accepted, kRpcNfs, kRpcSuccess, frame += 2, ts);
+        c.vers = 3;
+        c.proc = proc;
+        c.server_port = 2049;
+        c.latency = latency;
+        run->publish(c);
+    };
+    for (int i = 0; i < 30; ++i) nfs(1, 1 + i, 0.080);  // GETATTR
+    for (int i = 0; i < 6; ++i) nfs(7, 40 + i, i < 4 ? 0.380 : 0.081);  // WRITE
+    nfs(6, 50, 0.9);                                    // READ: one slow call
+    RpcCall lost = rc(RpcOutcome::Unanswered, kRpcNfs, 0, frame += 2, 60);
+    lost.vers = 3;
+    lost.proc = 6;
+    for (int i = 0; i < 3; ++i) run->publish(lost);  // no latency: not counted
+
+    // XML-RPC: sleep slow three times; an HTTP error page as slow is no RPC reply.
+    auto web = [&](WebRpcKind kind, std::string method, WebRpcOutcome o, double latency) {
+        WebRpcCall c;
+        c.kind = kind;
+        c.outcome = o;
+        c.client = rt::lan(3);
+        c.server = rt::lan(20);
+        c.server_port = 8000;
+        c.method = std::move(method);
+        c.latency = latency;
+        c.ts = static_cast<double>(frame);
+        c.request_frame = {0, frame += 2};
+        c.where = {0, frame + 1};
+        run->publish(c);
+    };
+    for (int i = 0; i < 5; ++i) web(WebRpcKind::XmlRpc, "add", WebRpcOutcome::Result, 0.002);
+    for (int i = 0; i < 3; ++i) web(WebRpcKind::XmlRpc, "sleep", WebRpcOutcome::Fault, 0.5);
+    for (int i = 0; i < 3; ++i) web(WebRpcKind::XmlRpc, "add", WebRpcOutcome::HttpError, 0.5);
+    for (int i = 0; i < 3; ++i) web(WebRpcKind::JsonRpc, "sleep", WebRpcOutcome::Unanswered, -1);
+
+    const auto fs = run.finish();
+    REQUIRE(rt::count(fs, "rpc.slow_calls") == 2);
+    bool nfs_write = false, xml_sleep = false;
+    for (const Finding& f : fs) {
+        if (f.def->id != "rpc.slow_calls") continue;
+        if (f.title.find("nfs V3 WRITE") != std::string::npos) {
+            nfs_write = true;
+            CHECK(f.title.find("ONC RPC server 10.9.0.9:2049: 4 of 6") != std::string::npos);
+            CHECK(f.detail.find("(80 ms, the round trip)") != std::string::npos);
+            CHECK(f.evidence.total == 8);  // the four slow calls and their replies
+        }
+        if (f.title.find("XML-RPC server 10.9.0.20:8000: 3 of 3 sleep") != std::string::npos) {
+            xml_sleep = true;
+            CHECK(rt::has_host(f, "10.9.0.3"));
+        }
+    }
+    CHECK(nfs_write);
+    CHECK(xml_sleep);
 }
