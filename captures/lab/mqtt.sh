@@ -10,12 +10,17 @@
 #                per version (mosquitto 2.0.11 still grants it: its ACL applies
 #                when messages are delivered); a 3.1.1 and an MQTT 5 client idle
 #                with a 5 s keepalive (PINGREQ/PINGRESP)          -> mqtt-broker
+#   mqtt-keepalive  two mosquitto_sub with a 5 s keepalive: idle-ok pings;
+#                stalled is stopped (SIGSTOP) right after its SUBSCRIBE, the
+#                broker closes it past 1.5 x 5 s ("exceeded timeout"), then it
+#                is killed (its socket closes); idle-ok leaves with DISCONNECT
+#                                                                -> mqtt-keepalive
 # Usage: mqtt.sh SCENARIO
 . "$(dirname "$0")/lib.sh"
 SC=${1:?scenario}
 lab_init "mqtt-$SC"
 OUT="$LAB_OUT/$SC.pcap"
-[ "$SC" = mqtt-broker ] || lab_die "unknown scenario $SC"
+case "$SC" in mqtt-broker|mqtt-keepalive) ;; *) lab_die "unknown scenario $SC" ;; esac
 
 lab_ns box
 on box ip addr add 127.0.0.20/8 dev lo
@@ -51,6 +56,30 @@ lab_wait_port box tcp 1883
 lab_capture box lo "$OUT" "tcp port 1883"
 
 B=(-h 127.0.0.20 -p 1883)
+if [ "$SC" = mqtt-keepalive ]; then
+    # Started without `on` (a function: its & would fork a subshell), so $!
+    # is mosquitto_sub itself (ip netns exec execs it).
+    ip netns exec "$(ns box)" mosquitto_sub "${B[@]}" -u alice -P alice-pw -t sensors/idle -k 5 \
+        -A 127.0.0.101 -i idle-ok >/dev/null 2>&1 &
+    ok=$!
+    ip netns exec "$(ns box)" mosquitto_sub "${B[@]}" -u alice -P alice-pw -t sensors/idle -k 5 \
+        -A 127.0.0.102 -i stalled >/dev/null 2>&1 &
+    stalled=$!
+    sleep 1
+    [ "$(cat /proc/$stalled/comm)" = mosquitto_sub ] || lab_die "stalled is not mosquitto_sub"
+    kill -STOP "$stalled"
+    # The broker's close shows as the stopped client's socket in CLOSE-WAIT
+    # (mosquitto's log to a file is buffered: no line to wait for).
+    closed() { on box ss -Htn state close-wait src 127.0.0.102 | grep -q .; }
+    for i in $(seq 200); do closed && break; sleep 0.1; done
+    closed || lab_die "mosquitto kept the stalled client"
+    kill -KILL "$stalled"
+    sleep 1
+    kill -TERM "$ok"   # mosquitto_sub sends DISCONNECT on SIGTERM
+    wait "$ok" || true
+    lab_finish "$OUT"
+    exit 0
+fi
 for v in mqttv311 mqttv5; do
     # Subscriber first; it leaves after the three messages.
     on box mosquitto_sub "${B[@]}" -A 127.0.0.101 -V $v -i "sensor-sub-$v" -u alice -P alice-pw \

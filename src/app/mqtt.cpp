@@ -3,7 +3,10 @@
 // view), paired into MqttTransactions: CONNECT with CONNACK, a QoS 1 PUBLISH
 // with its PUBACK and a QoS 2 one with PUBREC..PUBCOMP (either direction),
 // SUBSCRIBE and UNSUBSCRIBE with their acks by packet identifier, PINGREQ with
-// PINGRESP in order. Memory is bounded: the reader keeps at most
+// PINGRESP in order; and the keep-alive: a client that declared K in CONNECT
+// and was silent for more than 1.5 K when the connection ended (MQTT 3.1.1
+// and 5, 3.1.2.10: the broker must then close it) is reported, as AMQP's
+// missed heartbeats are. Memory is bounded: the reader keeps at most
 // MqttReader::kKeep body bytes per direction whatever the remaining length
 // says, and at most kMaxPending exchanges wait per kind; a gap outside a body
 // or a malformed stream ends the reading of the flow (what answers what is
@@ -33,8 +36,12 @@ public:
     void on_data(int dir, Bytes data) override {
         if (stopped_) return;
         const std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
-        if (dir == ep_.client_dir) client_.feed(s, client_ev_);
-        else broker_.feed(s, broker_ev_);
+        if (dir == ep_.client_dir) {
+            last_client_ = Heard{ctx_.clock.ts, ctx_.clock.where};
+            client_.feed(s, client_ev_);
+        } else {
+            broker_.feed(s, broker_ev_);
+        }
     }
     void on_gap(int dir, std::uint64_t len) override {
         if (stopped_) return;
@@ -44,6 +51,7 @@ public:
     void on_close(EndReason why) override {
         if (stopped_) return;
         const bool open = why == EndReason::Open;
+        keepalive_at_end(open);
         for (auto* q : {&connects_, &publishes_[0], &publishes_[1], &subscribes_, &unsubscribes_, &pings_})
             for (MqttTransaction& t : *q) unanswered(t, open);
         stop();
@@ -58,6 +66,10 @@ private:
         void malformed(MqttAnomaly) override { c.stop(); }
     };
     using Queue = std::deque<MqttTransaction>;
+    struct Heard {
+        double ts = 0;
+        FrameRef where;
+    };
 
     MqttTransaction request(MqttKind kind) const {
         auto t = transaction_here<MqttTransaction>(ep_, ctx_.clock);
@@ -93,6 +105,25 @@ private:
         ctx_.bus.publish(t);
     }
 
+    // Only after the broker accepted the session and until the client's
+    // DISCONNECT; K 0 turns the mechanism off. At the capture's end the
+    // silence runs to the capture's last packet (the clock then): a capture
+    // that stops soon after the client's last packet says nothing.
+    void keepalive_at_end(bool capture_end) {
+        if (!keepalive_ || !accepted_ || goodbye_) return;
+        const double silence = ctx_.clock.ts - last_client_.ts;
+        if (silence <= 1.5 * keepalive_) return;
+        MqttTransaction t = request(MqttKind::KeepAliveTimeout);
+        t.request_frame = connect_.where;
+        t.request_ts = connect_.ts;
+        t.keepalive = keepalive_;
+        t.silence = silence;
+        t.last_heard = last_client_.where;
+        t.at_capture_end = capture_end;
+        if (capture_end) t.where = last_client_.where;
+        ctx_.bus.publish(t);
+    }
+
     void message(const MqttMessage& m, bool from_client) {
         const MqttFields f = mqtt_fields(m, version_);
         if (f.truncated && m.type() != kMqttPublish) return;  // too short to read: nothing to pair
@@ -106,9 +137,13 @@ private:
                 client_id_ = capped(f.clientid);
                 username_ = f.has_username ? capped(f.username) : std::string();
                 connects_.clear();
+                keepalive_ = f.keepalive;
+                accepted_ = goodbye_ = false;
+                connect_ = Heard{ctx_.clock.ts, ctx_.clock.where};
                 return wait(connects_, request(MqttKind::Connect));
             case kMqttConnack:
                 if (from_client || connects_.empty()) return;
+                accepted_ = f.code == 0;
                 return answer(connects_, connects_.begin(), f.code ? MqttOutcome::Refused : MqttOutcome::Ok, f.code);
             case kMqttPublish: {
                 MqttTransaction t = request(MqttKind::Publish);
@@ -160,6 +195,9 @@ private:
             case kMqttPingresp:
                 if (!from_client && !pings_.empty()) answer(pings_, pings_.begin(), MqttOutcome::Ok, 0);
                 return;
+            case kMqttDisconnect:
+                if (from_client) goodbye_ = true;
+                return;
             default: return;
         }
     }
@@ -175,6 +213,9 @@ private:
     Side client_ev_, broker_ev_;
     std::uint8_t version_ = 0;
     std::string client_id_, username_;
+    std::uint16_t keepalive_ = 0;
+    bool accepted_ = false, goodbye_ = false;
+    Heard connect_, last_client_;
     Queue connects_, publishes_[2], subscribes_, unsubscribes_, pings_;
     bool stopped_ = false;
 };

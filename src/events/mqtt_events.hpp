@@ -14,7 +14,9 @@
 
 namespace netdx {
 
-enum class MqttKind : std::uint8_t { Connect, Publish, Subscribe, Unsubscribe, Ping };
+// KeepAliveTimeout: not an exchange but the client's silence past 1.5 times
+// its CONNECT's keep-alive when the connection ended (src/app/mqtt.cpp).
+enum class MqttKind : std::uint8_t { Connect, Publish, Subscribe, Unsubscribe, Ping, KeepAliveTimeout };
 
 enum class MqttOutcome : std::uint8_t {
     Ok,          // accepted, granted, acknowledged
@@ -37,7 +39,12 @@ struct MqttTransaction : EventBase, AppFlowFields {
     std::uint8_t code = 0;         // CONNACK return/reason code, SUBACK code, PUB* reason code
     bool from_broker = false;      // PUBLISH sent by the broker to the client
     double latency = -1;           // seconds from the request to its answer; -1 none
-    bool at_capture_end = false;   // Unanswered: the flow was still open when the capture ended
+    bool at_capture_end = false;   // Unanswered, KeepAliveTimeout: the flow was still open when the capture ended
+    // KeepAliveTimeout: request_frame is the CONNECT, where the end (the last
+    // frame heard from the client when the capture ended first).
+    std::uint16_t keepalive = 0;   // seconds, the CONNECT's
+    double silence = 0;            // seconds from the client's last bytes to the end
+    FrameRef last_heard;           // the client's last frame
 };
 
 inline constexpr std::size_t kMqttTextCap = 128;

@@ -117,6 +117,7 @@ constexpr ParamDef kDhcpv6NoAdv[] = {{"min_solicits", "3", "Solicits without any
 constexpr ParamDef kRedisErrors[] = {{"min_count", "1", "error replies of one kind from one Redis server"}};
 constexpr ParamDef kMqttRefused[] = {{"min_count", "1", "refused CONNECTs at one broker"}};
 constexpr ParamDef kMqttSubRefused[] = {{"min_count", "1", "refused subscriptions to one filter at one broker"}};
+constexpr ParamDef kMqttKeepalive[] = {{"min_count", "1", "connections whose client was silent past 1.5 times its keep-alive, per broker"}};
 constexpr ParamDef kMqttUnacked[] = {{"min_count", "1", "QoS 1/2 publishes never acknowledged, per broker and direction"}};
 constexpr ParamDef kAmqpRefused[] = {{"min_count", "1", "connections one broker refused with one reply code"}};
 constexpr ParamDef kAmqpClosed[] = {{"min_count", "1", "open connections one broker closed with one reply code"}};
@@ -325,6 +326,15 @@ const FindingDef kDefs[] = {
      "Look at why the connections closed (broker restarts, keepalive timeouts, network drops, a client that "
      "disconnects right after publishing without waiting for the acknowledgement).",
      kMqttUnacked},
+    {"mqtt.keepalive_timeout", "application", S::Warning, "MQTT clients silent past their keep-alive",
+     "An MQTT client declared a keep-alive K in CONNECT, promising to send something (at least a PINGREQ) every K "
+     "seconds, then sent nothing for more than 1.5 K before its connection ended (or before the capture did): the "
+     "condition on which the broker must close the connection (MQTT 3.1.1 and 5, section 3.1.2.10; mosquitto logs "
+     "'Client ... has exceeded timeout, disconnecting'). Its subscriptions stopped receiving until it reconnected.",
+     "A client process or host that stalled (blocked I/O thread, long GC pause, a suspended VM or laptop), a "
+     "client library whose network loop is not being run, or a path that drops packets for longer than 1.5 K; "
+     "a larger keep-alive hides the symptom, not the stall.",
+     kMqttKeepalive},
     {"amqp.connection_refused", "application", S::Warning, "AMQP connections refused by the broker",
      "An AMQP 0-9-1 broker (RabbitMQ, ...) answered the connection handshake with connection.close before "
      "connection.open-ok: 403 ACCESS_REFUSED (the user name or password was refused), 530 NOT_ALLOWED (the "

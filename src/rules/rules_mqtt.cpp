@@ -9,7 +9,12 @@
 //  - mqtt.publish_unacknowledged: QoS 1/2 publishes whose connection closed
 //    before their PUBACK/PUBCOMP, per broker and direction. A publish still
 //    waiting when the capture ends is not counted (its ack may simply be
-//    after the end of the capture).
+//    after the end of the capture);
+//  - mqtt.keepalive_timeout: connections whose client, having declared a
+//    keep-alive K in CONNECT, was silent for more than 1.5 K when the
+//    connection ended or the capture did (the consumer judges it: only at
+//    the end, so a capture that stops soon after the last packet is quiet),
+//    per broker, with the longest silence.
 #include <map>
 #include <set>
 
@@ -33,6 +38,9 @@ struct Group {
     std::set<IpAddress> clients;       // capped
     Evidence ev;
     std::uint8_t version = 0;  // the last refused CONNECT's, to name its codes
+    double worst = 0;                      // keep-alive: the longest silence
+    std::set<std::uint16_t> keepalives;    // keep-alive: the K declared, capped
+    std::uint64_t at_end = 0;              // keep-alive: still open at the capture's end
     void add(const MqttTransaction& t) {
         if (!count) first = t.ts;
         version = t.version;
@@ -75,7 +83,8 @@ public:
     explicit MqttRules(const RuleConfig& c)
         : min_refused_(c.number("mqtt.connect_refused", "min_count")),
           min_sub_(c.number("mqtt.subscribe_refused", "min_count")),
-          min_unacked_(c.number("mqtt.publish_unacknowledged", "min_count")) {}
+          min_unacked_(c.number("mqtt.publish_unacknowledged", "min_count")),
+          min_keepalive_(c.number("mqtt.keepalive_timeout", "min_count")) {}
 
     void subscribe(EventBus& bus) override { bus.subscribe<&MqttRules::on_mqtt>(this); }
 
@@ -88,6 +97,14 @@ public:
         } else if (t.kind == MqttKind::Publish && t.qos > 0 && t.outcome == MqttOutcome::Unanswered &&
                    !t.at_capture_end) {
             if (Group* g = unacked_.get({k, t.from_broker})) g->add(t);
+        } else if (t.kind == MqttKind::KeepAliveTimeout) {
+            if (Group* g = keepalive_.get(k)) {
+                g->add(t);
+                if (t.last_heard != t.where) g->ev.add(t.last_heard);
+                g->worst = std::max(g->worst, t.silence);
+                if (g->keepalives.size() < 8) g->keepalives.insert(t.keepalive);
+                if (t.at_capture_end) ++g->at_end;
+            }
         }
     }
 
@@ -95,10 +112,11 @@ public:
         for (auto& [k, g] : refused_) connect(ctx, k, g);
         for (auto& [k, g] : subs_) subscription(ctx, k.first, k.second, g);
         for (auto& [k, g] : unacked_) unacked(ctx, k.first, k.second, g);
+        for (auto& [k, g] : keepalive_) keepalive(ctx, k, g);
     }
 
     [[nodiscard]] std::uint64_t dropped() const override {
-        return refused_.dropped() + subs_.dropped() + unacked_.dropped();
+        return refused_.dropped() + subs_.dropped() + unacked_.dropped() + keepalive_.dropped();
     }
 
 private:
@@ -149,10 +167,27 @@ private:
         ctx.sink.raise("mqtt.publish_unacknowledged", std::move(f));
     }
 
+    void keepalive(FinishContext& ctx, const ServiceKey& k, const Group& g) {
+        if (static_cast<double>(g.count) < min_keepalive_) return;
+        Finding f;
+        f.key = broker_str(k);
+        f.title = fmt::format("{} MQTT connection(s) to broker {}: the client went silent past 1.5 times its "
+                              "keep-alive", g.count, f.key);
+        f.detail = fmt::format("No packet from the client for up to {:.1f} s with a keep-alive of {} s declared in "
+                               "CONNECT (the broker must close the connection after 1.5 times it); {} ended by a "
+                               "close, {} still open when the capture ended. Client ids: {}. Clients: {}.",
+                               g.worst, join(g.keepalives, [](std::uint16_t v) { return fmt::format("{}", v); }),
+                               g.count - g.at_end, g.at_end, join(g.client_ids, [](auto& s) { return s; }),
+                               join(g.clients, ip_str));
+        fill(f, k, g);
+        f.figures.push_back({"max_silence", g.worst, "s"});
+        ctx.sink.raise("mqtt.keepalive_timeout", std::move(f));
+    }
+
     static void fill(Finding& f, const ServiceKey& k, const Group& g) { fill_server_finding(f, k.ip, g); }
 
-    double min_refused_, min_sub_, min_unacked_;
-    BoundedMap<ServiceKey, Group> refused_;
+    double min_refused_, min_sub_, min_unacked_, min_keepalive_;
+    BoundedMap<ServiceKey, Group> refused_, keepalive_;
     BoundedMap<std::pair<ServiceKey, std::string>, Group> subs_;
     BoundedMap<std::pair<ServiceKey, bool>, Group> unacked_;
 };

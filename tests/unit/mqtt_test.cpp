@@ -1,7 +1,7 @@
 // MQTT: the shared framer (dissectors/mqtt/mqtt_stream) over whole,
 // split-at-every-byte, truncated and hostile streams; field reading for 3.1.1
 // and 5; the analysis consumer (src/app/mqtt.cpp) pairing by packet id; the
-// MQTT rules (src/rules/rules_mqtt.cpp).
+// MQTT rules (src/rules/rules_mqtt.cpp), keep-alive timeouts included.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -249,4 +249,70 @@ TEST_CASE("mqtt rules: refused connects per broker, refused subscriptions per fi
     const Finding* u = rt::get(fs, "mqtt.publish_unacknowledged");
     REQUIRE(u);
     CHECK(u->title.rfind("1 QoS", 0) == 0);
+}
+
+namespace {
+std::string connect_ka(unsigned keepalive) {
+    return pkt(0x10, str("MQTT") + static_cast<char>(4) + static_cast<char>(0x02) + u16(keepalive) + str("idle"));
+}
+// Keep-alive K: CONNECT at 1.0 (frame 1) answered `code`, PINGREQ at 2.0
+// (frame 3) and its PINGRESP, a DISCONNECT at 2.5 when `bye`, then the end at
+// `end` for `why`; the keep-alive events the consumer published.
+std::vector<MqttTransaction> idle(unsigned ka, double end, EndReason why, bool bye = false, std::uint8_t code = 0) {
+    Session s;
+    s.send(0, connect_ka(ka), 1.0);
+    s.send(1, connack(code, 4), 1.01);
+    s.send(0, pkt(0xc0, ""), 2.0);
+    s.send(1, pkt(0xd0, ""), 2.01);
+    if (bye) s.send(0, pkt(0xe0, ""), 2.5);
+    s.clock.where = {0, ++s.frame};
+    s.clock.ts = end;
+    s.c->on_close(why);
+    std::vector<MqttTransaction> out;
+    for (const MqttTransaction& t : s.tx)
+        if (t.kind == MqttKind::KeepAliveTimeout) out.push_back(t);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("mqtt consumer: keep-alive timeout past 1.5 K at the close or the capture's end; K 0, DISCONNECT, refused") {
+    // K 2 s: the broker's limit is 3 s after the last packet (2.0).
+    const auto closed = idle(2, 5.5, EndReason::Fin);
+    REQUIRE(closed.size() == 1);
+    CHECK(closed[0].silence == doctest::Approx(3.5));
+    CHECK(closed[0].keepalive == 2);
+    CHECK(!closed[0].at_capture_end);
+    CHECK(closed[0].request_frame.frame == 1);  // the CONNECT
+    CHECK(closed[0].last_heard.frame == 3);     // the PINGREQ
+    CHECK(closed[0].where.frame == 5);          // the end
+    CHECK(idle(2, 4.9, EndReason::Fin).empty());   // within 1.5 K
+    CHECK(idle(2, 4.9, EndReason::Open).empty());  // the capture stopped soon after the last packet
+    const auto at_end = idle(2, 6.0, EndReason::Open);
+    REQUIRE(at_end.size() == 1);
+    CHECK(at_end[0].at_capture_end);
+    CHECK(at_end[0].where.frame == 3);
+    CHECK(idle(0, 600, EndReason::Fin).empty());              // K 0: keep-alive off
+    CHECK(idle(2, 60, EndReason::Fin, true).empty());         // the client said DISCONNECT
+    CHECK(idle(2, 60, EndReason::Rst, false, 5).empty());     // refused: no session to keep alive
+}
+
+TEST_CASE("mqtt rules: keep-alive timeouts, one finding per broker with the longest silence") {
+    rt::Run run;
+    for (unsigned i = 0; i < 2; ++i) {
+        MqttTransaction t = mtx(MqttKind::KeepAliveTimeout, MqttOutcome::Ok, 0, 20 + i, 10 + 4 * i);
+        t.keepalive = 5;
+        t.silence = 8 + i;
+        t.last_heard = {0, 12 + 4 * i};
+        t.at_capture_end = i == 1;
+        run->publish(t);
+    }
+    run->publish(mtx(MqttKind::Connect, MqttOutcome::Ok, 0, 30, 40));
+    const auto fs = run.finish();
+    REQUIRE(rt::count(fs, "mqtt.keepalive_timeout") == 1);
+    const Finding* f = rt::get(fs, "mqtt.keepalive_timeout");
+    CHECK(f->title.rfind("2 MQTT connection(s) to broker 10.9.0.9:1883", 0) == 0);
+    CHECK(f->detail.find("up to 9.0 s with a keep-alive of 5 s") != std::string::npos);
+    CHECK(f->detail.find("1 ended by a close, 1 still open") != std::string::npos);
+    CHECK(f->evidence.total == 6);  // per connection: CONNECT, last frame heard, end
+    CHECK(rt::has_host(*f, "10.9.0.2"));
 }
