@@ -78,8 +78,11 @@ double percentile(std::vector<double> v, double p) {
     return v[std::min(i, v.size() - 1)];
 }
 
-// Loopback and LAN round trips are well under a millisecond: keep a decimal there.
-std::string ms(double s) { return s < 0.01 ? fmt::format("{:.1f} ms", s * 1000) : fmt::format("{:.0f} ms", s * 1000); }
+// Loopback and LAN round trips are well under a millisecond: keep decimals there.
+std::string ms(double s) {
+    const int decimals = s < 0.001 ? 2 : s < 0.01 ? 1 : 0;
+    return fmt::format("{:.{}f} ms", s * 1000, decimals);
+}
 
 std::string procedure_str(const Key& k) {
     if (k.family != Family::Onc) return k.method.empty() ? std::string("(no method)") : k.method;
