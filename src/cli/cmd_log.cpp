@@ -41,7 +41,8 @@ int run_log(LogArgs& a) {
     if (int wrc = write_output(
             "log", "log",
             [&] {
-                std::vector<LogRow> rows = log->rows();
+                log->finish();
+                const std::vector<LogRow>& rows = log->rows();
                 if (a.format == "json") write_log_json(stdout, log->schema(), rows);
                 else write_log_tsv(stdout, log->schema(), rows);
             },

@@ -70,15 +70,13 @@ void ConnLog::on_ftp(const FtpTransaction& t) { mark(t.flow_id, "ftp"); }
 void ConnLog::on_pop3(const Pop3Transaction& t) { mark(t.flow_id, "pop3"); }
 void ConnLog::on_imap(const ImapTransaction& t) { mark(t.flow_id, "imap"); }
 
-std::vector<LogRow> ConnLog::rows() const {
+void ConnLog::build_rows() {
     std::unordered_map<std::uint64_t, std::vector<const char*>> services = services_;
     for (const DnsSeen& d : dns_)
         if (auto id = finder_.find(d.ip_proto, d.client, d.client_port, d.server, d.server_port, d.ts)) {
             auto& v = services[*id];
             if (std::find(v.begin(), v.end(), std::string_view("dns")) == v.end()) v.push_back("dns");
         }
-    std::vector<LogRow> out;
-    out.reserve(flows_.size());
     for (const FlowEnded& f : flows_) {
         LogRow r;
         r.ts = f.first_ts;
@@ -103,9 +101,8 @@ std::vector<LogRow> ConnLog::rows() const {
         else v.emplace_back(Unset{});
         v.emplace_back(f.orig_packets);
         v.emplace_back(f.resp_packets);
-        out.push_back(std::move(r));
+        add_row(std::move(r));
     }
-    return out;
 }
 
 }  // namespace netdx

@@ -27,7 +27,6 @@ public:
 
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override;
 
     void on_flow(const FlowEnded& f);
     void on_dns(const DnsTransaction& t);
@@ -40,6 +39,8 @@ public:
     void on_imap(const ImapTransaction& t);
 
 private:
+    void build_rows() override;
+
     void mark(std::uint64_t flow_id, const char* service);
 
     std::vector<FlowEnded> flows_;

@@ -38,7 +38,7 @@ void DhcpLog::subscribe(EventBus& bus) { bus.subscribe<&DhcpLog::on_dhcp>(this);
 const LogSchema& DhcpLog::schema() const { return kSchema; }
 
 void DhcpLog::on_dhcp(const DhcpExchange& e) {
-    if (!admit(rows_.size())) return;
+    if (!admit_row()) return;
     LogRow r;
     r.ts = e.first_ts.seconds();
     auto& v = r.values;
@@ -68,7 +68,7 @@ void DhcpLog::on_dhcp(const DhcpExchange& e) {
     }
     if (servers.empty()) v.emplace_back(Unset{});
     else v.emplace_back(std::move(servers));
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 }  // namespace netdx

@@ -18,12 +18,10 @@ public:
 
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override { return rows_; }
 
     void on_dhcp(const DhcpExchange& e);
 
 private:
-    std::vector<LogRow> rows_;
 };
 
 }  // namespace netdx

@@ -51,9 +51,7 @@ void DnsLog::on_dns(const DnsTransaction& t) {
 
 void DnsLog::on_flow(const FlowEnded& f) { finder_.add(f); }
 
-std::vector<LogRow> DnsLog::rows() const {
-    std::vector<LogRow> out;
-    out.reserve(transactions_.size());
+void DnsLog::build_rows() {
     for (const DnsTransaction& t : transactions_) {
         const std::uint8_t ip_proto = t.transport == DnsTransport::Tcp ? 6 : 17;
         const double ts = t.has_query ? t.query_ts.seconds() : t.response_ts.seconds();
@@ -97,9 +95,8 @@ std::vector<LogRow> DnsLog::rows() const {
         } else {
             v.insert(v.end(), 2, Unset{});
         }
-        out.push_back(std::move(r));
+        add_row(std::move(r));
     }
-    return out;
 }
 
 }  // namespace netdx

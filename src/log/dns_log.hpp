@@ -17,12 +17,13 @@ public:
 
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override;
 
     void on_dns(const DnsTransaction& t);
     void on_flow(const FlowEnded& f);
 
 private:
+    void build_rows() override;
+
     std::vector<DnsTransaction> transactions_;
     FlowFinder finder_;
 };

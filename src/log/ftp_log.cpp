@@ -27,7 +27,7 @@ const LogSchema& FtpLog::schema() const { return kSchema; }
 
 void FtpLog::on_ftp(const FtpTransaction& t) {
     if (t.command.empty()) return;  // the greeting or a reply nobody asked for
-    if (!admit(rows_.size())) return;
+    if (!admit_row()) return;
     LogRow r;
     r.ts = t.command_ts;
     auto& v = r.values;
@@ -58,7 +58,7 @@ void FtpLog::on_ftp(const FtpTransaction& t) {
     }
     if (t.preliminary_code) v.emplace_back(static_cast<std::uint64_t>(t.preliminary_code));
     else v.emplace_back(Unset{});
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 }  // namespace netdx

@@ -24,7 +24,7 @@ const LogSchema& HttpLog::schema() const { return kSchema; }
 void HttpLog::on_http(const HttpTransaction& t) {
     if (!t.has_request && !t.has_response) return;
     const std::uint64_t depth = ++depth_[t.flow_id];
-    if (!admit(rows_.size())) return;
+    if (!admit_row()) return;
     LogRow r;
     r.ts = t.has_request ? t.request_ts : t.response_ts;
     auto& v = r.values;
@@ -48,7 +48,7 @@ void HttpLog::on_http(const HttpTransaction& t) {
     } else {
         v.insert(v.end(), 2, Unset{});
     }
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 }  // namespace netdx

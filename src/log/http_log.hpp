@@ -18,12 +18,10 @@ public:
 
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override { return rows_; }
 
     void on_http(const HttpTransaction& t);
 
 private:
-    std::vector<LogRow> rows_;
     // Transactions seen so far per flow: Zeek's trans_depth (the consumer
     // reports a flow's transactions in request order).
     std::unordered_map<std::uint64_t, std::uint64_t> depth_;

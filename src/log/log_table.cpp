@@ -87,8 +87,14 @@ nlohmann::ordered_json json_value(const LogValue& v) {
         v);
 }
 
-void sort_rows(std::vector<LogRow>& rows) {
-    std::stable_sort(rows.begin(), rows.end(), [](const LogRow& a, const LogRow& b) { return a.ts < b.ts; });
+// Pointers are sorted, not the rows: the log keeps its rows and the writer
+// copies none of them.
+std::vector<const LogRow*> sorted_rows(const std::vector<LogRow>& rows) {
+    std::vector<const LogRow*> out;
+    out.reserve(rows.size());
+    for (const LogRow& r : rows) out.push_back(&r);
+    std::stable_sort(out.begin(), out.end(), [](const LogRow* a, const LogRow* b) { return a->ts < b->ts; });
+    return out;
 }
 
 void put(std::FILE* out, const std::string& line) {
@@ -117,13 +123,13 @@ std::string log_text(std::string_view s, bool set_element) {
     return out;
 }
 
-void write_log_tsv(std::FILE* out, const LogSchema& schema, std::vector<LogRow>& rows) {
-    sort_rows(rows);
+void write_log_tsv(std::FILE* out, const LogSchema& schema, const std::vector<LogRow>& rows) {
     std::string line = "#fields";
     for (std::string_view f : schema.fields) (line += '\t') += f;
     line += '\n';
     put(out, line);
-    for (const LogRow& r : rows) {
+    for (const LogRow* row : sorted_rows(rows)) {
+        const LogRow& r = *row;
         line.clear();
         for (std::size_t i = 0; i < r.values.size(); ++i) {
             if (i) line += '\t';
@@ -134,9 +140,9 @@ void write_log_tsv(std::FILE* out, const LogSchema& schema, std::vector<LogRow>&
     }
 }
 
-void write_log_json(std::FILE* out, const LogSchema& schema, std::vector<LogRow>& rows) {
-    sort_rows(rows);
-    for (const LogRow& r : rows) {
+void write_log_json(std::FILE* out, const LogSchema& schema, const std::vector<LogRow>& rows) {
+    for (const LogRow* row : sorted_rows(rows)) {
+        const LogRow& r = *row;
         // Keys in the schema's order (Zeek's JSON keeps the field order too).
         nlohmann::ordered_json j = nlohmann::ordered_json::object();
         for (std::size_t i = 0; i < r.values.size() && i < schema.fields.size(); ++i)

@@ -36,7 +36,7 @@ std::string log_text(std::string_view s, bool set_element = false);
 
 // Writes the header line (TSV only) and every row; rows are sorted by ts
 // (stable, so events of one time keep the order they came in).
-void write_log_tsv(std::FILE* out, const LogSchema& schema, std::vector<LogRow>& rows);
-void write_log_json(std::FILE* out, const LogSchema& schema, std::vector<LogRow>& rows);
+void write_log_tsv(std::FILE* out, const LogSchema& schema, const std::vector<LogRow>& rows);
+void write_log_json(std::FILE* out, const LogSchema& schema, const std::vector<LogRow>& rows);
 
 }  // namespace netdx

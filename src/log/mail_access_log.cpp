@@ -38,23 +38,23 @@ void Pop3Log::subscribe(EventBus& bus) { bus.subscribe<&Pop3Log::on_pop3>(this);
 const LogSchema& Pop3Log::schema() const { return kPop3Schema; }
 
 void Pop3Log::on_pop3(const Pop3Transaction& t) {
-    if (t.command.empty() || !admit(rows_.size())) return;  // the greeting is no command
+    if (t.command.empty() || !admit_row()) return;  // the greeting is no command
     LogRow r = start(t);
     r.values.emplace_back(t.command);
     append_text(r.values, t.indicator);  // unset: unanswered
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 void ImapLog::subscribe(EventBus& bus) { bus.subscribe<&ImapLog::on_imap>(this); }
 const LogSchema& ImapLog::schema() const { return kImapSchema; }
 
 void ImapLog::on_imap(const ImapTransaction& t) {
-    if (t.command.empty() || !admit(rows_.size())) return;
+    if (t.command.empty() || !admit_row()) return;
     LogRow r = start(t);
     r.values.emplace_back(t.tag);
     r.values.emplace_back(t.command);
     append_text(r.values, t.status);
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 }  // namespace netdx

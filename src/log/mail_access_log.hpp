@@ -16,11 +16,9 @@ public:
     explicit Pop3Log(std::size_t max_rows) : TransactionLog(max_rows) {}
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override { return rows_; }
     void on_pop3(const Pop3Transaction& t);
 
 private:
-    std::vector<LogRow> rows_;
 };
 
 class ImapLog final : public TransactionLog {
@@ -28,11 +26,9 @@ public:
     explicit ImapLog(std::size_t max_rows) : TransactionLog(max_rows) {}
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override { return rows_; }
     void on_imap(const ImapTransaction& t);
 
 private:
-    std::vector<LogRow> rows_;
 };
 
 }  // namespace netdx

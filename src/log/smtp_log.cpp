@@ -37,7 +37,7 @@ void SmtpLog::on_message(const MailMessage& m) {
     if (m.protocol != MailProtocol::Smtp) return;
     FlowState& f = flows_[m.flow_id];
     const std::uint64_t depth = ++f.messages;
-    if (!admit(rows_.size())) return;
+    if (!admit_row()) return;
     LogRow r;
     r.ts = m.first_ts;  // the message's first byte (Zeek: the MAIL command)
     auto& v = r.values;
@@ -64,7 +64,7 @@ void SmtpLog::on_message(const MailMessage& m) {
         if (!m.reply_text.empty()) reply += " " + m.reply_text;
         v.emplace_back(std::move(reply));
     }
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 }  // namespace netdx

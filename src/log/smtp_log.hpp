@@ -20,13 +20,11 @@ public:
 
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override { return rows_; }
 
     void on_message(const MailMessage& m);
     void on_command(const SmtpTransaction& t);
 
 private:
-    std::vector<LogRow> rows_;
     struct FlowState {
         std::string helo;
         std::uint64_t messages = 0;

@@ -39,7 +39,7 @@ const LogSchema& SshLog::schema() const { return kSchema; }
 
 void SshLog::on_ssh(const SshSession& s) {
     if (!s.c.ident && !s.s.ident) return;
-    if (!admit(rows_.size())) return;
+    if (!admit_row()) return;
     LogRow r;
     r.ts = s.ts;
     auto& v = r.values;
@@ -61,7 +61,7 @@ void SshLog::on_ssh(const SshSession& s) {
     algorithm(v, s, kSshCompC2S);
     algorithm(v, s, kSshKex);
     algorithm(v, s, kSshHostKey);
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 }  // namespace netdx

@@ -17,12 +17,10 @@ public:
 
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override { return rows_; }
 
     void on_ssh(const SshSession& s);
 
 private:
-    std::vector<LogRow> rows_;
 };
 
 }  // namespace netdx

@@ -39,7 +39,7 @@ const LogSchema& TlsLog::schema() const { return kSchema; }
 
 void TlsLog::on_tls(const TlsSession& t) {
     if (!t.client_hello && !t.server_hello) return;  // records without a hello: not a handshake netdx read
-    if (!admit(rows_.size())) return;
+    if (!admit_row()) return;
     LogRow r;
     r.ts = t.ts;
     auto& v = r.values;
@@ -65,7 +65,7 @@ void TlsLog::on_tls(const TlsSession& t) {
     v.emplace_back(t.completed);
     if (t.has_certificate && t.leaf.parsed && !t.leaf.issuer.empty()) v.emplace_back(t.leaf.issuer);
     else v.emplace_back(Unset{});
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 }  // namespace netdx

@@ -46,7 +46,7 @@ const LogSchema& WebRpcLog<Kind>::schema() const {
 
 template <WebRpcKind Kind>
 void WebRpcLog<Kind>::on_call(const WebRpcCall& c) {
-    if (c.kind != Kind || !admit(rows_.size())) return;
+    if (c.kind != Kind || !admit_row()) return;
     LogRow r = tcp_log_row(c.request_ts, c);
     auto& v = r.values;
     append_text(v, c.method);
@@ -64,7 +64,7 @@ void WebRpcLog<Kind>::on_call(const WebRpcCall& c) {
     if (c.latency >= 0) v.emplace_back(c.latency);
     else v.emplace_back(Unset{});
     v.emplace_back(c.cut);
-    rows_.push_back(std::move(r));
+    add_row(std::move(r));
 }
 
 template class WebRpcLog<WebRpcKind::XmlRpc>;

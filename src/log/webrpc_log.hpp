@@ -17,11 +17,9 @@ public:
     explicit WebRpcLog(std::size_t max_rows) : TransactionLog(max_rows) {}
     void subscribe(EventBus& bus) override;
     [[nodiscard]] const LogSchema& schema() const override;
-    [[nodiscard]] std::vector<LogRow> rows() const override { return rows_; }
     void on_call(const WebRpcCall& c);
 
 private:
-    std::vector<LogRow> rows_;
 };
 
 using XmlRpcLog = WebRpcLog<WebRpcKind::XmlRpc>;

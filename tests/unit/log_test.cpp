@@ -46,7 +46,8 @@ TEST_CASE("log_text escapes what could break a line, a column or a terminal") {
 }
 
 namespace {
-std::string written(void (*write)(std::FILE*, const LogSchema&, std::vector<LogRow>&), std::vector<LogRow> rows) {
+std::string written(void (*write)(std::FILE*, const LogSchema&, const std::vector<LogRow>&),
+                    const std::vector<LogRow>& rows) {
     static constexpr std::string_view kNames[] = {"ts", "s", "n", "b", "set"};
     const LogSchema schema{"t", kNames};
     char* buf = nullptr;
