@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Differential test: netdx's TCP analysis flags and TCP conversations vs tshark.
 
-For every capture in captures/ and tests/corpus/public/:
+For the captures of diff_common.default_captures (captures/ and the
+reference corpus, every NETDX_CORPUS_STEP-th corpus file):
   * per tcp.analysis.* flag, the number of frames tshark marks (single pass,
     as `tshark -r F -Y tcp.analysis.X` counts them) against netdx
     (`netdx packets -T fields -e tcp.analysis.X`);
@@ -22,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from diff_common import corpus_sample  # noqa: E402
+from diff_common import default_captures  # noqa: E402
 
 FLAGS = [
     "retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
@@ -32,6 +33,7 @@ FLAGS = [
 ]
 FIELDS = ["tcp.analysis." + f for f in FLAGS]
 VERBOSE = os.environ.get("VERBOSE") == "1"
+CAPTURE_EXT = (".pcap", ".pcapng", ".cap")
 
 
 def run(cmd):
@@ -136,18 +138,11 @@ def main():
     if not netdx or not shutil.which("tshark"):
         print("skip: needs NETDX and tshark")
         return 77
-    files = []
-    caps = Path(os.environ.get("CAPTURES", ""))
-    if caps.is_dir():
-        files += sorted(p for p in caps.iterdir() if p.suffix in (".pcap", ".pcapng", ".cap"))
-    corpus = Path(os.environ.get("CORPUS") or Path(__file__).resolve().parent.parent / "corpus" / "public")
-    if not corpus.is_dir():
-        print(f"reference corpus missing: {corpus}")
-        return 1
-    files += corpus_sample(sorted(p for p in corpus.iterdir() if p.is_file()))
+    files = [Path(f) for f in default_captures(CAPTURE_EXT)]
     if not files:
         print("skip: no captures")
         return 77
+    print(f"{len(files)} captures")
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
         results = list(ex.map(lambda p: one_file(netdx, p), files))
