@@ -18,11 +18,10 @@
 #include <map>
 #include <string>
 
-#include "app/app_stream.hpp"
+#include "app/two_way_consumer.hpp"
 #include "core/escape.hpp"
 #include "dissectors/amqp/amqp_stream.hpp"
 #include "events/amqp_events.hpp"
-#include "flow/flow.hpp"
 
 namespace netdx {
 
@@ -43,41 +42,17 @@ std::string plain_user(std::string_view mechanism, std::string_view response) {
     return capped(response.substr(a + 1, b - a - 1));
 }
 
-class AmqpConsumer final : public StreamConsumer {
+class AmqpConsumer final : public MessageConsumer<AmqpReader, AmqpEvents, AmqpFrame, AmqpAnomaly> {
 public:
-    AmqpConsumer(const AppEndpoints& ep, AppContext ctx)
-        : ep_(ep), ctx_(ctx), client_ev_(*this, true), broker_ev_(*this, false) {}
-
-    void on_data(int dir, Bytes data) override {
-        if (stopped_) return;
-        const bool from_client = dir == ep_.client_dir;
-        heard(from_client);
-        const std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
-        if (from_client) client_.feed(s, client_ev_);
-        else broker_.feed(s, broker_ev_);
-    }
-    void on_gap(int dir, std::uint64_t len) override {
-        if (stopped_) return;
-        if (dir == ep_.client_dir) client_.gap(len, client_ev_);
-        else broker_.gap(len, broker_ev_);
-    }
-    void on_close(EndReason why) override {
-        if (stopped_) return;
-        const bool open = why == EndReason::Open;
-        silent_at_end(open);
-        for (auto& [id, ch] : channels_)
-            for (Pending& p : ch.pending) publish_done(p, id, AmqpOutcome::Unconfirmed, open);
-        stop();
-    }
+    AmqpConsumer(const AppEndpoints& ep, AppContext ctx) : MessageConsumer(ep, ctx) {}
 
 private:
-    struct Side final : AmqpEvents {
-        AmqpConsumer& c;
-        bool client;
-        Side(AmqpConsumer& owner, bool is_client) : c(owner), client(is_client) {}
-        void message(const AmqpFrame& f) override { c.frame(f, client); }
-        void malformed(AmqpAnomaly) override { c.stop(); }
-    };
+    void closed(bool at_capture_end) override {
+        silent_at_end(at_capture_end);
+        for (auto& [id, ch] : channels_)
+            for (Pending& p : ch.pending) publish_done(p, id, AmqpOutcome::Unconfirmed, at_capture_end);
+    }
+
     struct Pending {
         std::uint64_t seq = 0;
         std::string exchange, routing_key;
@@ -108,7 +83,7 @@ private:
 
     // Bytes from one side: a heartbeat is missed when its silence since the
     // last ones passed twice the negotiated interval.
-    void heard(bool from_client) {
+    void heard(bool from_client) override {
         Heard& h = last_[from_client ? 0 : 1];
         if (watching()) {
             const double silence = ctx_.clock.ts - h.ts;
@@ -204,7 +179,7 @@ private:
         }
     }
 
-    void frame(const AmqpFrame& f, bool from_client) {
+    void message(const AmqpFrame& f, bool from_client) override {
         if (f.protocol_header || f.type != kAmqpMethod) return;
         const AmqpMethod m = amqp_method(f.payload);
         if (Channel* ch = from_client ? channel(f.channel) : nullptr) {
@@ -264,20 +239,15 @@ private:
         }
     }
 
-    void stop() {
-        stopped_ = true;
+    void forget() override {
         std::map<std::uint16_t, Channel>().swap(channels_);
     }
 
-    AppEndpoints ep_;
-    AppContext ctx_;
-    AmqpReader client_, broker_;
-    Side client_ev_, broker_ev_;
     std::string vhost_, user_;
     std::uint16_t heartbeat_ = 0;
     Heard last_[2];  // [0] the client, [1] the broker
     std::map<std::uint16_t, Channel> channels_;
-    bool opened_ = false, closing_ = false, stopped_ = false;
+    bool opened_ = false, closing_ = false;
 };
 
 std::unique_ptr<StreamConsumer> make_amqp(const AppEndpoints& ep, AppContext ctx) {

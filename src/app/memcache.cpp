@@ -8,11 +8,10 @@
 #include <deque>
 #include <string>
 
-#include "app/app_stream.hpp"
+#include "app/two_way_consumer.hpp"
 #include "core/escape.hpp"
 #include "dissectors/memcache/memcache_stream.hpp"
 #include "events/cache_events.hpp"
-#include "flow/flow.hpp"
 
 namespace netdx {
 
@@ -26,27 +25,10 @@ std::string capped(std::string_view s, std::size_t cap = kCacheTextCap) {
 
 bool is_lookup(std::string_view c) { return c == "get" || c == "gets" || c == "gat" || c == "gats"; }
 
-class MemcacheConsumer final : public StreamConsumer {
+class MemcacheConsumer final : public TwoWayConsumer<MemcacheReader, MemcacheEvents> {
 public:
     MemcacheConsumer(const AppEndpoints& ep, AppContext ctx)
-        : ep_(ep), ctx_(ctx), client_ev_(*this, true), server_ev_(*this, false) {}
-
-    void on_data(int dir, Bytes data) override {
-        if (stopped_) return;
-        const std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
-        if (dir == ep_.client_dir) client_.feed(s, client_ev_);
-        else server_.feed(s, server_ev_);
-    }
-    void on_gap(int dir, std::uint64_t len) override {
-        if (stopped_) return;
-        if (dir == ep_.client_dir) client_.gap(len, client_ev_);
-        else server_.gap(len, server_ev_);
-    }
-    void on_close(EndReason why) override {
-        if (stopped_) return;
-        for (const Pending& p : pending_) emit_unanswered(p, why == EndReason::Open);
-        pending_.clear();
-    }
+        : TwoWayConsumer(ep, ctx), client_ev_(*this, true), server_ev_(*this, false) {}
 
 private:
     struct Pending {
@@ -78,6 +60,12 @@ private:
         }
         void malformed(MemcacheAnomaly) override { c.stop(); }
     };
+
+    MemcacheEvents& events(bool from_client) override { return from_client ? client_ev_ : server_ev_; }
+    void closed(bool at_capture_end) override {
+        for (const Pending& p : pending_) emit_unanswered(p, at_capture_end);
+    }
+    void forget() override { pending_.clear(); }
 
     void command(const MemcacheLine& l) {
         const std::string_view cmd = l.word(0);
@@ -131,11 +119,6 @@ private:
         ctx_.bus.publish(t);
     }
 
-    void stop() {
-        stopped_ = true;
-        pending_.clear();
-    }
-
     void emit_unanswered(const Pending& p, bool at_capture_end) {
         CacheTransaction t = base();
         t.where = p.frame;
@@ -156,12 +139,8 @@ private:
         return t;
     }
 
-    AppEndpoints ep_;
-    AppContext ctx_;
-    MemcacheReader client_{true}, server_{false};
     Side client_ev_, server_ev_;
     std::deque<Pending> pending_;
-    bool stopped_ = false;
 };
 
 std::unique_ptr<StreamConsumer> make_memcache(const AppEndpoints& ep, AppContext ctx) {

@@ -14,11 +14,10 @@
 #include <deque>
 #include <string>
 
-#include "app/app_stream.hpp"
+#include "app/two_way_consumer.hpp"
 #include "core/escape.hpp"
 #include "dissectors/mqtt/mqtt_stream.hpp"
 #include "events/mqtt_events.hpp"
-#include "flow/flow.hpp"
 
 namespace netdx {
 
@@ -28,43 +27,20 @@ constexpr std::size_t kMaxPending = 1024;
 
 std::string capped(std::string_view s) { return escaped(s.substr(0, std::min(s.size(), kMqttTextCap))); }
 
-class MqttConsumer final : public StreamConsumer {
+class MqttConsumer final : public MessageConsumer<MqttReader, MqttEvents, MqttMessage, MqttAnomaly> {
 public:
-    MqttConsumer(const AppEndpoints& ep, AppContext ctx)
-        : ep_(ep), ctx_(ctx), client_ev_(*this, true), broker_ev_(*this, false) {}
-
-    void on_data(int dir, Bytes data) override {
-        if (stopped_) return;
-        const std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
-        if (dir == ep_.client_dir) {
-            last_client_ = Heard{ctx_.clock.ts, ctx_.clock.where};
-            client_.feed(s, client_ev_);
-        } else {
-            broker_.feed(s, broker_ev_);
-        }
-    }
-    void on_gap(int dir, std::uint64_t len) override {
-        if (stopped_) return;
-        if (dir == ep_.client_dir) client_.gap(len, client_ev_);
-        else broker_.gap(len, broker_ev_);
-    }
-    void on_close(EndReason why) override {
-        if (stopped_) return;
-        const bool open = why == EndReason::Open;
-        keepalive_at_end(open);
-        for (auto* q : {&connects_, &publishes_[0], &publishes_[1], &subscribes_, &unsubscribes_, &pings_})
-            for (MqttTransaction& t : *q) unanswered(t, open);
-        stop();
-    }
+    MqttConsumer(const AppEndpoints& ep, AppContext ctx) : MessageConsumer(ep, ctx) {}
 
 private:
-    struct Side final : MqttEvents {
-        MqttConsumer& c;
-        bool client;
-        Side(MqttConsumer& owner, bool is_client) : c(owner), client(is_client) {}
-        void message(const MqttMessage& m) override { c.message(m, client); }
-        void malformed(MqttAnomaly) override { c.stop(); }
-    };
+    void heard(bool from_client) override {
+        if (from_client) last_client_ = Heard{ctx_.clock.ts, ctx_.clock.where};
+    }
+    void closed(bool at_capture_end) override {
+        keepalive_at_end(at_capture_end);
+        for (auto* q : {&connects_, &publishes_[0], &publishes_[1], &subscribes_, &unsubscribes_, &pings_})
+            for (MqttTransaction& t : *q) unanswered(t, at_capture_end);
+    }
+
     using Queue = std::deque<MqttTransaction>;
     struct Heard {
         double ts = 0;
@@ -124,7 +100,7 @@ private:
         ctx_.bus.publish(t);
     }
 
-    void message(const MqttMessage& m, bool from_client) {
+    void message(const MqttMessage& m, bool from_client) override {
         const MqttFields f = mqtt_fields(m, version_);
         if (f.truncated && m.type() != kMqttPublish) return;  // too short to read: nothing to pair
         // Publishes sent by the client wait in [0], by the broker in [1].
@@ -202,22 +178,16 @@ private:
         }
     }
 
-    void stop() {
-        stopped_ = true;
+    void forget() override {
         for (auto* q : {&connects_, &publishes_[0], &publishes_[1], &subscribes_, &unsubscribes_, &pings_}) Queue().swap(*q);
     }
 
-    AppEndpoints ep_;
-    AppContext ctx_;
-    MqttReader client_, broker_;
-    Side client_ev_, broker_ev_;
     std::uint8_t version_ = 0;
     std::string client_id_, username_;
     std::uint16_t keepalive_ = 0;
     bool accepted_ = false, goodbye_ = false;
     Heard connect_, last_client_;
     Queue connects_, publishes_[2], subscribes_, unsubscribes_, pings_;
-    bool stopped_ = false;
 };
 
 std::unique_ptr<StreamConsumer> make_mqtt(const AppEndpoints& ep, AppContext ctx) {

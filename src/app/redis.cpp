@@ -9,11 +9,10 @@
 #include <deque>
 #include <string>
 
-#include "app/app_stream.hpp"
+#include "app/two_way_consumer.hpp"
 #include "core/escape.hpp"
 #include "dissectors/redis/resp_stream.hpp"
 #include "events/cache_events.hpp"
-#include "flow/flow.hpp"
 
 namespace netdx {
 
@@ -34,27 +33,10 @@ bool starts_push_mode(std::string_view c) {
     return c == "SUBSCRIBE" || c == "PSUBSCRIBE" || c == "SSUBSCRIBE" || c == "MONITOR";
 }
 
-class RedisConsumer final : public StreamConsumer {
+class RedisConsumer final : public TwoWayConsumer<RespReader, RespEvents> {
 public:
     RedisConsumer(const AppEndpoints& ep, AppContext ctx)
-        : ep_(ep), ctx_(ctx), client_ev_(*this, true), server_ev_(*this, false) {}
-
-    void on_data(int dir, Bytes data) override {
-        if (stopped_) return;
-        const std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
-        if (dir == ep_.client_dir) client_.feed(s, client_ev_);
-        else server_.feed(s, server_ev_);
-    }
-    void on_gap(int dir, std::uint64_t len) override {
-        if (stopped_) return;
-        if (dir == ep_.client_dir) client_.gap(len, client_ev_);
-        else server_.gap(len, server_ev_);
-    }
-    void on_close(EndReason why) override {
-        if (stopped_) return;
-        for (const Pending& p : pending_) emit_unanswered(p, why == EndReason::Open);
-        pending_.clear();
-    }
+        : TwoWayConsumer(ep, ctx), client_ev_(*this, true), server_ev_(*this, false) {}
 
 private:
     struct Pending {
@@ -73,6 +55,12 @@ private:
         // Which reply answers which command is unknown from here: stop.
         void malformed(RespAnomaly) override { c.stop(); }
     };
+
+    RespEvents& events(bool from_client) override { return from_client ? client_ev_ : server_ev_; }
+    void closed(bool at_capture_end) override {
+        for (const Pending& p : pending_) emit_unanswered(p, at_capture_end);
+    }
+    void forget() override { pending_.clear(); }
 
     void command(const RespSummary& s) {
         if (s.argc == 0) return;
@@ -123,11 +111,6 @@ private:
         if (push_mode_after_ && pending_.empty()) stop();
     }
 
-    void stop() {
-        stopped_ = true;
-        pending_.clear();
-    }
-
     void emit_unanswered(const Pending& p, bool at_capture_end) {
         CacheTransaction t = base();
         t.where = p.frame;
@@ -148,13 +131,9 @@ private:
         return t;
     }
 
-    AppEndpoints ep_;
-    AppContext ctx_;
-    RespReader client_{true}, server_{false};
     Side client_ev_, server_ev_;
     std::deque<Pending> pending_;
     bool push_mode_after_ = false;
-    bool stopped_ = false;
 };
 
 std::unique_ptr<StreamConsumer> make_redis(const AppEndpoints& ep, AppContext ctx) {

@@ -5,46 +5,24 @@
 // calls are then dropped, not reported unanswered (what answers what is no
 // longer known).
 #include "app/rpc_pairing.hpp"
-#include "flow/flow.hpp"
+#include "app/two_way_consumer.hpp"
 
 namespace netdx {
 
 namespace {
 
-class RpcConsumer final : public StreamConsumer {
+class RpcConsumer final : public MessageConsumer<RpcReader, RpcEvents, RpcRecord, RpcAnomaly> {
 public:
-    RpcConsumer(const AppEndpoints& ep, AppContext ctx)
-        : ep_(ep), ctx_(ctx), pairing_(ctx.bus), sides_{Side(*this), Side(*this)} {}
-
-    void on_data(int dir, Bytes data) override {
-        if (stopped_) return;
-        const std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
-        readers_[dir & 1].feed(s, sides_[dir & 1]);
-    }
-    void on_gap(int dir, std::uint64_t len) override {
-        if (!stopped_) readers_[dir & 1].gap(len, sides_[dir & 1]);
-    }
-    void on_close(EndReason why) override {
-        if (!stopped_) pairing_.finish(why == EndReason::Open);
-        stopped_ = true;
-    }
+    RpcConsumer(const AppEndpoints& ep, AppContext ctx) : MessageConsumer(ep, ctx), pairing_(ctx.bus) {}
 
 private:
-    struct Side final : RpcEvents {
-        RpcConsumer& c;
-        explicit Side(RpcConsumer& owner) : c(owner) {}
-        void message(const RpcRecord& r) override {
-            if (!c.stopped_) c.pairing_.message(rpc_header(r.body), c.ep_, true, c.ctx_.clock);
-        }
-        void malformed(RpcAnomaly) override { c.stopped_ = true; }
-    };
+    // Calls and replies are told apart by their header, not by their side.
+    void message(const RpcRecord& r, bool /*from_client*/) override {
+        if (!stopped()) pairing_.message(rpc_header(r.body), ep_, true, ctx_.clock);
+    }
+    void closed(bool at_capture_end) override { pairing_.finish(at_capture_end); }
 
-    AppEndpoints ep_;
-    AppContext ctx_;
     RpcPairing pairing_;
-    RpcReader readers_[2];
-    Side sides_[2];
-    bool stopped_ = false;
 };
 
 std::unique_ptr<StreamConsumer> make_rpc(const AppEndpoints& ep, AppContext ctx) {
