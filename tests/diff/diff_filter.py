@@ -8,8 +8,10 @@ pass: a Lua tap per filter (Listener.new(nil, FILTER)) records the frames it
 matches, which is what -Y matches (the same dfilter engine on the same single
 pass). To show the shortcut is faithful, a sample of pairs is also run as a
 real `tshark -r F -Y FILTER` and must give the same frames. tshark's results
-are cached in the build tree, keyed by tshark's version, the filters and the
-capture's bytes, so a second run (release then ASan) does not redo them.
+are kept, keyed by tshark's version, the Lua tap, the filters and the capture's
+bytes: in tests/tshark-answers/diff-filter/ by scripts/record-tshark-answers, and
+for one run in NETDX_TSHARK_CACHE (or the build tree), so a second run (release
+then ASan) does not redo them.
 netdx is run as the user runs it, once per pair, two at a time.
 
 Passes when at least MIN_AGREEMENT of the pairs agree; prints the pairs that
@@ -29,6 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from diff_common import corpus_dir, default_captures  # noqa: E402
 
 CAPTURE_EXT = (".pcap", ".pcapng", ".cap", ".trace", ".dmp")
+KEPT_ANSWERS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tshark-answers", "diff-filter")
 MIN_AGREEMENT = 0.98
 SAMPLE_REAL_Y = 8  # pairs also run as a real `tshark -Y`
 
@@ -118,13 +121,20 @@ def tshark_all(path, cache_dir, version):
     """{filter: [frames]} for every filter on one capture, from the cache or one Lua pass."""
     h = hashlib.sha256()
     h.update(version.encode())
+    h.update(LUA.encode())
     h.update("\n".join(FILTERS).encode())
     with open(path, "rb") as f:
         h.update(f.read())
-    cached = os.path.join(cache_dir, h.hexdigest() + ".json")
-    if os.path.exists(cached):
-        with open(cached) as f:
-            return json.load(f)
+    name = h.hexdigest() + ".json"
+    cached = os.path.join(cache_dir, name)
+    # The recorded answers (see tests/tools/tshark) first, unless asked to run tshark.
+    kept = [] if os.environ.get("NETDX_TSHARK_LIVE") == "1" else [os.path.join(KEPT_ANSWERS, name)]
+    for candidate in kept + [cached]:
+        if os.path.exists(candidate):
+            with open(candidate) as f:
+                res = json.load(f)
+            record(name, res)
+            return res
     with tempfile.TemporaryDirectory() as tmp:
         lua, flist, out = (os.path.join(tmp, n) for n in ("f.lua", "filters.txt", "out.txt"))
         with open(lua, "w") as f:
@@ -145,7 +155,17 @@ def tshark_all(path, cache_dir, version):
     os.makedirs(cache_dir, exist_ok=True)
     with open(cached, "w") as f:
         json.dump(res, f)
+    record(name, res)
     return res
+
+
+def record(name, res):
+    """scripts/record-tshark-answers keeps what the Lua pass answered."""
+    folder = os.environ.get("NETDX_TSHARK_RECORD")
+    if folder:
+        os.makedirs(os.path.join(folder, "diff-filter"), exist_ok=True)
+        with open(os.path.join(folder, "diff-filter", name), "w") as f:
+            json.dump(res, f)
 
 
 def sanitized(netdx):
