@@ -11,19 +11,19 @@ reference corpus, every NETDX_CORPUS_STEP-th corpus file):
 Prints a per-flag agreement table. Fails when fewer than 95% of the
 (file, flag) pairs match exactly, when any flag's total over the corpus
 differs by more than 2%, or when fewer than 95% of conversations match.
-Exit 77 (skip) when tshark is missing or there is no capture at all.
+Fails when tshark is missing (it is the reference); exit 77 (skip) when there is no
+capture at all.
 """
 import concurrent.futures
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from diff_common import default_captures  # noqa: E402
+from diff_common import default_captures, netdx_binary, require_tshark  # noqa: E402
 
 FLAGS = [
     "retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
@@ -134,10 +134,8 @@ def one_file(netdx, path):
 
 
 def main():
-    netdx = os.environ.get("NETDX")
-    if not netdx or not shutil.which("tshark"):
-        print("skip: needs NETDX and tshark")
-        return 77
+    require_tshark()
+    netdx = netdx_binary()
     files = [Path(f) for f in default_captures(CAPTURE_EXT)]
     if not files:
         print("skip: no captures")
