@@ -17,6 +17,7 @@
 #include "events/cache_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
+#include "rules/percentile.hpp"
 #include "rules/rules_all.hpp"
 
 namespace netdx {
@@ -83,13 +84,6 @@ struct Server {
     std::map<std::string, ErrorGroup> errors;  // by kind, capped
     std::map<std::string, Samples> by_command; // capped
 };
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(i, v.size() - 1)];
-}
 
 std::string ms(double s) { return fmt::format("{:.0f} ms", s * 1000); }
 

@@ -8,6 +8,7 @@
 #include "events/dns_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
+#include "rules/percentile.hpp"
 #include "rules/rules_all.hpp"
 
 namespace netdx {
@@ -38,13 +39,6 @@ struct Resolver {
     std::vector<std::pair<double, FrameRef>> open_at_end;  // queries still open when the capture ended
     std::set<IpAddress> clients;    // capped
 };
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(i, v.size() - 1)];
-}
 
 class DnsRules final : public Rule {
 public:

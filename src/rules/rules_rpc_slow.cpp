@@ -16,6 +16,7 @@
 #include "events/webrpc_events.hpp"
 #include "rules/bounded.hpp"
 #include "rules/format.hpp"
+#include "rules/percentile.hpp"
 #include "rules/rules_all.hpp"
 #include "rules/server_finding.hpp"
 #include "rules/service_key.hpp"
@@ -70,13 +71,6 @@ struct Group {
         }
     }
 };
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(i, v.size() - 1)];
-}
 
 // Loopback and LAN round trips are well under a millisecond: keep decimals there.
 std::string ms(double s) {
